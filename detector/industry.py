@@ -1,0 +1,310 @@
+"""Industry understanding: the curated vocabulary in ``models/industries.toml``.
+
+Maps the industry core of an association name to an industry (``match_core``), ranks the
+industries of a record from its name, declared industry, business scope and charter purpose
+(``classify``) and relates two industries (``relation``). Nothing here knows about any
+particular city: the vocabulary is data.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import DetectorError
+from .paths import models_dir
+from .text import normalize_name, normalize_text
+
+INDUSTRY, NON_INDUSTRY = "industry", "non_industry"
+SAME, RELATED, DIFFERENT, UNKNOWN = "same", "related", "different", "unknown"
+
+# classify(): evidence budgets per source. The name and the declared industry dominate; scope
+# and purpose together add at most _W_TEXT, reached with _TEXT_SATURATION distinct words.
+# _PRIOR is the weight of "none of these", so thin evidence never gives high confidence.
+_W_NAME = 3.0
+_W_DECLARED = 3.0
+_W_TEXT = 2.0
+_NAME_SATURATION = 0.5  # one word of any kind in a name or declared industry is full evidence
+_TEXT_SATURATION = 3.0
+_PRIOR = 1.0
+# A non-industry word (企业家, 研究会, 进出口) says less about what members make or do than an
+# industry word: 温州市鞋业研究会 is foremost about footwear, and almost every business scope
+# ends with 货物进出口.
+_NON_INDUSTRY_IN_NAME = 0.5
+_NON_INDUSTRY_IN_TEXT = 0.25
+
+JIEBA_FREQ = 20000
+
+# An alias is matched inside names, where one character also belongs to places (茶陵) and other
+# words (连锁); a keyword may be one character (鞋) when longer words cover its other uses.
+_MIN_ALIAS = 2
+_FIELDS = ("key", "name", "gbt", "aliases", "keywords", "related", "kind")
+_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+_GBT = re.compile(r"^\d{2,4}$")
+
+
+@dataclass(frozen=True)
+class Industry:
+    """One vocabulary entry. ``name`` also counts as an alias; ``related`` is symmetric."""
+
+    key: str
+    name: str
+    gbt: tuple[str, ...]
+    aliases: tuple[str, ...]
+    keywords: tuple[str, ...]
+    related: tuple[str, ...]
+    kind: str  # INDUSTRY or NON_INDUSTRY
+
+
+@dataclass(frozen=True)
+class IndustryMatch:
+    """An industry of a record, with confidence in [0, 1] and the words that pointed to it."""
+
+    industry: Industry
+    confidence: float
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    """Words mapped to industry keys, found longest first; equally long words rightmost first
+    (the head of a Chinese compound comes last: 食品机械 → 机械, 建设工程造价 → 工程造价)."""
+
+    words: dict[str, tuple[str, ...]]
+    lengths: tuple[int, ...]  # distinct word lengths, longest first
+
+    @classmethod
+    def build(cls, words: dict[str, tuple[str, ...]]) -> _Lexicon:
+        return cls(words, tuple(sorted({len(w) for w in words}, reverse=True)))
+
+    def _occurrences(self, text: str) -> list[tuple[int, int]]:
+        """(length, start) of every word occurrence, in order of preference."""
+        n = len(text)
+        found = [
+            (length, start)
+            for start in range(n)
+            for length in self.lengths
+            if start + length <= n and text[start : start + length] in self.words
+        ]
+        return sorted(found, reverse=True)
+
+    def best(self, text: str) -> str | None:
+        """The preferred word in ``text``."""
+        found = self._occurrences(text)
+        return text[found[0][1] : found[0][1] + found[0][0]] if found else None
+
+    def scan(self, text: str) -> list[str]:
+        """Non-overlapping words of ``text`` in reading order, preferred words chosen first."""
+        taken = bytearray(len(text))
+        chosen = []
+        for length, start in self._occurrences(text):
+            if not any(taken[start : start + length]):
+                taken[start : start + length] = b"\x01" * length
+                chosen.append((start, length))
+        return [text[start : start + length] for start, length in sorted(chosen)]
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The validated vocabulary with its lookup tables (see ``taxonomy()``)."""
+
+    source: Path
+    industries: dict[str, Industry]  # file order
+    aliases: _Lexicon  # canonical names and aliases → the one key they belong to
+    lexicon: _Lexicon  # names, aliases and keywords → every key that lists them
+
+    def get(self, key: str) -> Industry:
+        try:
+            return self.industries[key]
+        except KeyError:
+            raise DetectorError(f"行业词表 {self.source.name} 中没有行业 {key}") from None
+
+    def match_core(self, core: str) -> Industry | None:
+        """The industry of a name's core: exact alias, else the longest alias inside the core
+        (equally long: the rightmost, 建设工程招标投标 → 招标投标), else None."""
+        alias = self.aliases.best(normalize_name(core))
+        return self.industries[self.aliases.words[alias][0]] if alias else None
+
+    def classify(self, name: str = "", scope: str = "", purpose: str = "", declared: str = "") -> list[IndustryMatch]:
+        """Industries of a record, best first; confidences sum to less than 1."""
+        text = f"{normalize_text(scope)}；{normalize_text(purpose)}".upper()
+        sources = (
+            (self.lexicon.scan(normalize_name(name)), _W_NAME, _NAME_SATURATION, _NON_INDUSTRY_IN_NAME),
+            (self.lexicon.scan(normalize_text(declared).upper()), _W_DECLARED, _NAME_SATURATION, _NON_INDUSTRY_IN_NAME),
+            (self.lexicon.scan(text), _W_TEXT, _TEXT_SATURATION, _NON_INDUSTRY_IN_TEXT),
+        )
+        scores: dict[str, float] = {}
+        evidence: dict[str, dict[str, None]] = {}
+        for words, weight, saturation, non_industry in sources:
+            credit = self._credit(words, non_industry)
+            total = sum(credit.values())
+            if not total:
+                continue
+            budget = weight * min(1.0, total / saturation)
+            for key, c in credit.items():
+                scores[key] = scores.get(key, 0.0) + budget * c / total
+            for word in words:
+                for key in self.lexicon.words[word]:
+                    evidence.setdefault(key, {})[word] = None
+        denominator = sum(scores.values()) + _PRIOR
+        order = {key: i for i, key in enumerate(self.industries)}
+        ranked = sorted(scores, key=lambda k: (-scores[k], order[k]))
+        return [
+            IndustryMatch(self.industries[k], round(scores[k] / denominator, 4), tuple(evidence[k])) for k in ranked
+        ]
+
+    def _credit(self, words: list[str], non_industry: float) -> dict[str, float]:
+        """Per key: each distinct word counts once, shared equally by the entries listing it."""
+        credit: dict[str, float] = {}
+        for word in dict.fromkeys(words):
+            keys = self.lexicon.words[word]
+            for key in keys:
+                factor = 1.0 if self.industries[key].kind == INDUSTRY else non_industry
+                credit[key] = credit.get(key, 0.0) + factor / len(keys)
+        return credit
+
+    def relation(self, a: str | None, b: str | None) -> str:
+        """``same`` / ``related`` / ``different``; ``unknown`` when either key is missing."""
+        if not a or not b:
+            return UNKNOWN
+        first, second = self.get(a), self.get(b)
+        if first.key == second.key:
+            return SAME
+        return RELATED if second.key in first.related else DIFFERENT
+
+
+def _where(source: Path, index: int, raw: object) -> str:
+    key = raw.get("key") if isinstance(raw, dict) else None
+    return f"行业词表 {source.name} 第 {index} 个条目" + (f"（{key}）" if isinstance(key, str) else "")
+
+
+def _strings(raw: dict, field: str, where: str) -> list[str]:
+    value = raw.get(field, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise DetectorError(f"{where}：{field} 应为字符串列表")
+    return value
+
+
+def _words(raw: dict, field: str, where: str, min_length: int) -> tuple[str, ...]:
+    words = tuple(dict.fromkeys(normalize_name(w) for w in _strings(raw, field, where)))
+    short = [repr(w) for w in words if len(w) < min_length]
+    if short:
+        raise DetectorError(f"{where}：{field} 中的词至少 {min_length} 个字：{'、'.join(short)}")
+    return words
+
+
+def _parse_entry(raw: object, where: str) -> Industry:
+    if not isinstance(raw, dict):
+        raise DetectorError(f"{where}：应为 [[industry]] 表")
+    unknown = sorted(set(raw) - set(_FIELDS))
+    if unknown:
+        raise DetectorError(f"{where}：未知字段 {'、'.join(unknown)}（可用字段：{'、'.join(_FIELDS)}）")
+    key, name, kind = raw.get("key"), raw.get("name"), raw.get("kind")
+    if not isinstance(key, str) or not _KEY.match(key):
+        raise DetectorError(f"{where}：key 缺失或格式不对（应为小写英文、数字和下划线）")
+    if not isinstance(name, str) or len(normalize_name(name)) < 2:
+        raise DetectorError(f"{where}：name 缺失或少于两个字")
+    if kind not in (INDUSTRY, NON_INDUSTRY):
+        raise DetectorError(f"{where}：kind 应为 {INDUSTRY} 或 {NON_INDUSTRY}，而不是 {kind!r}")
+    gbt = tuple(_strings(raw, "gbt", where))
+    bad = [code for code in gbt if not _GBT.match(code)]
+    if bad:
+        raise DetectorError(f"{where}：GB/T 4754 代码应为 2～4 位数字：{'、'.join(bad)}")
+    if kind == INDUSTRY and not gbt:
+        raise DetectorError(f"{where}：行业条目至少需要一个 GB/T 4754 代码（gbt）")
+    return Industry(
+        key=key,
+        name=normalize_name(name),
+        gbt=gbt,
+        aliases=_words(raw, "aliases", where, _MIN_ALIAS),
+        keywords=_words(raw, "keywords", where, 1),
+        related=tuple(dict.fromkeys(_strings(raw, "related", where))),
+        kind=kind,
+    )
+
+
+@lru_cache(maxsize=8)
+def taxonomy(path: str | Path | None = None) -> Taxonomy:
+    """Load and validate the vocabulary (default ``models/industries.toml``); cached.
+
+    Keys are unique, an alias (or canonical name) belongs to one entry only, related keys
+    exist. A broken file raises ``DetectorError`` naming the entry.
+    """
+    source = Path(path) if path is not None else models_dir() / "industries.toml"
+    try:
+        with source.open("rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise DetectorError(f"找不到行业词表 {source}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise DetectorError(f"行业词表 {source.name} 不是有效的 TOML：{e}") from None
+    entries = data.get("industry")
+    if not isinstance(entries, list) or not entries:
+        raise DetectorError(f"行业词表 {source.name} 中没有 [[industry]] 条目")
+
+    parsed: dict[str, tuple[Industry, str]] = {}
+    owner: dict[str, str] = {}
+    for index, raw in enumerate(entries, 1):
+        where = _where(source, index, raw)
+        ind = _parse_entry(raw, where)
+        if ind.key in parsed:
+            raise DetectorError(f"{where}：key {ind.key} 重复（已在 {parsed[ind.key][1]} 中使用）")
+        parsed[ind.key] = (ind, where)
+        for alias in (ind.name, *ind.aliases):
+            other = owner.setdefault(alias, ind.key)
+            if other != ind.key:
+                raise DetectorError(f"{where}：别名「{alias}」已属于 {other}，一个别名只能对应一个行业")
+
+    linked: dict[str, set[str]] = {key: set() for key in parsed}
+    for key, (ind, where) in parsed.items():
+        for other in ind.related:
+            if other not in parsed or other == key:
+                raise DetectorError(f"{where}：related 中的 {other} 不是其他条目的 key")
+            linked[key].add(other)
+            linked[other].add(key)
+
+    industries = {
+        key: replace(ind, related=tuple(k for k in parsed if k in linked[key])) for key, (ind, _) in parsed.items()
+    }
+    lexicon: dict[str, list[str]] = {}
+    for ind in industries.values():
+        for word in dict.fromkeys((ind.name, *ind.aliases, *ind.keywords)):
+            lexicon.setdefault(word, []).append(ind.key)
+    return Taxonomy(
+        source=source,
+        industries=industries,
+        aliases=_Lexicon.build({alias: (key,) for alias, key in owner.items()}),
+        lexicon=_Lexicon.build({word: tuple(keys) for word, keys in lexicon.items()}),
+    )
+
+
+def get(key: str) -> Industry:
+    """The industry with this key; ``DetectorError`` if there is none."""
+    return taxonomy().get(key)
+
+
+def all_industries() -> tuple[Industry, ...]:
+    """All entries (industries and non-industry kinds), in file order."""
+    return tuple(taxonomy().industries.values())
+
+
+def match_core(core: str) -> Industry | None:
+    """The industry of an association name's core: 鞋革 → 鞋业, 汽车销售 → 汽车销售, 网商 → 电子商务."""
+    return taxonomy().match_core(core)
+
+
+def classify(name: str = "", scope: str = "", purpose: str = "", declared: str = "") -> list[IndustryMatch]:
+    """Ranked industries of a record from its name, declared industry, scope and purpose."""
+    return taxonomy().classify(name, scope, purpose, declared)
+
+
+def relation(a: str | None, b: str | None) -> str:
+    """How two industry keys relate: same / related / different / unknown."""
+    return taxonomy().relation(a, b)
+
+
+def jieba_words() -> list[tuple[str, int]]:
+    """(word, frequency) for every canonical name, alias and keyword, for the jieba dictionary."""
+    return [(word, JIEBA_FREQ) for word in taxonomy().lexicon.words]

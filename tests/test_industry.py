@@ -1,0 +1,380 @@
+"""Industry vocabulary: loader validation, name cores, classification, relations, tokenisation."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from detector import industry
+from detector.errors import DetectorError
+from detector.text import tokenize
+
+GBT_FILE = Path(__file__).parents[2] / "shared/data/gbt4754_2017.csv"
+
+VALID_ENTRY = """
+[[industry]]
+key = "footwear"
+name = "鞋业"
+gbt = ["195"]
+aliases = ["鞋革", "制鞋"]
+keywords = ["皮鞋", "鞋材"]
+related = ["tanning"]
+kind = "industry"
+
+[[industry]]
+key = "tanning"
+name = "皮革"
+gbt = ["191"]
+aliases = ["制革"]
+keywords = ["鞣制"]
+related = []
+kind = "industry"
+"""
+
+
+def load(tmp_path: Path, text: str) -> industry.Taxonomy:
+    path = tmp_path / "industries.toml"
+    path.write_text(text, encoding="utf-8")
+    return industry.taxonomy(path)
+
+
+def top(**record: str) -> str:
+    matches = industry.classify(**record)
+    assert matches, record
+    return matches[0].industry.key
+
+
+# ─── the shipped vocabulary ─────────────────────────────────────────────────────────────
+
+
+def test_shipped_vocabulary_loads():
+    entries = industry.all_industries()
+    keys = [i.key for i in entries]
+    assert len(keys) == len(set(keys))
+    assert sum(i.kind == industry.INDUSTRY for i in entries) >= 60
+    non_industry = {i.key for i in entries if i.kind == industry.NON_INDUSTRY}
+    assert {"entrepreneurs", "general_chamber", "private_economy", "out_of_town", "academic",
+            "foreign_invested", "quality_brand", "foreign_trade", "sme"} <= non_industry
+
+
+def test_every_industry_has_gbt_and_enough_keywords():
+    for ind in industry.all_industries():
+        if ind.kind == industry.INDUSTRY:
+            assert ind.gbt, ind.key
+        assert len(ind.keywords) >= 8, ind.key
+
+
+@pytest.mark.skipif(not GBT_FILE.exists(), reason="GB/T 4754-2017 table not available")
+def test_gbt_codes_exist_in_the_standard():
+    with GBT_FILE.open(encoding="utf-8-sig") as f:
+        codes = {row[col] for row in csv.DictReader(f) for col in ("division", "group", "class") if row[col]}
+    assert len(codes) > 1000  # divisions, groups and classes were read
+    missing = [(i.key, code) for i in industry.all_industries() for code in i.gbt if code not in codes]
+    assert not missing
+
+
+def test_related_is_symmetric_and_points_to_existing_keys():
+    for ind in industry.all_industries():
+        assert ind.key not in ind.related
+        for other in ind.related:
+            assert ind.key in industry.get(other).related, (ind.key, other)
+
+
+def test_aliases_belong_to_one_entry():
+    owner: dict[str, str] = {}
+    for ind in industry.all_industries():
+        for alias in (ind.name, *ind.aliases):
+            assert owner.setdefault(alias, ind.key) == ind.key, alias
+
+
+def test_get_unknown_key():
+    with pytest.raises(DetectorError, match="no_such_industry"):
+        industry.get("no_such_industry")
+
+
+# ─── loader validation ──────────────────────────────────────────────────────────────────
+
+
+def test_valid_file_and_symmetric_relation(tmp_path):
+    tax = load(tmp_path, VALID_ENTRY)
+    assert list(tax.industries) == ["footwear", "tanning"]
+    assert tax.get("tanning").related == ("footwear",)
+    assert tax.match_core("温州鞋革") == tax.get("footwear")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (VALID_ENTRY.replace('key = "tanning"', 'key = "footwear"'), ["第 2 个条目（footwear）", "重复"]),
+        (VALID_ENTRY.replace('aliases = ["制革"]', 'aliases = ["制革", "鞋革"]'), ["（tanning）", "鞋革", "footwear"]),
+        (VALID_ENTRY.replace('related = ["tanning"]', 'related = ["tanning", "leather"]'), ["（footwear）", "leather"]),
+        (VALID_ENTRY.replace('related = []', 'related = ["tanning"]'), ["（tanning）", "related"]),
+        (VALID_ENTRY.replace('gbt = ["191"]', "gbt = []"), ["（tanning）", "GB/T"]),
+        (VALID_ENTRY.replace('gbt = ["191"]', 'gbt = ["C191"]'), ["（tanning）", "C191"]),
+        (VALID_ENTRY.replace('aliases = ["制革"]', 'alias = ["制革"]'), ["（tanning）", "未知字段 alias"]),
+        (VALID_ENTRY.replace('kind = "industry"\n\n', 'kind = "trade"\n\n'), ["（footwear）", "trade"]),
+        (VALID_ENTRY.replace('aliases = ["制革"]', 'aliases = ["革"]'), ["（tanning）", "aliases", "'革'"]),
+        (VALID_ENTRY.replace('key = "tanning"', 'key = "Tanning"'), ["第 2 个条目", "key"]),
+        (VALID_ENTRY.replace('keywords = ["鞣制"]', 'keywords = "鞣制"'), ["（tanning）", "keywords"]),
+        (VALID_ENTRY.replace('name = "皮革"', ""), ["（tanning）", "name"]),
+        (VALID_ENTRY.replace('[[industry]]\nkey = "tanning"', '[[industry]\nkey = "tanning"'), ["TOML"]),
+        ("[meta]\nversion = 1\n", ["[[industry]]"]),
+    ],
+)
+def test_broken_file_names_the_problem(tmp_path, text, expected):
+    with pytest.raises(DetectorError) as err:
+        load(tmp_path, text)
+    for part in expected:
+        assert part in str(err.value)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(DetectorError, match="找不到行业词表"):
+        industry.taxonomy(tmp_path / "absent.toml")
+
+
+# ─── name cores ─────────────────────────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    ("core", "key"),
+    [
+        ("鞋革", "footwear"),
+        ("鞋业", "footwear"),
+        ("鞋类", "footwear"),
+        ("鞋服", "footwear"),
+        ("鞋材", "shoe_materials"),
+        ("皮革", "tanning"),
+        ("箱包皮具", "leather"),
+        ("合成革", "synthetic_leather"),
+        ("服装", "apparel"),
+        ("服装辅料", "garment_accessories"),
+        ("纽扣", "garment_accessories"),
+        ("眼镜", "eyewear"),
+        ("打火机", "lighters"),
+        ("烟具", "lighters"),
+        ("锁具", "locks"),
+        ("制笔", "pens"),
+        ("汽摩配", "auto_parts"),
+        ("汽配", "auto_parts"),
+        ("摩配", "auto_parts"),
+        ("汽车零部件", "auto_parts"),
+        ("汽车用品", "auto_parts"),
+        ("汽车销售", "car_dealers"),
+        ("汽车经销商", "car_dealers"),
+        ("二手车流通", "car_dealers"),
+        ("汽车", "automobiles"),
+        ("汽车维修", "car_repair"),
+        ("摩托车", "motorcycles"),
+        ("新能源汽车", "nev"),
+        ("泵阀", "pumps_valves"),
+        ("阀门", "pumps_valves"),
+        ("电气", "electrical"),
+        ("低压电器", "electrical"),
+        ("输配电", "electrical"),
+        ("电子信息", "electronics"),
+        ("家用电器", "home_appliances"),
+        ("仪器仪表", "instruments"),
+        ("电线电缆", "cables"),
+        ("印刷", "printing"),
+        ("包装", "packaging"),
+        ("包装机械", "machinery"),
+        ("食品机械", "machinery"),
+        ("矿山装备", "machinery"),
+        ("模具", "molds"),
+        ("塑编", "plastics"),
+        ("五金机电", "hardware"),
+        ("不锈钢", "steel"),
+        ("电子商务", "ecommerce"),
+        ("网商", "ecommerce"),
+        ("跨境电商", "ecommerce"),
+        ("房地产开发", "real_estate"),
+        ("不动产业", "real_estate"),
+        ("房产中介", "real_estate_agency"),
+        ("物业管理", "property_management"),
+        ("建筑业", "construction"),
+        ("建设工程造价管理", "engineering_services"),
+        ("建设工程招标投标", "engineering_services"),
+        ("室内装饰", "decoration"),
+        ("家居装饰材料", "building_materials"),
+        ("预拌混凝土", "cement_concrete"),
+        ("物流与采购", "logistics"),
+        ("快递", "express"),
+        ("出租汽车", "taxi"),
+        ("机动车驾驶员培训", "driver_training"),
+        ("软件", "software"),
+        ("互联网上网服务", "entertainment"),
+        ("烹饪", "catering"),
+        ("饭店业", "hotels"),
+        ("医药", "pharma"),
+        ("药品零售", "pharma"),
+        ("医疗器械", "medical_devices"),
+        ("民营医院", "healthcare"),
+        ("小额贷款", "finance"),
+        ("融资担保", "guarantee"),
+        ("注册税务师", "accounting"),
+        ("茶叶", "tea"),
+        ("茶文化", "tea"),
+        ("花卉盆景", "flowers"),
+        ("青年企业家", "entrepreneurs"),
+        ("个体劳动者私营企业", "private_economy"),
+        ("外商投资企业", "foreign_invested"),
+        ("外经贸企业", "foreign_trade"),
+        ("中小微企业", "sme"),
+        ("总商会", "general_chamber"),
+    ],
+)
+def test_match_core(core, key):
+    found = industry.match_core(core)
+    assert found is not None and found.key == key
+
+
+@pytest.mark.parametrize("core", ["", "足球", "志愿者", "佛教", "江西"])
+def test_match_core_unknown(core):
+    assert industry.match_core(core) is None
+
+
+def test_match_core_normalises_traditional_and_full_width():
+    assert industry.match_core("鞋革（行業）").key == "footwear"
+    assert industry.match_core("汽車銷售").key == "car_dealers"
+
+
+# ─── classification ─────────────────────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    ("scope", "key"),
+    [
+        ("皮鞋、运动鞋制造、鞋材批发", "footwear"),
+        ("汽车零部件及配件制造", "auto_parts"),
+        ("新车销售、二手车经纪", "car_dealers"),
+        ("低压电器、断路器、接触器、配电箱制造、销售；货物进出口、技术进出口", "electrical"),
+        ("阀门、管件、法兰制造、加工、销售", "pumps_valves"),
+        ("包装装潢、其他印刷品印刷（在印刷经营许可证有效期内经营）", "printing"),
+        ("眼镜、镜片、镜架制造、加工、销售", "eyewear"),
+        ("打火机及配件、烟具制造", "lighters"),
+        ("聚氨酯合成革、超纤革生产、销售", "synthetic_leather"),
+        ("纽扣、拉链、织带生产", "garment_accessories"),
+        ("处方药与非处方药：中成药、化学药制剂、抗生素制剂零售", "pharma"),
+        ("通过互联网销售服装、鞋帽；网店运营；直播带货", "ecommerce"),
+        ("国内快递（邮政企业专营业务除外）", "express"),
+        ("餐饮服务：小型餐馆（中餐类制售，不含凉菜）", "catering"),
+        ("房地产开发经营；商品房销售", "real_estate"),
+        ("物业管理；停车管理服务；保洁服务", "property_management"),
+        ("软件开发；信息系统集成服务；数据处理", "software"),
+        ("吸收公众人民币存款；发放短期、中期和长期贷款；办理国内结算", "banking"),
+    ],
+)
+def test_classify_scope(scope, key):
+    assert top(scope=scope) == key
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("温州市鞋革行业协会", "footwear"),
+        ("温州市汽摩配行业协会", "auto_parts"),
+        ("温州市汽车经销商协会", "car_dealers"),
+        ("温州市服装商会", "apparel"),
+        ("溫州市眼鏡商會", "eyewear"),
+        ("温州市网商协会", "ecommerce"),
+        ("湘潭市房地产开发协会", "real_estate"),
+        ("湘潭市物流与采购联合会", "logistics"),
+        ("湘潭市青年企业家协会", "entrepreneurs"),
+        ("温州市鞋业研究会", "footwear"),
+        ("湘潭市中医药学会", "pharma"),
+    ],
+)
+def test_classify_name(name, key):
+    assert top(name=name) == key
+
+
+def test_classify_evidence_and_confidence():
+    matches = industry.classify(name="温州市鞋革行业协会", scope="皮鞋、运动鞋制造、鞋材批发")
+    best = matches[0]
+    assert best.industry.key == "footwear"
+    assert {"鞋革", "皮鞋", "运动鞋", "鞋材"} <= set(best.evidence)
+    assert best.confidence > industry.classify(name="温州市鞋革行业协会")[0].confidence
+    assert all(0 <= m.confidence <= 1 for m in matches)
+    assert sum(m.confidence for m in matches) <= 1
+    assert [m.confidence for m in matches] == sorted((m.confidence for m in matches), reverse=True)
+
+
+def test_more_evidence_means_more_confidence():
+    name_only = industry.classify(name="温州市眼镜商会")[0].confidence
+    with_scope = industry.classify(name="温州市眼镜商会", scope="眼镜、镜片、镜架、太阳镜销售")[0].confidence
+    one_word = industry.classify(scope="眼镜")[0].confidence
+    assert one_word < name_only < with_scope
+
+
+def test_name_and_declared_outweigh_scope():
+    apparel_scope = "服装、童装、女装、衬衫、西服、羽绒服制造"
+    assert top(name="温州市鞋革行业协会", scope=apparel_scope) == "footwear"
+    assert top(declared="制鞋业", scope=apparel_scope) == "footwear"
+
+
+def test_import_export_boilerplate_does_not_win():
+    matches = industry.classify(scope="皮鞋制造、销售；货物进出口、技术进出口")
+    assert matches[0].industry.key == "footwear"
+    assert all(m.confidence < 0.1 for m in matches if m.industry.key == "foreign_trade")
+
+
+def test_non_industry_word_ranks_below_industry_word_in_name():
+    keys = [m.industry.key for m in industry.classify(name="温州市鞋业研究会")]
+    assert keys[:2] == ["footwear", "academic"]
+
+
+def test_classify_without_evidence():
+    assert industry.classify() == []
+    assert industry.classify(name="湘潭市足球协会", scope="组织足球比赛") == []
+    assert industry.classify(name=None, scope=float("nan")) == []  # type: ignore[arg-type]
+
+
+# ─── relations and tokenisation ─────────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("footwear", "footwear", industry.SAME),
+        ("footwear", "tanning", industry.RELATED),
+        ("tanning", "footwear", industry.RELATED),
+        ("synthetic_leather", "footwear", industry.RELATED),
+        ("car_dealers", "auto_parts", industry.RELATED),
+        ("auto_parts", "car_dealers", industry.RELATED),
+        ("footwear", "software", industry.DIFFERENT),
+        ("eyewear", "pumps_valves", industry.DIFFERENT),
+        ("footwear", None, industry.UNKNOWN),
+        (None, "footwear", industry.UNKNOWN),
+        ("", "", industry.UNKNOWN),
+    ],
+)
+def test_relation(a, b, expected):
+    assert industry.relation(a, b) == expected
+
+
+def test_relation_unknown_key_is_an_error():
+    with pytest.raises(DetectorError):
+        industry.relation("footwear", "no_such_industry")
+
+
+def test_jieba_words_cover_the_vocabulary():
+    words = dict(industry.jieba_words())
+    for word in ("鞋业", "鞋革", "汽摩配", "网商", "皮鞋", "断路器", "企业家"):
+        assert words.get(word, 0) > 0, word
+
+
+@pytest.mark.parametrize(
+    ("text", "token"),
+    [
+        ("汽摩配制造及销售", "汽摩配"),
+        ("鞋革行业协会", "鞋革"),
+        ("合成革、人造革生产", "合成革"),
+        ("服装辅料批发", "服装辅料"),
+        ("低压电器、断路器制造", "低压电器"),
+        ("打火机及烟具制造", "打火机"),
+    ],
+)
+def test_tokenize_keeps_vocabulary_words(text, token):
+    assert token in tokenize(text)
