@@ -1,0 +1,787 @@
+"""Registry input and output (see FORMAT.md).
+
+A registry (or an application batch) is a folder of CSV files or an ``.xlsx`` workbook with one sheet
+per file. Loading validates everything: hard problems raise one :class:`InputError` naming the file,
+the spreadsheet row (header = row 1) and the column; soft problems become :class:`InputWarning`s.
+Outputs are written atomically (temporary file in the same folder, then ``os.replace``).
+"""
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import os
+import re
+import unicodedata
+import uuid
+import zipfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from functools import cached_property, partial
+from pathlib import Path
+from typing import IO, Any
+
+import charset_normalizer
+import numpy as np
+import pandas as pd
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .errors import InputError, InputWarning
+from .names import infer_home, parse_name
+from .regions import Division
+from .text import normalize_name, normalize_text, split_items
+
+ASSOCIATIONS, MEMBERSHIPS, INDUSTRY_STATS = "associations", "memberships", "industry_stats"
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    ASSOCIATIONS: ("id", "name", "region", "type", "industry", "scope", "purpose", "services", "founded",
+                   "status", "staff_fulltime", "has_office", "funding", "last_election", "term_years",
+                   "inspection", "party_members"),
+    MEMBERSHIPS: ("association_id", "member_name", "member_id", "member_kind", "member_region", "role",
+                  "person", "annual_sales"),
+    INDUSTRY_STATS: ("industry", "region", "units", "sales"),
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    ASSOCIATIONS: ("id", "name"),
+    MEMBERSHIPS: ("association_id", "member_name"),
+    INDUSTRY_STATS: ("industry", "region"),
+}
+# Columns added by loading; never written back.
+DERIVED = ("source_row", "name_norm", "region_inferred", "type_inferred", "member_norm", "member_kind_inferred")
+
+TYPES = ("行业协会", "商会", "异地商会", "联合会", "促进会", "研究会", "学会")
+ACTIVE = "正常"
+STATUSES = (ACTIVE, "注销", "撤销")
+INSPECTIONS = ("合格", "基本合格", "不合格", "未参检")
+ROLES = ("会长", "常务副会长", "副会长", "监事长", "秘书长", "理事", "会员")
+DEFAULT_ROLE = "会员"
+ENTERPRISE, PERSON = "企业", "个人"
+DEFAULT_TERM_YEARS = 5
+
+CSV_ENCODING = "utf-8-sig"  # UTF-8 with a BOM: FORMAT.md tolerates it and Excel needs it to show Chinese
+
+
+# ---------------------------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Association:
+    id: str
+    name: str
+    region: str = ""
+    type: str = ""
+    industry: str = ""
+    scope: str = ""
+    purpose: str = ""
+    services: tuple[str, ...] = ()
+    founded: date | None = None
+    status: str = ACTIVE
+    staff_fulltime: int | None = None
+    has_office: bool | None = None
+    funding: str = ""
+    last_election: date | None = None
+    term_years: int = DEFAULT_TERM_YEARS
+    inspection: str = ""
+    party_members: int | None = None
+    extra: dict[str, str] = field(default_factory=dict, hash=False)  # unknown columns, as read
+
+
+@dataclass(frozen=True)
+class Membership:
+    association_id: str
+    member_name: str
+    member_id: str = ""
+    member_kind: str = ""
+    member_region: str = ""
+    role: str = DEFAULT_ROLE
+    person: str = ""
+    annual_sales: float | None = None
+
+
+@dataclass(frozen=True)
+class IndustryStat:
+    industry: str
+    region: str
+    units: int | None = None
+    sales: float | None = None
+
+
+def _scalar(value: Any) -> Any:
+    """A frame cell as a plain Python value; missing → None."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _record(cls: type, row: Mapping[str, Any], **fixed: Any) -> Any:
+    """Build a record dataclass from a frame row; missing cells take the field default."""
+    values = {f.name: _scalar(row.get(f.name)) for f in dataclasses.fields(cls) if f.name not in fixed}
+    return cls(**{k: v for k, v in values.items() if v is not None}, **fixed)
+
+
+def _association(row: Mapping[str, Any]) -> Association:
+    extra = {k: v for k, v in row.items() if k not in COLUMNS[ASSOCIATIONS] and k not in DERIVED}
+    return _record(Association, row, services=tuple(split_items(row.get("services"))), extra=extra)
+
+
+# --------------------------------------------------------------------------------------------- registry
+
+
+@dataclass
+class Registry:
+    """A loaded registry or application batch. Frames are read-only by convention.
+
+    Every FORMAT.md column is in the frames (absent ones empty); ``present_columns`` tells which
+    columns each file really had (absent files have no key).
+    """
+
+    associations: pd.DataFrame
+    memberships: pd.DataFrame
+    industry_stats: pd.DataFrame | None
+    warnings: list[InputWarning]
+    source: str
+    kind: str = "registry"
+    present_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    home: Division | None = None  # the registry's city, used to infer regions from names
+
+    def __post_init__(self) -> None:
+        if not self.present_columns:
+            frames = {ASSOCIATIONS: self.associations, MEMBERSHIPS: self.memberships if len(self.memberships) else None,
+                      INDUSTRY_STATS: self.industry_stats}
+            self.present_columns = {name: tuple(c for c in frame.columns if c not in DERIVED)
+                                    for name, frame in frames.items() if frame is not None}
+
+    def __len__(self) -> int:
+        return len(self.associations)
+
+    @property
+    def has_memberships(self) -> bool:
+        return MEMBERSHIPS in self.present_columns
+
+    @property
+    def names_only(self) -> bool:
+        """Only names (and at most region/type) are known: no descriptions, no members."""
+        return not self.has_memberships and set(self.present_columns[ASSOCIATIONS]) <= {"id", "name", "region", "type"}
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {id_: i for i, id_ in enumerate(self.associations["id"])}
+
+    @cached_property
+    def _members_by_association(self) -> tuple[pd.DataFrame, dict[str, slice]]:
+        """Memberships stably sorted by association, and each association's slice of them."""
+        keys = self.memberships["association_id"].to_numpy(dtype=object)
+        order = np.argsort(keys, kind="stable")
+        ids, starts, counts = np.unique(keys[order], return_index=True, return_counts=True)
+        ends = starts + counts
+        slices = {key: slice(lo, hi) for key, lo, hi in zip(ids.tolist(), starts.tolist(), ends.tolist(), strict=True)}
+        return self.memberships.iloc[order], slices
+
+    def get(self, association_id: str) -> Association:
+        """The association with this id (KeyError when unknown)."""
+        return _association(self.associations.iloc[self._positions[association_id]].to_dict())
+
+    def records(self) -> list[Association]:
+        return [_association(row) for row in self.associations.to_dict("records")]
+
+    def members_of(self, association_id: str) -> pd.DataFrame:
+        """Membership rows of one association (empty frame when it has none)."""
+        frame, slices = self._members_by_association
+        return frame.iloc[slices.get(association_id, slice(0, 0))]
+
+    def member_records(self, association_id: str) -> list[Membership]:
+        return [_record(Membership, row) for row in self.members_of(association_id).to_dict("records")]
+
+    def stat_records(self) -> list[IndustryStat]:
+        stats = self.industry_stats
+        return [] if stats is None else [_record(IndustryStat, row) for row in stats.to_dict("records")]
+
+
+# ------------------------------------------------------------------------------------------ raw tables
+
+
+@dataclass(frozen=True)
+class _Words:
+    place: str  # 登记册 / 申请批次
+    item: str  # 协会 / 申请
+
+
+_KINDS = {"registry": _Words("登记册", "协会"), "applications": _Words("申请批次", "申请")}
+
+
+@dataclass(frozen=True)
+class _Table:
+    """One input file or sheet: stripped strings, canonical column names, index = spreadsheet row."""
+
+    name: str  # associations / memberships / industry_stats
+    file: str  # as named in messages
+    frame: pd.DataFrame
+
+
+def _decode(data: bytes, file: str) -> str:
+    """CSV bytes → text: UTF-8 (BOM or not), then GB18030/GBK, then charset-normalizer's guess."""
+    if not data.strip():
+        raise InputError("文件为空", file)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's “Unicode 文本” export
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError("无法按 UTF-16 解码文件", file) from exc
+    if data.startswith(b"PK\x03\x04"):
+        raise InputError("这是 Excel 工作簿而不是 CSV：请另存为 CSV，或直接传入 .xlsx 文件", file)
+    if b"\x00" in data[:8192]:
+        raise InputError("不是 CSV 文本文件（含二进制内容）", file)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise InputError("无法识别文件编码：请另存为 UTF-8 编码的 CSV", file)
+    return str(best)
+
+
+def _column_name(header: object, table: str) -> str:
+    """Canonical column name: FORMAT names matched case- and width-insensitively (``Member Name``)."""
+    text = unicodedata.normalize("NFKC", str(header)).strip()
+    key = re.sub(r"[\s\-]+", "_", text.lower())
+    return key if key in COLUMNS[table] else text
+
+
+def _table(name: str, file: str, raw: pd.DataFrame) -> _Table:
+    """Header row + body → a :class:`_Table`; blank rows dropped (row numbers kept)."""
+    if raw.empty:
+        raise InputError("文件为空", file)
+    raw = raw.apply(lambda column: column.str.strip())
+    header = [_column_name(h, name) for h in raw.iloc[0]]
+    body = raw.iloc[1:].set_axis(raw.index[1:] + 1).set_axis(header, axis=1)
+    for position, column in enumerate(header, start=1):
+        if column == "" and (body.iloc[:, position - 1] != "").any():
+            raise InputError(f"第 {position} 列有数据但没有列名", file, 1)
+        if column and header.index(column) != position - 1:
+            raise InputError(f"列名 {column} 重复", file, 1, column)
+    body = body.loc[:, [column != "" for column in header]]
+    return _Table(name, file, body[(body != "").any(axis=1)])
+
+
+def _read_csv(path: Path, name: str) -> _Table:
+    file = str(path)
+    text = _decode(path.read_bytes(), file)
+    first_line = text.split("\n", 1)[0]
+    sep = "\t" if "\t" in first_line and "," not in first_line else ","
+    try:
+        raw = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, na_filter=False,
+                          skip_blank_lines=False)
+    except pd.errors.EmptyDataError as exc:
+        raise InputError("文件为空", file) from exc
+    except pd.errors.ParserError as exc:
+        raise _parser_error(exc, file) from exc
+    return _table(name, file, raw)
+
+
+def _parser_error(exc: pd.errors.ParserError, file: str) -> InputError:
+    if m := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc)):
+        return InputError(f"该行有 {m[3]} 个字段，表头只有 {m[1]} 个（值中的逗号需要加引号）", file, int(m[2]))
+    if m := re.search(r"EOF inside string starting at row (\d+)", str(exc)):
+        return InputError("引号没有闭合", file, int(m[1]) + 1)
+    return InputError(f"CSV 格式错误：{exc}", file)
+
+
+def _cell_text(value: object) -> str:
+    """An Excel cell as the text a CSV would hold: dates as YYYY-MM-DD, whole numbers without ``.0``."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_workbook(path: Path, words: _Words) -> dict[str, _Table | None]:
+    try:
+        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as exc:
+        raise InputError(f"无法读取 Excel 工作簿（{exc}）", str(path)) from exc
+    by_name = {sheet.strip().lower(): (sheet, frame) for sheet, frame in sheets.items()}
+    if ASSOCIATIONS not in by_name:
+        raise InputError(f"{words.place}工作簿中缺少工作表 {ASSOCIATIONS}（现有：{'、'.join(sheets)}）", str(path))
+    tables: dict[str, _Table | None] = dict.fromkeys(COLUMNS)
+    for name in COLUMNS:
+        if name in by_name:
+            sheet, frame = by_name[name]
+            tables[name] = _table(name, f"{path}（工作表 {sheet}）", frame.map(_cell_text).astype(str))
+    return tables
+
+
+def _read_folder(folder: Path, words: _Words) -> dict[str, _Table | None]:
+    files = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
+    if f"{ASSOCIATIONS}.csv" not in files:
+        raise InputError(f"{words.place}目录中缺少 {ASSOCIATIONS}.csv", str(folder))
+    return {name: _read_csv(files[f"{name}.csv"], name) if f"{name}.csv" in files else None for name in COLUMNS}
+
+
+def _read_source(path: Path, words: _Words) -> dict[str, _Table | None]:
+    if path.is_dir():
+        return _read_folder(path, words)
+    if not path.exists():
+        raise InputError(f"找不到{words.place}：{path}", str(path))
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_workbook(path, words)
+    if suffix == ".xls":
+        raise InputError("不支持旧版 .xls 工作簿：请在 Excel 中另存为 .xlsx", str(path))
+    raise InputError(f"{words.place}应为包含 {ASSOCIATIONS}.csv 的目录或 .xlsx 工作簿", str(path))
+
+
+# ----------------------------------------------------------------------------------------- cell parsers
+
+
+def _check(bad: pd.Series, values: pd.Series, file: str, message: str) -> None:
+    """Raise for the first row where ``bad`` holds; ``{value}`` in ``message`` is that row's cell."""
+    if bad.any():
+        row = int(bad.idxmax())
+        raise InputError(message.format(value=values[row]), file, row, str(values.name))
+
+
+def _map_unique(values: pd.Series, fn: Callable[[str], str]) -> pd.Series:
+    """``values.map(fn)`` for a string function, calling ``fn`` once per distinct value."""
+    codes, uniques = pd.factorize(values)
+    mapped = np.array([fn(u) for u in uniques.tolist()], dtype=object)
+    return pd.Series(mapped[codes] if len(codes) else [], index=values.index, dtype="str")
+
+
+def _isin(values: pd.Series, other: pd.Series) -> pd.Series:
+    """``values.isin(other)`` for two string columns (hash-based; arrow's isin is slow for large ``other``)."""
+    return values.astype(object).isin(other.astype(object))
+
+
+def _verbatim(values: pd.Series, file: str) -> pd.Series:
+    return values
+
+
+def _text(values: pd.Series, file: str) -> pd.Series:
+    return _map_unique(values, normalize_text)
+
+
+_NOISE = re.compile(r"[\s,]+")
+
+
+def _compact(text: str) -> str:
+    """Half-width, without spaces and thousands separators: the form numbers, dates and codes are read in."""
+    return _NOISE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def _code(values: pd.Series, file: str) -> pd.Series:
+    """A 统一社会信用代码: half-width, upper case, no spaces."""
+    return _map_unique(values, lambda text: _compact(text).upper())
+
+
+def _numbers(values: pd.Series, file: str, *, integer: bool, minimum: int = 0, default: int | None = None) -> pd.Series:
+    """``1,234`` / ``1234.0`` / full-width digits → numbers (Int64 or float64); empty → missing."""
+    text = _map_unique(values, _compact)
+    numbers = pd.to_numeric(text.mask(text == ""), errors="coerce")
+    _check((text != "") & ~np.isfinite(numbers), values, file, "「{value}」不是数字")
+    if integer:
+        _check(numbers.notna() & (numbers % 1 != 0), values, file, "「{value}」不是整数")
+    too_small = "「{value}」不能为负数" if minimum == 0 else f"「{{value}}」应不小于 {minimum}"
+    _check(numbers < minimum, values, file, too_small)
+    if default is not None:
+        numbers = numbers.fillna(default)
+    return numbers.astype("Int64" if integer else "float64")
+
+
+_DATE = r"^(\d{4})(?:([-/.])(\d{1,2})\2(\d{1,2})|年(\d{1,2})月(\d{1,2})日?)(?:T?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+
+
+def _dates(values: pd.Series, file: str) -> pd.Series:
+    """YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD or YYYY年MM月DD日 (a trailing time is ignored) → datetime64."""
+    text = _map_unique(values, _compact)
+    parts = text.str.extract(_DATE)
+    ymd = parts[0] + "-" + parts[2].fillna(parts[4]) + "-" + parts[3].fillna(parts[5])
+    dates = pd.to_datetime(ymd, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+    _check((text != "") & dates.isna(), values, file,
+           "「{value}」不是有效日期（应为 YYYY-MM-DD，也接受 YYYY/MM/DD、YYYY.MM.DD、YYYY年MM月DD日）")
+    return dates
+
+
+_FLAGS = {"是": True, "否": False, "有": True, "无": False, "y": True, "n": False, "yes": True, "no": False,
+          "true": True, "false": False, "1": True, "0": False}
+
+
+def _flags(values: pd.Series, file: str) -> pd.Series:
+    """是/否 (also Y/N, true/false, 1/0, 有/无) → nullable boolean."""
+    key = _map_unique(values, _compact).str.lower()
+    flags = key.map(_FLAGS)
+    _check((key != "") & flags.isna(), values, file, "「{value}」应为 是 或 否")
+    return flags.astype("boolean")
+
+
+def _choice(values: pd.Series, file: str, *, allowed: tuple[str, ...], default: str = "") -> pd.Series:
+    text = _text(values, file)
+    _check((text != "") & ~text.isin(allowed), values, file, f"「{{value}}」不是有效值，应为 {' / '.join(allowed)}")
+    return text.replace("", default) if default else text
+
+
+_Parser = Callable[[pd.Series, str], pd.Series]
+_PARSERS: dict[str, _Parser] = {
+    "id": _verbatim,
+    "name": _verbatim,
+    "association_id": _verbatim,
+    "member_id": _code,
+    "founded": _dates,
+    "last_election": _dates,
+    "staff_fulltime": partial(_numbers, integer=True),
+    "party_members": partial(_numbers, integer=True),
+    "term_years": partial(_numbers, integer=True, minimum=1, default=DEFAULT_TERM_YEARS),
+    "units": partial(_numbers, integer=True),
+    "annual_sales": partial(_numbers, integer=False),
+    "sales": partial(_numbers, integer=False),
+    "has_office": _flags,
+    "status": partial(_choice, allowed=STATUSES, default=ACTIVE),
+    "inspection": partial(_choice, allowed=INSPECTIONS),
+    "member_kind": partial(_choice, allowed=(ENTERPRISE, PERSON)),
+}
+
+
+def _parse(table: _Table) -> pd.DataFrame:
+    """Check required columns and cells, parse every FORMAT column (absent ones as empty), keep extras."""
+    known = COLUMNS[table.name]
+    for column in REQUIRED[table.name]:
+        if column not in table.frame.columns:
+            raise InputError(f"缺少必需的列 {column}", table.file, 1, column)
+    extras = [c for c in table.frame.columns if c not in known]
+    full = table.frame.reindex(columns=[*known, *extras], fill_value="")
+    for column in REQUIRED[table.name]:
+        _check(full[column] == "", full[column], table.file, f"{column} 为空")
+    return pd.DataFrame({c: _PARSERS.get(c, _text)(full[c], table.file) if c in known else full[c] for c in full},
+                        index=full.index)
+
+
+def _empty_table(name: str) -> _Table:
+    return _Table(name, f"{name}.csv", pd.DataFrame(columns=list(COLUMNS[name]), dtype=str))
+
+
+# ------------------------------------------------------------------------------------------- warnings
+
+
+def _rows_warning(mask: pd.Series, file: str, column: str | None, message: str) -> list[InputWarning]:
+    """One warning for all rows where ``mask`` holds: the count and the first rows go into the message."""
+    rows = mask.index[mask.to_numpy(dtype=bool)]
+    if len(rows) == 0:
+        return []
+    shown = "、".join(map(str, rows[:5])) + (" 等" if len(rows) > 5 else "")
+    return [InputWarning(f"{message}（共 {len(rows)} 行：第 {shown} 行）", file, int(rows[0]), column)]
+
+
+def _table_warnings(table: _Table) -> list[InputWarning]:
+    """Extra columns; a header-only file (only reached for the optional files)."""
+    warnings = [InputWarning(f"未知的列 {c}：已保留，不参与检测", table.file, 1, c)
+                for c in table.frame.columns if c not in COLUMNS[table.name]]
+    if table.frame.empty:
+        warnings.append(InputWarning("只有表头，没有数据行", table.file))
+    return warnings
+
+
+# --------------------------------------------------------------------------------------- associations
+
+
+def _infer_from_names(frame: pd.DataFrame, home: Division | None, file: str) -> list[InputWarning]:
+    """Fill empty ``region`` / ``type`` from the name (adds ``region_inferred`` / ``type_inferred``)."""
+    need = (frame["region"] == "") | (frame["type"] == "")
+    parsed = {name: parse_name(name, home) for name in frame.loc[need, "name"].unique()}
+    warnings = []
+    for column in ("region", "type"):
+        empty = frame[column] == ""
+        guesses = {name: getattr(p, column) or "" for name, p in parsed.items()}
+        frame.loc[empty, column] = frame.loc[empty, "name"].map(guesses)
+        inferred = empty & (frame[column] != "")
+        frame[f"{column}_inferred"] = inferred
+        warnings += _rows_warning(inferred, file, column, f"{column} 为空，已根据名称推断")
+        warnings += _rows_warning(frame[column] == "", file, column, f"{column} 为空，且无法根据名称推断")
+    return warnings
+
+
+def _same_name_warnings(frame: pd.DataFrame, file: str, words: _Words) -> list[InputWarning]:
+    active = frame[frame["status"] == ACTIVE]
+    groups = active[active["name_norm"].duplicated(keep=False)].groupby("name_norm", sort=False).groups
+    return [InputWarning(f"名称规范化后相同（{norm}），可能重复登记：第 {'、'.join(map(str, rows))} 行"
+                         f"（均为正常状态的{words.item}）", file, int(rows[0]), "name")
+            for norm, rows in groups.items()]
+
+
+def _associations(
+    table: _Table, words: _Words, home: Division | None
+) -> tuple[pd.DataFrame, list[InputWarning], Division | None]:
+    frame = _parse(table)
+    if frame.empty:
+        raise InputError(f"没有任何{words.item}（只有表头）", table.file)
+    ids = frame["id"]
+    duplicated = ids.duplicated()
+    if duplicated.any():
+        row = int(duplicated.idxmax())
+        first = int((ids == ids[row]).idxmax())
+        raise InputError(f"{words.item} id「{ids[row]}」重复（第 {first} 行已使用）", table.file, row, "id")
+    frame["name_norm"] = _map_unique(frame["name"], normalize_name)
+    home = home or infer_home(frame["name"].tolist())
+    warnings = _infer_from_names(frame, home, table.file)
+    unknown_type = (frame["type"] != "") & ~frame["type"].isin(TYPES)
+    warnings += _rows_warning(unknown_type, table.file, "type", f"type 不是 {' / '.join(TYPES)} 之一，按原样保留")
+    if "inspection" in table.frame.columns:
+        empty = frame["inspection"] == ""
+        warnings += _rows_warning(empty, table.file, "inspection", "inspection 为空（未填写年检结果）")
+    warnings += _same_name_warnings(frame, table.file, words)
+    return frame, warnings, home
+
+
+# ---------------------------------------------------------------------------------------- memberships
+
+_ENTERPRISE_NAME = re.compile(
+    r"(公司|厂|店|商行|银行|合作社|集团|中心|事务所|工作室|经营部|门市部|超市|农场|牧场|养殖场|医院|学校|"
+    r"研究所|研究院|设计院|协会|商会|社|馆|坊|业)$"
+)
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施"
+    "文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛"
+    "曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏"
+    "席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝胥诸郁"
+)
+_COMPOUND_SURNAMES = "欧阳|司马|上官|诸葛|东方|皇甫|令狐|慕容|司徒|尉迟|公孙|长孙|宇文|夏侯|端木|西门|南宫|独孤"
+_PERSON_NAME = re.compile(rf"^(?:[{_SURNAMES}][\u4e00-\u9fff]{{1,3}}|(?:{_COMPOUND_SURNAMES})[\u4e00-\u9fff]{{1,2}})$")
+
+
+def guess_member_kind(name: str) -> str:
+    """企业 when the name looks like an enterprise, 个人 when it looks like a 2–4 character personal name."""
+    if _ENTERPRISE_NAME.search(name) or not _PERSON_NAME.match(name):
+        return ENTERPRISE
+    return PERSON
+
+
+def _memberships(table: _Table, associations: pd.DataFrame, words: _Words) -> tuple[pd.DataFrame, list[InputWarning]]:
+    frame = _parse(table)
+    _check(~_isin(frame["association_id"], associations["id"]), frame["association_id"], table.file,
+           f"association_id「{{value}}」不是 {ASSOCIATIONS} 中任何{words.item}的 id")
+    frame["member_norm"] = _map_unique(frame["member_name"], normalize_name)
+    kind_empty = frame["member_kind"] == ""
+    frame.loc[kind_empty, "member_kind"] = _map_unique(frame.loc[kind_empty, "member_name"], guess_member_kind)
+    frame["member_kind_inferred"] = kind_empty
+    frame["role"] = frame["role"].replace("", DEFAULT_ROLE)
+    warnings = _rows_warning(kind_empty, table.file, "member_kind", "member_kind 为空，已根据会员名称推断（企业/个人）")
+    unknown_role = ~frame["role"].isin(ROLES)
+    for role in frame.loc[unknown_role, "role"].unique():
+        warnings += _rows_warning(frame["role"] == role, table.file, "role",
+                                  f"role「{role}」不是 {' / '.join(ROLES)} 之一，按原样保留")
+    duplicated = frame.duplicated(["association_id", "member_norm"])
+    warnings += _rows_warning(duplicated, table.file, "member_name", "同一协会的同一会员重复出现，均已保留")
+    return frame, warnings
+
+
+def _industry_stats(table: _Table) -> tuple[pd.DataFrame, list[InputWarning]]:
+    frame = _parse(table)
+    duplicated = frame.duplicated(["industry", "region"])
+    return frame, _rows_warning(duplicated, table.file, "industry", "同一行业、同一地区重复出现，均已保留")
+
+
+def _finish(frame: pd.DataFrame) -> pd.DataFrame:
+    """Spreadsheet row numbers move from the index into ``source_row``."""
+    return frame.assign(source_row=frame.index.astype("int64")).reset_index(drop=True)
+
+
+def load_registry(path: str | os.PathLike[str], *, kind: str = "registry", home: Division | None = None) -> Registry:
+    """Load and validate a registry folder / ``.xlsx`` workbook (``kind="applications"`` for a batch).
+
+    ``home`` is the registry's city used to infer regions from names; by default inferred from the names
+    (pass the registry's ``home`` when loading an application batch).
+    """
+    if kind not in _KINDS:
+        raise ValueError(f"kind must be one of {sorted(_KINDS)}, not {kind!r}")
+    words = _KINDS[kind]
+    path = Path(path)
+    tables = _read_source(path, words)
+    associations, more, home = _associations(tables[ASSOCIATIONS], words, home)
+    warnings = [w for table in tables.values() if table is not None for w in _table_warnings(table)] + more
+    memberships, more = _memberships(tables[MEMBERSHIPS] or _empty_table(MEMBERSHIPS), associations, words)
+    warnings += more
+    if len(memberships):
+        no_members = ~_isin(associations["id"], memberships["association_id"]) & (associations["status"] == ACTIVE)
+        warnings += _rows_warning(no_members, tables[ASSOCIATIONS].file, "id",
+                                  f"{words.item}在 {MEMBERSHIPS} 中没有任何会员")
+    industry_stats = None
+    if tables[INDUSTRY_STATS] is not None:
+        industry_stats, more = _industry_stats(tables[INDUSTRY_STATS])
+        warnings += more
+    return Registry(
+        associations=_finish(associations),
+        memberships=_finish(memberships),
+        industry_stats=None if industry_stats is None else _finish(industry_stats),
+        warnings=warnings,
+        source=str(path),
+        kind=kind,
+        present_columns={name: tuple(t.frame.columns) for name, t in tables.items() if t is not None},
+        home=home,
+    )
+
+
+def summary(registry: Registry) -> dict[str, Any]:
+    """Counts for ``detector validate`` (plain ints and strs, JSON-ready)."""
+    a, m = registry.associations, registry.memberships
+
+    def counts(values: pd.Series) -> dict[str, int]:
+        return {str(k) or "未知": int(v) for k, v in values.value_counts().items()}
+
+    return {
+        "source": registry.source,
+        "kind": registry.kind,
+        "home": registry.home.name if registry.home else None,
+        "associations": len(a),
+        "active": int((a["status"] == ACTIVE).sum()),
+        "by_status": counts(a["status"]),
+        "by_region": counts(a["region"]),
+        "by_type": counts(a["type"]),
+        "memberships": len(m),
+        "distinct_members": int(m["member_norm"].nunique()),
+        "associations_with_members": int(_isin(a["id"], m["association_id"]).sum()),
+        "industry_stats": None if registry.industry_stats is None else len(registry.industry_stats),
+        "names_only": registry.names_only,
+        "warnings": len(registry.warnings),
+    }
+
+
+# --------------------------------------------------------------------------------------------- output
+
+
+def _write_temp(path: Path, write: Callable[[IO[str]], None], encoding: str = "utf-8") -> Path:
+    """Write a new temporary file beside ``path`` and return it; nothing is left behind on failure."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def _write_atomically(files: Mapping[Path, Callable[[IO[str]], None]], encoding: str = "utf-8") -> None:
+    """Write every file to a temporary file beside it, then move them all into place.
+
+    A failure while writing replaces nothing; no temporary file is ever left behind.
+    """
+    temps: dict[Path, Path] = {}
+    try:
+        for target, write in files.items():
+            temps[target] = _write_temp(target, write, encoding)
+        for target, temp in temps.items():
+            os.replace(temp, target)
+    finally:
+        for temp in temps.values():
+            temp.unlink(missing_ok=True)
+
+
+def _atomic_write(path: str | os.PathLike[str], write: Callable[[IO[str]], None], encoding: str = "utf-8") -> None:
+    _write_atomically({Path(path): write}, encoding)
+
+
+def _to_csv(df: pd.DataFrame, f: IO[str]) -> None:
+    df.to_csv(f, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+
+
+def write_csv(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
+    """Write a CSV atomically, UTF-8 with a BOM (so Excel shows Chinese), dates as YYYY-MM-DD."""
+    _atomic_write(path, partial(_to_csv, df), CSV_ENCODING)
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, (date, datetime)):
+        return obj.isoformat()
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, (set, frozenset)):
+        return sorted(obj)
+    if isinstance(obj, Path):
+        return str(obj)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return dataclasses.asdict(obj)
+    raise TypeError(f"cannot write {type(obj).__name__} as JSON")
+
+
+def _dumps(obj: Any, **kwargs: Any) -> str:
+    """JSON with Chinese kept readable; NaN is refused (browsers cannot parse it)."""
+    return json.dumps(obj, ensure_ascii=False, allow_nan=False, default=_json_default, **kwargs)
+
+
+def write_json(obj: Any, path: str | os.PathLike[str]) -> None:
+    """Write one JSON document atomically (UTF-8, indented)."""
+    text = _dumps(obj, indent=2) + "\n"
+    _atomic_write(path, lambda f: f.write(text))
+
+
+def write_jsonl(rows: Iterable[Any], path: str | os.PathLike[str]) -> None:
+    """Write one JSON object per line atomically; ``rows`` may be a generator."""
+    _atomic_write(path, lambda f: f.writelines(_dumps(row) + "\n" for row in rows))
+
+
+def _format_column(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A parsed column back to FORMAT text; values inferred at load time are left empty again."""
+    values = frame[column]
+    if pd.api.types.is_datetime64_any_dtype(values):
+        text = values.dt.strftime("%Y-%m-%d")
+    elif pd.api.types.is_bool_dtype(values):
+        text = values.map({True: "是", False: "否"})
+    elif pd.api.types.is_float_dtype(values):
+        text = values.astype(str).str.replace(r"\.0$", "", regex=True)
+    else:
+        text = values.astype(str)
+    text = text.where(values.notna(), "")
+    inferred = f"{column}_inferred"
+    return text.where(~frame[inferred].astype(bool), "") if inferred in frame else text
+
+
+def _registry_frames(source: Registry | Mapping[str, pd.DataFrame | None]) -> dict[str, pd.DataFrame]:
+    """The tables to write, each with the columns to write (FORMAT order, then extra columns)."""
+    if isinstance(source, Registry):
+        frames = {ASSOCIATIONS: source.associations, MEMBERSHIPS: source.memberships,
+                  INDUSTRY_STATS: source.industry_stats}
+        columns = source.present_columns
+    else:
+        frames = {name: source.get(name) for name in COLUMNS}
+        columns = {name: tuple(frame.columns) for name, frame in frames.items() if frame is not None}
+    out = {}
+    for name, frame in frames.items():
+        if frame is None or name not in columns:
+            continue
+        keep = [c for c in COLUMNS[name] if c in columns[name]]
+        keep += [c for c in columns[name] if c not in COLUMNS[name] and c not in DERIVED]
+        out[name] = pd.DataFrame({c: _format_column(frame, c) for c in keep}, index=frame.index)
+    return out
+
+
+def write_registry(source: Registry | Mapping[str, pd.DataFrame | None], folder: str | os.PathLike[str]) -> None:
+    """Write a registry folder in FORMAT.md (derived columns dropped, extra columns kept).
+
+    Accepts a :class:`Registry` (writes the columns its files had) or frames keyed by ``associations`` /
+    ``memberships`` / ``industry_stats``. All files are written before any is replaced; an optional file
+    the registry does not have is removed so the folder holds exactly this registry.
+    """
+    folder = Path(folder)
+    frames = _registry_frames(source)
+    if ASSOCIATIONS not in frames:
+        raise ValueError("write_registry needs an associations frame")
+    _write_atomically({folder / f"{name}.csv": partial(_to_csv, frame) for name, frame in frames.items()},
+                      CSV_ENCODING)
+    for name in COLUMNS:
+        if name not in frames:
+            (folder / f"{name}.csv").unlink(missing_ok=True)
