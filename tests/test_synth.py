@@ -1,0 +1,362 @@
+"""The labelled-registry generator: determinism, FORMAT.md layout, label consistency, rule cases."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from detector import regions
+from detector.synth import (
+    ASSOCIATION_COLUMNS,
+    FILES,
+    MEMBERSHIP_COLUMNS,
+    STATS_COLUMNS,
+    VERDICTS,
+    SynthConfig,
+    generate,
+    load_vocab,
+    write,
+)
+
+FRAMES = ("associations", "memberships", "industry_stats", "applications", "application_members",
+          "groups", "pairs", "screen_labels")
+NEAR_KINDS = {"near_origin", "near_level", "near_form", "near_industry", "shared_members"}
+TRADITIONAL = set("會業協溫區縣貿線電導廣東圍")
+
+
+def credit_code_ok(code: str) -> bool:
+    """GB 32100-2015 check, written independently of detector.synth."""
+    chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    if len(code) != 18 or any(c not in chars for c in code):
+        return False
+    total = sum(chars.index(c) * (3 ** i % 31) for i, c in enumerate(code[:17]))
+    return chars[(31 - total % 31) % 31] == code[17]
+
+
+@pytest.fixture(scope="module")
+def clean():
+    return generate(SynthConfig(seed=7, n_associations=300, variation="clean"))
+
+
+@pytest.fixture(scope="module")
+def standard():
+    return generate(SynthConfig(seed=7, n_associations=300))
+
+
+@pytest.fixture(scope="module")
+def noisy():
+    return generate(SynthConfig(seed=11, n_associations=250, variation="noisy"))
+
+
+def group_of(data) -> dict[str, str]:
+    return dict(zip(data.groups["id"], data.groups["group"]))
+
+
+# ------------------------------------------------------------------ determinism
+
+
+def test_same_config_gives_identical_frames_and_bytes(tmp_path: Path):
+    cfg = SynthConfig(seed=5, n_associations=120, n_applications=15, variation="noisy")
+    a, b = generate(cfg), generate(cfg)
+    for name in FRAMES:
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+    write(a, tmp_path / "a")
+    write(b, tmp_path / "b")
+    for rel in FILES:
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
+
+
+def test_different_seeds_give_different_registries(standard):
+    other = generate(SynthConfig(seed=8, n_associations=300))
+    names_a, names_b = set(standard.associations["name"]), set(other.associations["name"])
+    assert len(names_a & names_b) / len(names_a | names_b) < 0.4
+    assert not standard.memberships["member_name"].head(50).equals(other.memberships["member_name"].head(50))
+
+
+def test_seed_changes_alias_preferences():
+    """Popular surface forms (鞋业 vs 鞋革, 行业协会 vs 商会) are part of a registry's style."""
+    def forms(seed):
+        d = generate(SynthConfig(seed=seed, n_associations=300, variation="clean"))
+        return d.associations["name"].str.extract(r"(行业协会|商会|促进会|联合会)$")[0].value_counts(normalize=True)
+
+    a, b = forms(1), forms(2)
+    assert (a.reindex(b.index, fill_value=0) - b).abs().max() > 0.03
+
+
+# ------------------------------------------------------------------ FORMAT.md layout
+
+
+def test_clean_registry_has_every_format_column(clean):
+    assert tuple(clean.associations.columns) == ASSOCIATION_COLUMNS
+    assert tuple(clean.memberships.columns) == MEMBERSHIP_COLUMNS
+    assert tuple(clean.industry_stats.columns) == STATS_COLUMNS
+    assert tuple(clean.applications.columns) == ASSOCIATION_COLUMNS
+    assert tuple(clean.application_members.columns) == MEMBERSHIP_COLUMNS
+    a = clean.associations
+    assert a["id"].is_unique and a["name"].is_unique
+    assert set(a["type"]) <= {"行业协会", "商会", "异地商会", "联合会", "促进会", "研究会", "学会"}
+    assert set(a["status"]) <= {"正常", "注销", "撤销"}
+    assert set(a["inspection"]) <= {"合格", "基本合格", "不合格", "未参检"}
+    assert set(clean.memberships["role"]) == {"会长", "常务副会长", "副会长", "监事长", "秘书长", "理事", "会员"}
+    assert set(clean.memberships["member_kind"]) == {"企业", "个人"}
+    assert set(clean.memberships["association_id"]) <= set(a["id"])
+    assert set(clean.application_members["association_id"]) <= set(clean.applications["id"])
+    pd.to_datetime(a["founded"], format="%Y-%m-%d")
+    pd.to_datetime(a["last_election"], format="%Y-%m-%d")
+    assert (a["founded"] <= a["last_election"]).all()
+
+
+def test_every_association_has_one_president_and_services_are_split_by_semicolon(clean):
+    m = clean.memberships
+    presidents = m[m["role"] == "会长"].groupby("association_id").size()
+    assert presidents.reindex(clean.associations["id"]).fillna(0).eq(1).all()
+    assert clean.associations["services"].str.contains("；").mean() > 0.9
+
+
+def test_columns_are_a_format_subset_in_every_variation(standard, noisy):
+    for data in (standard, noisy):
+        for frame, cols in (("associations", ASSOCIATION_COLUMNS), ("applications", ASSOCIATION_COLUMNS),
+                            ("memberships", MEMBERSHIP_COLUMNS), ("application_members", MEMBERSHIP_COLUMNS)):
+            got = list(getattr(data, frame).columns)
+            assert got == [c for c in cols if c in got], frame
+            assert got[:2] == list(cols[:2]), frame  # id, name / association_id, member_name
+
+
+# ------------------------------------------------------------------ labels
+
+
+def test_groups_partition_the_registry(standard):
+    g = standard.groups
+    assert list(g.columns) == ["id", "group"]
+    assert g["id"].is_unique
+    assert set(g["id"]) == set(standard.associations["id"])
+    sizes = g["group"].value_counts()
+    assert (sizes >= 2).sum() >= 15 and sizes.max() <= 6
+
+
+def test_pairs_are_consistent_with_groups(clean):
+    p, grp = clean.pairs, group_of(clean)
+    a = clean.associations.set_index("id")
+    assert list(p.columns) == ["id_a", "id_b", "label", "kind"]
+    assert set(p["id_a"]) | set(p["id_b"]) <= set(a.index)
+    assert not p.duplicated(["id_a", "id_b"]).any()
+    assert (p["id_a"] < p["id_b"]).all()
+    dup = p[p["label"] == 1]
+    assert set(dup["kind"]) == {"duplicate"} and len(dup) >= 20
+    assert (dup["id_a"].map(grp) == dup["id_b"].map(grp)).all()
+    assert (dup["id_a"].map(a["region"]) == dup["id_b"].map(a["region"])).all()
+    neg = p[p["label"] == 0]
+    assert (neg["id_a"].map(grp) != neg["id_b"].map(grp)).all()
+    assert NEAR_KINDS <= set(neg["kind"])
+    assert {"near_region", "inactive", "random"} <= set(neg["kind"])
+
+
+def test_near_misses_look_like_their_kind(clean):
+    p = clean.pairs
+    a = clean.associations.set_index("id")
+
+    def rows(kind):
+        sub = p[p["kind"] == kind]
+        return a.loc[sub["id_a"]].reset_index(), a.loc[sub["id_b"]].reset_index()
+
+    x, y = rows("near_level")
+    assert ((x["region"] == "温州市") != (y["region"] == "温州市")).all()
+    x, y = rows("near_form")
+    assert (x["region"] == y["region"]).all()
+    assert (x["type"].isin(["学会", "研究会"]) != y["type"].isin(["学会", "研究会"])).all()
+    x, y = rows("near_origin")
+    assert (x["type"] == "异地商会").all() and (y["type"] == "异地商会").all()
+    assert (x["region"] == y["region"]).all()
+    x, y = rows("near_industry")
+    assert (x["region"] == y["region"]).all() and (x["industry"] != y["industry"]).all()
+    m = clean.memberships
+    for ia, ib in zip(*[p[p["kind"] == "shared_members"][c] for c in ("id_a", "id_b")]):
+        common = set(m[m["association_id"] == ia]["member_name"]) & set(m[m["association_id"] == ib]["member_name"])
+        assert len(common) >= 3
+
+
+def test_dissolved_associations_are_never_duplicates(standard):
+    a = standard.associations
+    dead = a[a["status"].isin(["注销", "撤销"])]["id"]
+    assert len(dead) >= 3
+    sizes = standard.groups["group"].value_counts()
+    assert (dead.map(group_of(standard)).map(sizes) == 1).all()
+    assert not standard.pairs[(standard.pairs["label"] == 1)
+                              & (standard.pairs["id_a"].isin(dead) | standard.pairs["id_b"].isin(dead))].any(axis=None)
+
+
+def test_screen_labels_cover_all_verdicts(clean):
+    s, apps, reg = clean.screen_labels, clean.applications, clean.associations
+    assert list(s.columns) == ["id", "verdict", "expected_match", "kind"]
+    assert set(s["id"]) == set(apps["id"]) and len(apps) == 40
+    assert set(s["verdict"]) == set(VERDICTS)
+    dup = s[s["verdict"] == "duplicate"]
+    assert dup["expected_match"].isin(reg["id"]).all()
+    by_id = reg.set_index("id")
+    app = apps.set_index("id")
+    assert (app.loc[dup["id"], "region"].to_numpy() == by_id.loc[dup["expected_match"], "region"].to_numpy()).all()
+    assert (s[s["verdict"].isin(["clear", "reject"])]["expected_match"] == "").all()
+    rej = app.loc[s[s["verdict"] == "reject"]["id"]]
+    assert (rej["type"] == "异地商会").all() and (rej["region"] == "温州市").all()
+    batch = s[s["kind"] == "duplicate_in_batch"]
+    assert len(batch) == 2 and set(batch["expected_match"]) == set(batch["id"])
+    assert {"related_industry", "member_overlap", "new_industry", "new_origin_near", "duplicate_exact"} <= set(s["kind"])
+
+
+# ------------------------------------------------------------------ members and codes
+
+
+def test_credit_codes_are_valid(standard):
+    ids = standard.associations["id"]
+    assert ids.map(credit_code_ok).all() and ids.str.startswith("51").all()
+    member_ids = standard.memberships["member_id"]
+    assert member_ids[member_ids != ""].map(credit_code_ok).all()
+
+
+def test_one_enterprise_is_one_code_name_and_person(clean):
+    ent = clean.memberships[clean.memberships["member_kind"] == "企业"]
+    assert (ent["member_id"] != "").all()
+    for col in ("member_name", "person", "member_region", "annual_sales"):
+        assert ent.groupby("member_id")[col].nunique().max() == 1, col
+    assert ent.groupby("member_name")["member_id"].nunique().max() == 1
+    assert ent.groupby("member_id")["association_id"].nunique().mean() > 1.2  # firms join several
+
+
+def test_city_level_codes_carry_the_city_adcode(clean):
+    a = clean.associations
+    assert a[a["region"] == "温州市"]["id"].str[2:8].eq("330300").all()
+    assert a[a["region"] == "瑞安市"]["id"].str[2:8].eq("330381").all()
+
+
+@pytest.mark.parametrize("city", ["湘潭市", "苏州市"])
+def test_any_city_uses_its_own_counties(city):
+    d = generate(SynthConfig(seed=3, city=city, n_associations=150, n_applications=12, variation="clean"))
+    home = regions.lookup(city)
+    units = {c.name for c in regions.county_units(home)}
+    a = d.associations
+    assert set(a["region"]) <= units | {city}
+    assert (a["region"] == city).mean() > 0.2 and a["region"].isin(units).mean() > 0.3
+    assert a.apply(lambda r: r["name"].startswith(r["region"]), axis=1).all()
+    assert not a["name"].str.contains("温州|瑞安|乐清").any()
+    m = d.memberships
+    assert m["member_region"].isin(units).mean() > 0.9
+    assert set(d.industry_stats["region"]) <= units | {city}
+    assert set(d.screen_labels["verdict"]) == set(VERDICTS)
+
+
+def test_rule_cases_are_present(clean):
+    a, m = clean.associations, clean.memberships
+    units = {c.name for c in regions.county_units(regions.lookup("温州市"))}
+    academic = a[a["type"].isin(["学会", "研究会"])]["id"]
+    share = m[m["association_id"].isin(academic)].groupby("association_id")["member_kind"].apply(
+        lambda s: (s == "企业").mean())
+    assert (share > 0.1).any() and (share <= 0.1).any()  # research_enterprise_share
+    city_level = a[(a["region"] == "温州市") & (a["type"] != "异地商会")]["id"]
+    cover = m[m["association_id"].isin(city_level)].groupby("association_id")["member_region"].apply(
+        lambda s: len(set(s) & units))
+    assert (cover <= len(units) / 2).any() and (cover > len(units) / 2).any()  # coverage_counties
+    assert (~m["member_region"].isin(units)).any()  # member_outside_region
+    leaders = m[m["role"].isin(["会长", "常务副会长", "副会长"])].groupby("person")["association_id"].nunique()
+    assert (leaders >= 3).sum() >= 3  # leader_overlap
+    assert (a["staff_fulltime"] == "0").any() and (a["has_office"] == "否").any()
+    assert (a["funding"] == "").any() and a["inspection"].isin(["不合格", "未参检"]).any()
+    assert (a["party_members"].astype(int) < 3).any()
+    age = (pd.Timestamp("2024-12-31") - pd.to_datetime(a["last_election"])).dt.days / 365.25
+    assert (age > a["term_years"].astype(int)).any() and (age <= a["term_years"].astype(int)).any()
+
+
+def test_county_level_origin_chamber_at_city_level_exists(clean):
+    from detector.synth import _geo
+
+    counties = [t for p in _geo("温州市").origins if p.level == regions.COUNTY for t in p.texts]
+    city_chambers = clean.associations.query("type == '异地商会' and region == '温州市'")["name"]
+    assert city_chambers.map(lambda n: any(n.startswith("温州市" + t) for t in counties)).any()
+
+
+def test_coverage_share_fires_for_some_industries_only(clean):
+    a, m, st = clean.associations, clean.memberships, clean.industry_stats
+    sales = m.assign(s=pd.to_numeric(m["annual_sales"], errors="coerce")).groupby("association_id").agg(
+        n=("member_name", "size"), s=("s", "sum"))
+    x = a[a["type"] != "异地商会"].merge(sales, left_on="id", right_index=True).merge(
+        st.assign(units=st["units"].astype(int), sales=st["sales"].astype(float)), on=["industry", "region"])
+    fires = (x["n"] < 0.3 * x["units"]) & (x["s"] < 0.5 * x["sales"])
+    assert len(x) > 50 and 0.1 < fires.mean() < 0.9
+
+
+# ------------------------------------------------------------------ variations
+
+
+def test_clean_has_no_noise(clean):
+    text = "".join(clean.associations["name"]) + "".join(clean.associations["scope"])
+    assert not (set(text) & TRADITIONAL)
+    assert not clean.associations["name"].str.contains(r"[\s（(]").any()
+    assert (clean.associations["region"] != "").all() and (clean.associations["type"] != "").all()
+
+
+def test_noisy_has_traditional_characters_and_missing_columns(noisy):
+    a = noisy.associations
+    assert a["name"].map(lambda n: bool(set(n) & TRADITIONAL)).mean() > 0.05
+    assert a["name"].str.contains(r"\s|（|\(").any()
+    assert a["name"].str.match(r"^温州(?!市)").any()  # 温州 instead of 温州市
+    dropped = (set(ASSOCIATION_COLUMNS) - set(a.columns)) | (set(MEMBERSHIP_COLUMNS) - set(noisy.memberships.columns))
+    assert dropped
+    for col in ("region", "type"):
+        if col in a.columns:
+            assert (a[col] == "").mean() > 0.05
+
+
+def test_missing_columns_vary_with_seed():
+    dropped = {frozenset(set(ASSOCIATION_COLUMNS) - set(generate(SynthConfig(
+        seed=s, n_associations=40, n_applications=4, variation="noisy")).associations.columns)) for s in range(4)}
+    assert len(dropped) > 1
+
+
+# ------------------------------------------------------------------ files and vocabulary
+
+
+def test_write_produces_files_pandas_reads_back(tmp_path: Path, standard):
+    out = write(standard, tmp_path / "demo")
+    for rel, attr in FILES.items():
+        path = out / rel
+        assert path.is_file(), rel
+        back = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        frame = getattr(standard, attr).astype(str)
+        pd.testing.assert_frame_equal(back, frame.reset_index(drop=True), check_dtype=False)
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_vocabulary_is_independent_and_consistent():
+    src = (Path(__file__).resolve().parents[1] / "detector" / "synth.py").read_text(encoding="utf-8")
+    assert "detector.industry" not in src and "from .industry" not in src
+    assert "detector.names" not in src and "from .names" not in src and "from . import names" not in src
+    vocab = load_vocab()
+    keys = {i.key for i in vocab.industries}
+    assert len(keys) >= 40
+    cores = [c for i in vocab.industries for c in i.cores]
+    assert len(cores) == len(set(cores))
+    for ind in vocab.industries:
+        assert set(ind.related) <= keys and ind.key not in ind.related
+        for other in ind.related:
+            assert ind.key in vocab.by_key[other].related
+
+
+def test_invalid_config_is_rejected():
+    from detector.errors import DetectorError
+
+    with pytest.raises(DetectorError):
+        SynthConfig(seed=1, variation="wild")
+    with pytest.raises(DetectorError):
+        generate(SynthConfig(seed=1, city="不存在市"))
+
+
+@pytest.mark.slow
+def test_scales_to_ten_thousand_associations():
+    start = time.perf_counter()
+    d = generate(SynthConfig(seed=1, n_associations=10_000, n_applications=200))
+    seconds = time.perf_counter() - start
+    assert len(d.associations) == 10_000 and len(d.groups) == 10_000
+    assert len(d.memberships) >= 250_000
+    assert d.associations["id"].is_unique and d.associations["name"].is_unique
+    assert seconds < 45, seconds
