@@ -115,7 +115,7 @@ def _parse_origin(core: str, form: str | None, region: Division | None, home: Di
     origin: Division | None = None
     rest = places
     while rest:
-        m = regions.match_prefix(rest, origin)
+        m = regions.match_prefix(rest, origin, prefer=regions.PROVINCE_FIRST)
         if m is None:
             return None
         d, written = m

@@ -89,23 +89,27 @@ def _index() -> tuple[dict[str, list[Division]], dict[str, list[Division]]]:
     return full, short
 
 
-_LEVEL_RANK = {PREFECTURE: 0, PROVINCE: 1, COUNTY: 2}
+# Level preference for an ambiguous name. A registration region 北京市/吉林 reads as a city;
+# the origin of a 异地商会 (吉林商会, 重庆商会) reads as a province.
+CITY_FIRST = (PREFECTURE, PROVINCE, COUNTY)
+PROVINCE_FIRST = (PROVINCE, PREFECTURE, COUNTY)
 
 
-def _rank(d: Division, home: Division | None) -> tuple:
-    """Order candidates for an ambiguous name: inside the home city first, then higher level."""
+def _rank(d: Division, home: Division | None, prefer: tuple[str, ...]) -> tuple:
+    """Order candidates for an ambiguous name: inside ``home`` first, then by level preference."""
     inside = home is not None and d.code.startswith(home.code[: 2 if home.level == PROVINCE else 4])
     same_province = home is not None and d.code[:2] == home.code[:2]
-    return (not inside, not same_province, _LEVEL_RANK[d.level], d.code)
+    return (not inside, not same_province, prefer.index(d.level), d.code)
 
 
-def lookup(name: str, home: Division | None = None, *, allow_short: bool = True) -> Division | None:
+def lookup(name: str, home: Division | None = None, *, allow_short: bool = True,
+           prefer: tuple[str, ...] = CITY_FIRST) -> Division | None:
     """Resolve a full (乐清市) or short (乐清) place name; ``home`` breaks ties (龙港市 vs 龙港区)."""
     full, short = _index()
     cands = full.get(name) or (short.get(name) if allow_short else None)
     if not cands:
         return None
-    return min(cands, key=lambda d: _rank(d, home))
+    return min(cands, key=lambda d: _rank(d, home, prefer))
 
 
 @lru_cache(maxsize=1)
@@ -114,7 +118,8 @@ def _prefix_lengths() -> tuple[int, ...]:
     return tuple(sorted({len(n) for n in list(full) + list(short)}, reverse=True))
 
 
-def match_prefix(text: str, home: Division | None = None, *, allow_short: bool = True) -> tuple[Division, str] | None:
+def match_prefix(text: str, home: Division | None = None, *, allow_short: bool = True,
+                 prefer: tuple[str, ...] = CITY_FIRST) -> tuple[Division, str] | None:
     """The longest place name at the start of ``text``: returns the division and the matched text."""
     full, short = _index()
     for n in _prefix_lengths():
@@ -122,7 +127,7 @@ def match_prefix(text: str, home: Division | None = None, *, allow_short: bool =
         if len(head) < n:
             continue
         if head in full or (allow_short and head in short):
-            d = lookup(head, home, allow_short=allow_short)
+            d = lookup(head, home, allow_short=allow_short, prefer=prefer)
             if d is not None:
                 return d, head
     return None

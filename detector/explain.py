@@ -1,0 +1,69 @@
+"""Chinese reasons for a scored pair, derived from the features that drove it."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .features import DIFFERENT, NESTED, RELATED, SAME
+from .industry import get as get_industry
+from .profiles import Profiles
+
+STRONG_TEXT = 0.80  # cosine from which a scope / name similarity is worth saying
+
+
+def _industry_name(key: str) -> str:
+    return get_industry(key).name if key else ""
+
+
+def _structure(f: pd.Series, a: pd.Series, b: pd.Series) -> str | None:
+    region = a["region_name"] if f["region_rel"] == SAME else ""
+    parts = []
+    if f["region_rel"] == SAME:
+        parts.append(f"同一行政区域（{region}）")
+    elif f["region_rel"] == NESTED:
+        parts.append(f"上下级行政区域（{a['region_name']}/{b['region_name']}）")
+    elif f["region_rel"] == DIFFERENT:
+        parts.append(f"不同行政区域（{a['region_name']}/{b['region_name']}）")
+    if f["origin_rel"] == SAME:
+        parts.append(f"同一籍贯（{a['origin']}）")
+    elif f["origin_rel"] in (DIFFERENT, NESTED):
+        parts.append(f"名称仅差籍贯地名：{a['origin']}/{b['origin']}，籍贯不同")
+    elif f["industry_rel"] == SAME:
+        parts.append(f"同一行业（{_industry_name(a['industry_key'])}）")
+    elif f["industry_rel"] == RELATED:
+        parts.append(f"相关行业（{_industry_name(a['industry_key'])}/{_industry_name(b['industry_key'])}）")
+    elif f["industry_rel"] == DIFFERENT:
+        parts.append(f"行业不同（{_industry_name(a['industry_key'])}/{_industry_name(b['industry_key'])}）")
+    return "、".join(parts) or None
+
+
+def _present(x: float) -> bool:
+    return x is not None and not (isinstance(x, float) and math.isnan(x))
+
+
+def reasons_for(f: pd.Series, left: Profiles, right: Profiles) -> list[str]:
+    """Reasons for one pair row of :func:`detector.scoring.score_pairs` output."""
+    a, b = left.frame.iloc[int(f["i"])], right.frame.iloc[int(f["j"])]
+    out = []
+    structure = _structure(f, a, b)
+    if structure:
+        out.append(structure)
+    if f["gate_reason"]:
+        out.append(f["gate_reason"])
+    if a["industry_core"] and b["industry_core"] and (f["core_ratio"] >= 0.5 or f["core_cos"] >= STRONG_TEXT):
+        if a["industry_core"] == b["industry_core"]:
+            out.append(f"名称核心词相同：{a['industry_core']}")
+        else:
+            out.append(f"名称核心词相近：{a['industry_core']}/{b['industry_core']}")
+    if a["eff_type"] and b["eff_type"] and a["eff_type"] != b["eff_type"] and not f["gate_reason"]:
+        out.append(f"组织形式：{a['eff_type']}/{b['eff_type']}")
+    if _present(f["desc_cos"]):
+        out.append(f"业务范围相似度 {f['desc_cos']:.2f}")
+    if _present(f["services_jacc"]) and f["services_jacc"] > 0:
+        out.append(f"服务项目重合 {f['services_jacc']:.0%}")
+    if f["shared_members"] > 0:
+        out.append(f"共有会员 {int(f['shared_members'])} 家（占 {f['member_cont']:.0%}）")
+    if f["shared_leaders"] > 0:
+        out.append(f"共有会长/副会长 {int(f['shared_leaders'])} 人")
+    return out

@@ -1,0 +1,88 @@
+"""Pair features: name structure, industry, region, form, origin, meaning, tokens, services, members."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from rapidfuzz.distance import Indel
+
+from . import industry as industry_mod
+from .profiles import Profiles
+
+# Relations (categorical; also used by explanations and policy gates)
+SAME, NESTED, DIFFERENT, UNKNOWN, RELATED = "same", "nested", "different", "unknown", "related"
+
+
+def _region_relation(a: str, b: str) -> str:
+    if not a or not b:
+        return UNKNOWN
+    if a == b:
+        return SAME
+    # adcodes: a prefecture (xxxx00) contains its counties (xxxx..); a province (xx0000) everything below
+    for outer, inner in ((a, b), (b, a)):
+        if outer.endswith("0000") and inner.startswith(outer[:2]):
+            return NESTED
+        if outer.endswith("00") and inner.startswith(outer[:4]):
+            return NESTED
+    return DIFFERENT
+
+
+def _origin_relation(a_town: bool, b_town: bool, a: str, b: str) -> str:
+    """异地商会: same origin place / one inside the other (福建 vs 福鼎) / different / not applicable."""
+    if not a_town and not b_town:
+        return "na"
+    if a_town != b_town:
+        return "mismatch"
+    rel = _region_relation(a, b)
+    return {SAME: SAME, NESTED: NESTED, UNKNOWN: UNKNOWN}.get(rel, DIFFERENT)
+
+
+def _set_overlap(a: list[frozenset], b: list[frozenset]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(shared count, Jaccard, containment); NaN where either side has no data."""
+    n = len(a)
+    shared = np.zeros(n)
+    jac = np.full(n, np.nan)
+    cont = np.full(n, np.nan)
+    for k, (x, y) in enumerate(zip(a, b)):
+        if x and y:
+            s = len(x & y)
+            shared[k] = s
+            jac[k] = s / len(x | y)
+            cont[k] = s / min(len(x), len(y))
+    return shared, jac, cont
+
+
+def _rowwise_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    dots = np.einsum("ij,ij->i", a, b)
+    empty = (np.abs(a).sum(axis=1) == 0) | (np.abs(b).sum(axis=1) == 0)
+    return np.where(empty, np.nan, dots)
+
+
+def pair_features(left: Profiles, right: Profiles, i: np.ndarray, j: np.ndarray) -> pd.DataFrame:
+    """One row per pair (left row ``i[k]``, right row ``j[k]``)."""
+    lf, rf = left.frame, right.frame
+    li, rj = lf.iloc[i].reset_index(drop=True), rf.iloc[j].reset_index(drop=True)
+    core_l = [c or o or n for c, o, n in zip(li["industry_core"], li["origin"], li["name_norm"])]
+    core_r = [c or o or n for c, o, n in zip(rj["industry_core"], rj["origin"], rj["name_norm"])]
+    f = pd.DataFrame({"i": i, "j": j, "id_a": li["id"], "id_b": rj["id"]})
+    f["core_ratio"] = [Indel.normalized_similarity(a, b) for a, b in zip(core_l, core_r)]
+    f["name_ratio"] = [Indel.normalized_similarity(a, b) for a, b in zip(li["name_norm"], rj["name_norm"])]
+    f["core_cos"] = _rowwise_dot(left.core_vec[i], right.core_vec[j])
+    f["desc_cos"] = _rowwise_dot(left.desc_vec[i], right.desc_vec[j])
+    tl, tr = left.tfidf[i], right.tfidf[j]
+    tf = np.asarray(tl.multiply(tr).sum(axis=1)).ravel()
+    has = (np.diff(tl.indptr) > 0) & (np.diff(tr.indptr) > 0)
+    f["tfidf_cos"] = np.where(has, tf, np.nan)
+    _, f["services_jacc"], _ = _set_overlap([left.services[k] for k in i], [right.services[k] for k in j])
+    f["shared_members"], f["member_jacc"], f["member_cont"] = _set_overlap(
+        [left.members[k] for k in i], [right.members[k] for k in j])
+    f["shared_leaders"], _, _ = _set_overlap([left.leaders[k] for k in i], [right.leaders[k] for k in j])
+    f["industry_a"], f["industry_b"] = li["industry_key"], rj["industry_key"]
+    f["industry_rel"] = [industry_mod.relation(a or None, b or None) for a, b in zip(li["industry_key"], rj["industry_key"])]
+    f["industry_conf"] = np.minimum(li["industry_conf"].to_numpy(float), rj["industry_conf"].to_numpy(float))
+    f["region_rel"] = [_region_relation(a, b) for a, b in zip(li["region_code"], rj["region_code"])]
+    f["origin_rel"] = [_origin_relation(a, b, x, y) for a, b, x, y in
+                       zip(li["out_of_town"], rj["out_of_town"], li["origin_code"], rj["origin_code"])]
+    f["form_clash"] = (li["is_research"] != rj["is_research"]).to_numpy()
+    f["type_same"] = (li["eff_type"] == rj["eff_type"]).to_numpy()
+    f["both_active"] = (li["active"] & rj["active"]).to_numpy()
+    return f

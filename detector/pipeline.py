@@ -1,0 +1,43 @@
+"""Shared pipeline state: a loaded registry with its profiles, scorer and thresholds."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .embed import Embedder
+from .io import Registry, load_registry
+from .profiles import Profiles, build_profiles
+from .scoring import Scorer, load_scorer, score_pairs
+from .train import load_thresholds
+
+
+@dataclass
+class Engine:
+    """A registry ready for screening and studies (profiles built once)."""
+
+    registry: Registry
+    embedder: Embedder
+    scorer: Scorer
+    thresholds: dict
+
+    @classmethod
+    def load(cls, registry: str | Path | Registry, embedder: Embedder | None = None, model: Path | None = None,
+             scorer: Scorer | None = None, thresholds: dict | None = None) -> "Engine":
+        reg = registry if isinstance(registry, Registry) else load_registry(registry)
+        return cls(reg, embedder or Embedder(model), scorer or load_scorer(), thresholds or load_thresholds())
+
+    @cached_property
+    def profiles(self) -> Profiles:
+        return build_profiles(self.registry.associations, self.registry.memberships, self.embedder, self.registry.home)
+
+    def score_ids(self, left: Profiles, right: Profiles, pairs: list[tuple[str, str]]) -> pd.DataFrame:
+        """Score arbitrary id pairs (not only blocking candidates)."""
+        from .features import pair_features
+
+        i = np.array([left.row_of[a] for a, _ in pairs], dtype=int)
+        j = np.array([right.row_of[b] for _, b in pairs], dtype=int)
+        return score_pairs(pair_features(left, right, i, j), self.scorer)

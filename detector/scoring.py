@@ -1,0 +1,166 @@
+"""Pair scorer: a logistic model over soft evidence, times policy gates (一业一会 semantics).
+
+The model is stored as reviewable JSON (``models/scorer.json``): feature names, scaler, coefficients.
+Gates are not learned: a pair in different or nested regions, with different origins, a 学会/研究会
+against a 行业协会, or an inactive side can never be a duplicate, however similar the texts.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import DetectorError
+from .features import NESTED, RELATED, SAME, DIFFERENT
+from .paths import models_dir
+
+MODEL_FEATURES = (
+    "core_ratio", "name_ratio", "core_cos",
+    "desc_cos", "tfidf_cos", "desc_missing",
+    "services_jacc", "services_missing",
+    "member_jacc", "member_cont", "log_shared_members", "members_missing",
+    "log_shared_leaders",
+    "ind_same", "ind_related", "ind_different", "ind_same_conf",
+    "origin_same", "type_same",
+)
+
+# Gate reasons (Chinese, shown to users)
+GATE_INACTIVE = "一方已注销或撤销"
+GATE_NESTED = "上下级行政区域（如市本级与县级），按一业一会不构成重复"
+GATE_REGION = "不同行政区域"
+GATE_ORIGIN = "异地商会籍贯不同"
+GATE_ORIGIN_MISMATCH = "异地商会与行业组织性质不同"
+GATE_FORM = "学会/研究会与行业协会商会性质不同"
+
+
+def design_matrix(f: pd.DataFrame) -> np.ndarray:
+    """The model's inputs from pair features (missing values imputed, with indicators)."""
+    desc_missing = f["desc_cos"].isna() & f["tfidf_cos"].isna()
+    cols = {
+        "core_ratio": f["core_ratio"],
+        "name_ratio": f["name_ratio"],
+        "core_cos": f["core_cos"].fillna(0.0),
+        "desc_cos": f["desc_cos"].fillna(0.0),
+        "tfidf_cos": f["tfidf_cos"].fillna(0.0),
+        "desc_missing": desc_missing.astype(float),
+        "services_jacc": f["services_jacc"].fillna(0.0),
+        "services_missing": f["services_jacc"].isna().astype(float),
+        "member_jacc": f["member_jacc"].fillna(0.0),
+        "member_cont": f["member_cont"].fillna(0.0),
+        "log_shared_members": np.log1p(f["shared_members"]),
+        "members_missing": f["member_jacc"].isna().astype(float),
+        "log_shared_leaders": np.log1p(f["shared_leaders"]),
+        "ind_same": (f["industry_rel"] == SAME).astype(float),
+        "ind_related": (f["industry_rel"] == RELATED).astype(float),
+        "ind_different": (f["industry_rel"] == DIFFERENT).astype(float),
+        "ind_same_conf": (f["industry_rel"] == SAME) * f["industry_conf"],
+        "origin_same": (f["origin_rel"] == SAME).astype(float),
+        "type_same": f["type_same"].astype(float),
+    }
+    return np.column_stack([np.asarray(cols[name], dtype=float) for name in MODEL_FEATURES])
+
+
+def gates(f: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Policy gate per pair: 1.0 when a duplicate is possible, else 0.0 with the reason."""
+    reasons = []
+    for active, region, origin, clash in zip(f["both_active"], f["region_rel"], f["origin_rel"], f["form_clash"]):
+        if not active:
+            reasons.append(GATE_INACTIVE)
+        elif region == NESTED:
+            reasons.append(GATE_NESTED)
+        elif region == DIFFERENT:
+            reasons.append(GATE_REGION)
+        elif origin == "mismatch":
+            reasons.append(GATE_ORIGIN_MISMATCH)
+        elif origin in (DIFFERENT, NESTED):
+            reasons.append(GATE_ORIGIN)
+        elif clash:
+            reasons.append(GATE_FORM)
+        else:
+            reasons.append("")
+    return np.array([0.0 if r else 1.0 for r in reasons]), reasons
+
+
+@dataclass(frozen=True)
+class Scorer:
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    meta: dict
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def contributions(self, x: np.ndarray) -> np.ndarray:
+        """Per-feature contribution to the log-odds (for explanations)."""
+        return ((x - self.mean) / self.scale) * self.coef
+
+    def to_json(self) -> dict:
+        return {
+            "kind": "logistic-regression",
+            "features": list(self.features),
+            "mean": self.mean.round(8).tolist(),
+            "scale": self.scale.round(8).tolist(),
+            "coef": self.coef.round(8).tolist(),
+            "intercept": round(float(self.intercept), 8),
+            "meta": self.meta,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict, source: str = "scorer.json") -> "Scorer":
+        try:
+            features = tuple(data["features"])
+            if features != MODEL_FEATURES:
+                raise DetectorError(f"{source}：特征列表与当前版本不一致，请运行 detector train 重新训练")
+            arrays = [np.asarray(data[k], dtype=float) for k in ("mean", "scale", "coef")]
+            if any(a.shape != (len(features),) for a in arrays):
+                raise DetectorError(f"{source}：系数个数与特征个数不一致")
+            return cls(features, *arrays, float(data["intercept"]), dict(data.get("meta", {})))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DetectorError(f"{source}：评分模型文件格式错误（{exc}）") from exc
+
+
+def scorer_path() -> Path:
+    return models_dir() / "scorer.json"
+
+
+@lru_cache(maxsize=4)
+def load_scorer(path: Path | None = None) -> Scorer:
+    path = path or scorer_path()
+    if not path.is_file():
+        raise DetectorError(f"缺少评分模型 {path}：请运行 detector train")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DetectorError(f"{path}：不是有效的 JSON（{exc}）") from exc
+    return Scorer.from_json(data, str(path))
+
+
+def score_pairs(f: pd.DataFrame, scorer: Scorer | None = None) -> pd.DataFrame:
+    """Adds ``model_p`` (evidence alone), ``gate_reason`` and ``score`` (= model_p × gate) to features."""
+    scorer = scorer or load_scorer()
+    out = f.copy()
+    out["model_p"] = scorer.probability(design_matrix(f)) if len(f) else np.zeros(0)
+    gate, reasons = gates(f)
+    out["gate_reason"] = reasons
+    out["score"] = out["model_p"] * gate
+    return out
+
+
+def score_candidates(left, right=None, scorer: Scorer | None = None, cfg=None) -> pd.DataFrame:
+    """Blocking → features → scores. ``right=None``: pairs within ``left`` (a registry)."""
+    from .candidates import BlockingConfig, candidate_pairs
+    from .features import pair_features
+
+    cands = candidate_pairs(left, right, cfg or BlockingConfig())
+    ij = np.array(sorted(cands), dtype=int).reshape(-1, 2)
+    f = pair_features(left, left if right is None else right, ij[:, 0], ij[:, 1])
+    f["sources"] = [cands[(int(a), int(b))] for a, b in ij]
+    return score_pairs(f, scorer)

@@ -1,0 +1,123 @@
+"""Screening new applications against the registry (and against each other in the batch)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from .explain import reasons_for
+from .io import Registry
+from .pipeline import Engine
+from .profiles import Profiles, build_profiles
+from .rules import ERROR, Finding, check_rules, to_json as finding_json
+from .scoring import score_candidates
+
+DUPLICATE, REVIEW, CLEAR, REJECT = "duplicate", "review", "clear", "reject"
+MAX_MATCHES = 5
+
+
+@dataclass(frozen=True)
+class Match:
+    id: str
+    name: str
+    score: float  # probability of being a duplicate under 一业一会 (0 when policy rules it out)
+    reasons: list[str]
+    similarity: float  # evidence alone, before policy gates (a related association scores here)
+    relation: str  # duplicate / review / related
+
+
+@dataclass
+class ScreenResult:
+    id: str
+    name: str
+    verdict: str
+    matches: list[Match]
+    findings: list[Finding]
+    batch_matches: list[Match] = field(default_factory=list)  # other applications in the same batch
+    summary: str = ""
+
+    def to_json(self) -> dict:
+        """The FORMAT.md screen object, extended with ``batch_matches`` and a one-line ``summary``."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "verdict": self.verdict,
+            "matches": [asdict(m) for m in self.matches],
+            "findings": [finding_json(f) for f in self.findings],
+            "batch_matches": [asdict(m) for m in self.batch_matches],
+            "summary": self.summary,
+        }
+
+
+def _relation(score: float, similarity: float, thresholds: dict) -> str | None:
+    if score >= thresholds["duplicate"]:
+        return DUPLICATE
+    if score >= thresholds["review"]:
+        return REVIEW
+    return "related" if similarity >= thresholds["duplicate"] else None
+
+
+def _matches(pairs: pd.DataFrame, left: Profiles, right: Profiles, row: int, thresholds: dict,
+             same: bool = False) -> list[Match]:
+    """Matches of application ``row``, best first: duplicates, reviews, then related (policy-gated) ones.
+
+    ``same``: ``pairs`` are within one batch (``i < j``), so ``row`` may stand on either side.
+    """
+    mine = pairs[(pairs["i"] == row) | (pairs["j"] == row)].copy() if same else pairs[pairs["i"] == row]
+    if same:
+        flip = (mine["j"] == row).to_numpy()
+        mine.loc[flip, ["i", "j"]] = mine.loc[flip, ["j", "i"]].to_numpy()
+    out = []
+    for _, f in mine.iterrows():
+        relation = _relation(f["score"], f["model_p"], thresholds)
+        if relation:
+            j = int(f["j"])
+            out.append(Match(right.frame["id"].iat[j], right.frame["name"].iat[j], round(float(f["score"]), 4),
+                             reasons_for(f, left, right), round(float(f["model_p"]), 4), relation))
+    ranked = sorted(out, key=lambda m: ({DUPLICATE: 0, REVIEW: 1}.get(m.relation, 2), -m.score, -m.similarity))
+    return ranked[:MAX_MATCHES]
+
+
+def _verdict(matches: list[Match], batch: list[Match], findings: list[Finding]) -> str:
+    if any(f.severity == ERROR for f in findings):
+        return REJECT
+    if matches and matches[0].relation == DUPLICATE:
+        return DUPLICATE
+    if (matches and matches[0].relation == REVIEW) or any(m.relation in (DUPLICATE, REVIEW) for m in batch):
+        return REVIEW
+    return CLEAR
+
+
+def _summary(verdict: str, matches: list[Match], batch: list[Match], findings: list[Finding]) -> str:
+    if verdict == REJECT:
+        return "不予登记：" + "；".join(f.message for f in findings if f.severity == ERROR)
+    if verdict == DUPLICATE:
+        return f"与已登记的「{matches[0].name}」重复（{matches[0].score:.2f}），按一业一会宜引导加入现有组织"
+    if verdict == REVIEW:
+        other = next((m for m in matches + batch if m.relation in (DUPLICATE, REVIEW)), None)
+        return f"与「{other.name}」部分重叠，需人工复核" if other else "需人工复核"
+    return "未发现重复的已登记组织"
+
+
+def screen_applications(engine: Engine, apps: Registry, today: date | None = None) -> list[ScreenResult]:
+    """Verdict, matches and rule findings for every application in ``apps``."""
+    reg_p = engine.profiles
+    app_p = build_profiles(apps.associations, apps.memberships, engine.embedder, home=reg_p.home,
+                           vectorizer=reg_p.vectorizer)
+    vs_registry = score_candidates(app_p, reg_p, scorer=engine.scorer)
+    within = score_candidates(app_p, scorer=engine.scorer) if len(app_p) > 1 else vs_registry.iloc[0:0]
+    reg = engine.registry
+    findings = check_rules(app_p.frame, apps.memberships, reg.industry_stats, reg_p.home, as_of=today or date.today(),
+                           context=reg_p.frame, context_memberships=reg.memberships)
+    by_id: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_id.setdefault(f.id, []).append(f)
+    results = []
+    for row, (aid, name) in enumerate(zip(app_p.frame["id"], app_p.frame["name"])):
+        matches = _matches(vs_registry, app_p, reg_p, row, engine.thresholds)
+        batch = _matches(within, app_p, app_p, row, engine.thresholds, same=True)
+        mine = by_id.get(aid, [])
+        verdict = _verdict(matches, batch, mine)
+        results.append(ScreenResult(aid, name, verdict, matches, mine, batch, _summary(verdict, matches, batch, mine)))
+    return results

@@ -1,0 +1,215 @@
+"""Merger study of a registry: consolidation groups with survivors, hubs, joint party branches, findings."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from . import regions
+from .cluster import cluster
+from .explain import reasons_for
+from .pipeline import Engine
+from .profiles import Profiles, policy, resolve_region
+from .rules import Finding, check_rules, to_json as finding_json
+from .scoring import score_candidates
+
+
+@dataclass(frozen=True)
+class Group:
+    ids: list[str]
+    names: list[str]
+    survivor: str
+    score: float
+    reasons: list[str]
+    rationale: str
+    coverage: dict  # combined after merger: members, counties covered, sales
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Hub:
+    id: str
+    name: str
+    centrality: float
+    linked_associations: int
+    shared_members: int
+
+
+@dataclass
+class StudyResult:
+    groups: list[Group]
+    findings: list[Finding]
+    hubs: list[Hub]
+    party_branches: list[list[str]]
+    pairs: pd.DataFrame = field(repr=False)  # all scored candidate pairs
+    profiles: Profiles = field(repr=False)
+
+    def to_json(self) -> dict:
+        """The FORMAT.md study object (``groups``, ``findings``), extended with hubs and party branches."""
+        return {
+            "groups": [g.to_json() for g in self.groups],
+            "findings": [finding_json(f) for f in self.findings],
+            "hubs": [asdict(h) for h in self.hubs],
+            "party_branches": self.party_branches,
+        }
+
+    def groups_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([{**g.to_json(), "size": len(g.ids)} for g in self.groups])
+
+    def findings_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([finding_json(f) for f in self.findings], columns=["id", "rule", "severity", "message"])
+
+
+def member_counties(profiles: Profiles, memberships: pd.DataFrame) -> dict[str, set[str]]:
+    """Association id → codes of the county-level units its members are registered in."""
+    if memberships is None or not len(memberships) or "member_region" not in memberships:
+        return {}
+    home = profiles.home
+    places = {v: resolve_region(v, home) for v in memberships["member_region"].dropna().unique() if str(v).strip()}
+    codes = memberships["member_region"].map(lambda v: getattr(places.get(v), "code", "") if v in places else "")
+    levels = memberships["member_region"].map(lambda v: getattr(places.get(v), "level", "") if v in places else "")
+    keep = (levels == regions.COUNTY).to_numpy()
+    out: dict[str, set[str]] = {}
+    for aid, code in zip(memberships["association_id"].astype(str)[keep], codes[keep]):
+        out.setdefault(aid, set()).add(code)
+    return out
+
+
+def _sales(memberships: pd.DataFrame) -> dict[str, float]:
+    if memberships is None or not len(memberships) or "annual_sales" not in memberships:
+        return {}
+    s = pd.to_numeric(memberships["annual_sales"], errors="coerce").fillna(0.0)
+    return s.groupby(memberships["association_id"].astype(str)).sum().to_dict()
+
+
+def _age_years(founded: object, today: date) -> float | None:
+    ts = pd.to_datetime(founded, errors="coerce")
+    return None if pd.isna(ts) else (pd.Timestamp(today) - ts).days / 365.25
+
+
+def _survivor(ids: list[str], p: Profiles, counties: dict, sales: dict, problems: dict, n_units: int,
+              today: date) -> tuple[str, str]:
+    """The association to keep: most members, widest county coverage, largest sales, oldest, healthiest."""
+    rows = {i: p.frame.iloc[p.row_of[i]] for i in ids}
+
+    def key(i: str) -> tuple:
+        age = _age_years(rows[i].get("founded"), today) or 0.0
+        return (-len(p.members[p.row_of[i]]), -len(counties.get(i, ())), -sales.get(i, 0.0),
+                problems.get(i, 0), -age, i)
+
+    best = min(ids, key=key)
+    r = rows[best]
+    parts = [f"会员 {len(p.members[p.row_of[best]])} 家"]
+    if n_units and counties:
+        parts.append(f"覆盖 {len(counties.get(best, ()))}/{n_units} 个县级单位")
+    if sales:
+        parts.append(f"会员年销售额 {sales.get(best, 0.0):,.0f} 万元")
+    age = _age_years(r.get("founded"), today)
+    if age is not None:
+        parts.append(f"成立 {age:.0f} 年")
+    parts.append(f"退出机制问题 {problems.get(best, 0)} 项")
+    return best, f"建议保留「{r['name']}」：" + "、".join(parts) + "（在本组中综合最优）"
+
+
+def _combined(ids: list[str], p: Profiles, counties: dict, sales: dict, n_units: int) -> dict:
+    members = frozenset().union(*(p.members[p.row_of[i]] for i in ids))
+    covered = set().union(*(counties.get(i, set()) for i in ids))
+    return {"members": len(members), "counties": len(covered), "county_units": n_units,
+            "sales": round(sum(sales.get(i, 0.0) for i in ids), 2)}
+
+
+def hubs(p: Profiles, top: int = 10, min_shared: int = 2) -> list[Hub]:
+    """枢纽型 associations: PageRank in the graph of associations linked by ≥ ``min_shared`` common members."""
+    keys = sorted({k for m in p.members for k in m})
+    if not keys:
+        return []
+    col = {k: c for c, k in enumerate(keys)}
+    rows = [r for r, m in enumerate(p.members) for _ in m]
+    cols = [col[k] for m in p.members for k in m]
+    inc = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(p), len(keys)))
+    overlap = sparse.triu(inc @ inc.T, k=1).tocoo()
+    g = nx.Graph()
+    for a, b, w in zip(overlap.row, overlap.col, overlap.data):
+        if w >= min_shared and p.frame["active"].iat[a] and p.frame["active"].iat[b]:
+            g.add_edge(int(a), int(b), weight=float(w))
+    if not g:
+        return []
+    rank = nx.pagerank(g, weight="weight")
+    best = sorted(rank, key=lambda n: (-rank[n], n))[:top]
+    return [Hub(p.frame["id"].iat[n], p.frame["name"].iat[n], round(rank[n], 5), g.degree(n),
+                int(g.degree(n, weight="weight"))) for n in best]
+
+
+def _industry_order(key: str) -> str:
+    """Sort key placing similar industries next to each other (GB/T 4754 code; unknown last)."""
+    from .industry import get
+
+    gbt = get(key).gbt if key else ()
+    return gbt[0] if gbt else "~"
+
+
+def party_branches(p: Profiles) -> list[list[str]]:
+    """Joint party branches: associations with too few party members, by region and similar industry,
+    at most ``party_branch_max_size`` each (GB/T-ordered industries keep similar ones together)."""
+    if "party_members" not in p.frame:
+        return []
+    members = pd.to_numeric(p.frame["party_members"], errors="coerce")
+    small = p.frame[(members < policy()["party_branch_below"]) & p.frame["active"]]
+    size = policy()["party_branch_max_size"]
+    out = []
+    for _, block in small.groupby("region_code", sort=True):
+        order = sorted(block.index, key=lambda r: (_industry_order(block.at[r, "industry_key"]), block.at[r, "id"]))
+        for start in range(0, len(order), size):
+            chunk = [p.frame["id"].iat[r] for r in order[start : start + size]]
+            if len(chunk) >= 2:
+                out.append(chunk)
+    return out
+
+
+def run_study(engine: Engine, today: date | None = None) -> StudyResult:
+    """Score the registry's candidate pairs, cluster them into groups and check the policy rules."""
+    today = today or date.today()
+    p, reg = engine.profiles, engine.registry
+    pairs = score_candidates(p, scorer=engine.scorer)
+    threshold = engine.thresholds["group"]
+
+    def rescore(missing: list[tuple[str, str]]) -> np.ndarray:
+        return engine.score_ids(p, p, missing)["score"].to_numpy()
+
+    id_groups = cluster(list(zip(pairs["id_a"], pairs["id_b"], pairs["score"])), threshold, rescore)
+    findings = check_rules(p.frame, reg.memberships, reg.industry_stats, p.home, as_of=today)
+    problems: dict[str, int] = {}
+    for f in findings:
+        problems[f.id] = problems.get(f.id, 0) + 1
+    counties = member_counties(p, reg.memberships)
+    sales = _sales(reg.memberships)
+    n_units = len(regions.county_units(p.home)) if p.home is not None else 0
+    by_pair = {frozenset((a, b)): k for k, (a, b) in enumerate(zip(pairs["id_a"], pairs["id_b"]))}
+    groups = []
+    for ids in id_groups:
+        inner = [by_pair[frozenset((a, b))] for n, a in enumerate(ids) for b in ids[n + 1 :] if frozenset((a, b)) in by_pair]
+        scored = pairs.iloc[inner]
+        best = scored.loc[scored["score"].idxmax()]
+        survivor, rationale = _survivor(ids, p, counties, sales, problems, n_units, today)
+        groups.append(Group(
+            ids=ids,
+            names=[p.frame["name"].iat[p.row_of[i]] for i in ids],
+            survivor=survivor,
+            score=round(float(scored["score"].mean()), 4),
+            reasons=reasons_for(best, p, p),
+            rationale=rationale,
+            coverage=_combined(ids, p, counties, sales, n_units),
+        ))
+    return StudyResult(groups, findings, hubs(p), party_branches(p), pairs, p)
+
+
+def study_groups(registry_dir: str | Path) -> list[list[str]]:
+    """Just the consolidation groups (used by the peer benchmark)."""
+    return [g.ids for g in run_study(Engine.load(registry_dir)).groups]
