@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -12,6 +13,7 @@ from . import regions
 from .errors import DetectorError
 
 EXIT_INPUT = 2
+EXIT_BUG = 70
 
 
 class _Group(click.Group):
@@ -24,6 +26,14 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("已中断。", err=True)
             ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # a bug, not a user mistake: short message, details on request
+            if os.environ.get("DETECTOR_DEBUG"):
+                raise
+            click.echo(f"内部错误：{type(exc).__name__}: {exc}\n请将上述信息反馈给维护人员（设置环境变量 "
+                       "DETECTOR_DEBUG=1 可显示详细调用栈）。", err=True)
+            ctx.exit(EXIT_BUG)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -85,6 +95,88 @@ def generate(out_dir: Path, seed: int, city: str, n_associations: int, variation
     write(data, out_dir)
     click.echo(f"已生成：{out_dir}（协会商会 {len(data.associations)} 家，会员记录 {len(data.memberships)} 条，"
                f"申请 {len(data.applications)} 件）")
+
+
+def _engine(ctx: click.Context, registry_dir: Path):
+    from .embed import Embedder
+    from .pipeline import Engine
+
+    return Engine.load(registry_dir, embedder=Embedder(ctx.obj["model"]))
+
+
+@cli.command()
+@click.argument("apps_dir", type=click.Path(exists=True, path_type=Path))
+@click.option("--registry", "registry_dir", type=click.Path(exists=True, path_type=Path), required=True,
+              help="已登记组织的数据（文件夹或 .xlsx）。")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="结果文件（JSON Lines，每件申请一行）。")
+@click.pass_context
+def screen(ctx: click.Context, apps_dir: Path, registry_dir: Path, out_file: Path) -> None:
+    """筛查新申请：与已登记组织及同批申请比对，给出结论（duplicate/review/clear/reject）、相似组织与理由、政策规则提示。"""
+    from .console import format_screen
+    from .io import load_registry, write_jsonl
+    from .screen import screen_applications
+
+    engine = _engine(ctx, registry_dir)
+    apps = load_registry(apps_dir, kind="applications", home=engine.registry.home)
+    results = screen_applications(engine, apps)
+    write_jsonl([r.to_json() for r in results], out_file)
+    click.echo(format_screen(results))
+    click.echo(f"结果已写入 {out_file}")
+
+
+@cli.command()
+@click.argument("registry_dir", type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="结果文件（JSON）。")
+@click.pass_context
+def study(ctx: click.Context, registry_dir: Path, out_file: Path) -> None:
+    """合并研究：找出重复设立的组织并提出合并方案（保留哪一家、理由、合并后覆盖面），并检查政策规则。"""
+    from .console import format_study
+    from .io import write_json
+    from .study import run_study
+
+    result = run_study(_engine(ctx, registry_dir))
+    write_json(result.to_json(), out_file)
+    click.echo(format_study(result))
+    click.echo(f"结果已写入 {out_file}")
+
+
+@cli.command()
+@click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="生成的训练数据保存在此（默认临时目录）。")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="模型输出目录（默认 models/）。")
+@click.pass_context
+def train(ctx: click.Context, workdir: Path | None, out_dir: Path | None) -> None:
+    """用生成的标注数据重新训练评分模型并选定阈值（写入 models/scorer.json、thresholds.json）。"""
+    from .embed import Embedder
+    from .train import train as run_train
+
+    report = run_train(Embedder(ctx.obj["model"]), out_dir=out_dir, workdir=workdir, log=click.echo)
+    t = report["thresholds"]
+    click.echo(f"完成：重复阈值 {t['duplicate']}，复核阈值 {t['review']}，合并分组阈值 {t['group']}；"
+               f"训练集分块召回 {report['blocking_recall_train']:.3f}")
+
+
+@cli.command()
+@click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=Path("out/eval"),
+              show_default=True, help="生成的评估数据保存在此。")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="另存详细结果为 JSON。")
+@click.pass_context
+def evaluate(ctx: click.Context, workdir: Path, json_file: Path | None) -> None:
+    """在未参与训练的标注数据上评估：研究的成对 P/R/F1、B-cubed F1、近似非重复误并数、筛查各结论准确率。"""
+    from dataclasses import asdict
+
+    from .embed import Embedder
+    from .evaluate import evaluate as run_evaluate, format_results
+    from .io import write_json
+
+    results = run_evaluate(Embedder(ctx.obj["model"]), workdir, log=click.echo)
+    click.echo(format_results(results))
+    if json_file:
+        write_json([asdict(r) for r in results], json_file)
 
 
 @cli.command()

@@ -60,3 +60,50 @@ def format_summary(registry) -> str:
     lines.extend(f"  - {w}" for w in registry.warnings)
     lines.append("结论：数据可用。")
     return "\n".join(lines)
+
+
+VERDICT_ZH = {"duplicate": "重复", "review": "需复核", "clear": "未见重复", "reject": "不予登记"}
+SEVERITY_ZH = {"error": "禁止", "warning": "警告", "info": "提示"}
+
+
+def _match_score(m) -> str:
+    return f"相关（相似度 {m.similarity:.2f}）" if m.relation == "related" else f"得分 {m.score:.2f}"
+
+
+def format_screen(results) -> str:
+    """One block per application: verdict, best matches with reasons, rule findings."""
+    lines = []
+    for r in results:
+        lines.append(f"【{VERDICT_ZH[r.verdict]}】{r.name}（{r.id}）：{r.summary}")
+        for m in r.matches[:3]:
+            lines.append(f"    · {m.name}  {_match_score(m)}：{'；'.join(m.reasons)}")
+        for m in r.batch_matches[:2]:
+            lines.append(f"    · 同批申请 {m.name}  {_match_score(m)}：{'；'.join(m.reasons)}")
+        for f in r.findings:
+            lines.append(f"    ! {SEVERITY_ZH.get(f.severity, f.severity)} {f.rule}：{f.message}")
+    counts = {v: sum(r.verdict == v for r in results) for v in VERDICT_ZH}
+    lines.append("合计：" + "，".join(f"{VERDICT_ZH[v]} {n}" for v, n in counts.items()) + f"（共 {len(results)} 件）")
+    return "\n".join(lines)
+
+
+def format_study(result, limit: int = 15) -> str:
+    """Groups with survivors and rationale, hubs, party branches and findings by rule."""
+    from collections import Counter
+
+    lines = [f"建议合并 {len(result.groups)} 组（涉及 {sum(len(g.ids) for g in result.groups)} 家）："]
+    for k, g in enumerate(result.groups[:limit], 1):
+        lines.append(f"  {k}. {' / '.join(g.names)}（得分 {g.score:.2f}）")
+        lines.append(f"     理由：{'；'.join(g.reasons)}")
+        lines.append(f"     {g.rationale}")
+        c = g.coverage
+        cov = f"，覆盖 {c['counties']}/{c['county_units']} 个县级单位" if c.get("county_units") else ""
+        lines.append(f"     合并后：会员 {c['members']} 家{cov}")
+    if len(result.groups) > limit:
+        lines.append(f"  …另有 {len(result.groups) - limit} 组，见输出文件")
+    if result.hubs:
+        lines.append("枢纽型组织（会员交叉网络中心度最高）：" + "、".join(h.name for h in result.hubs[:5]))
+    if result.party_branches:
+        lines.append(f"建议联合党支部 {len(result.party_branches)} 个（党员不足 3 人的组织按区域、行业相近组合）")
+    by_rule = Counter(f.rule for f in result.findings)
+    lines.append("政策规则提示：" + ("，".join(f"{r} {n}" for r, n in sorted(by_rule.items())) or "无"))
+    return "\n".join(lines)

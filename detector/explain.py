@@ -8,8 +8,10 @@ import pandas as pd
 from .features import DIFFERENT, NESTED, RELATED, SAME
 from .industry import get as get_industry
 from .profiles import Profiles
+from .scoring import GATE_NESTED, GATE_ORIGIN, GATE_REGION
 
 STRONG_TEXT = 0.80  # cosine from which a scope / name similarity is worth saying
+_SAID_BY_STRUCTURE = {GATE_NESTED, GATE_REGION, GATE_ORIGIN}  # the structure line already names the places
 
 
 def _industry_name(key: str) -> str:
@@ -22,9 +24,9 @@ def _structure(f: pd.Series, a: pd.Series, b: pd.Series) -> str | None:
     if f["region_rel"] == SAME:
         parts.append(f"同一行政区域（{region}）")
     elif f["region_rel"] == NESTED:
-        parts.append(f"上下级行政区域（{a['region_name']}/{b['region_name']}）")
+        parts.append(f"上下级行政区域（{a['region_name']}/{b['region_name']}），按一业一会不构成重复")
     elif f["region_rel"] == DIFFERENT:
-        parts.append(f"不同行政区域（{a['region_name']}/{b['region_name']}）")
+        parts.append(f"不同行政区域（{a['region_name']}/{b['region_name']}），不构成重复")
     if f["origin_rel"] == SAME:
         parts.append(f"同一籍贯（{a['origin']}）")
     elif f["origin_rel"] in (DIFFERENT, NESTED):
@@ -49,7 +51,7 @@ def reasons_for(f: pd.Series, left: Profiles, right: Profiles) -> list[str]:
     structure = _structure(f, a, b)
     if structure:
         out.append(structure)
-    if f["gate_reason"]:
+    if f["gate_reason"] and f["gate_reason"] not in _SAID_BY_STRUCTURE:
         out.append(f["gate_reason"])
     if a["industry_core"] and b["industry_core"] and (f["core_ratio"] >= 0.5 or f["core_cos"] >= STRONG_TEXT):
         if a["industry_core"] == b["industry_core"]:

@@ -90,10 +90,9 @@ class _Lexicon:
         ]
         return sorted(found, reverse=True)
 
-    def best(self, text: str) -> str | None:
-        """The preferred word in ``text``."""
-        found = self._occurrences(text)
-        return text[found[0][1] : found[0][1] + found[0][0]] if found else None
+    def found(self, text: str) -> list[str]:
+        """Every word in ``text``, preferred first."""
+        return [text[start : start + length] for length, start in self._occurrences(text)]
 
     def scan(self, text: str) -> list[str]:
         """Non-overlapping words of ``text`` in reading order, preferred words chosen first."""
@@ -123,9 +122,10 @@ class Taxonomy:
 
     def match_core(self, core: str) -> Industry | None:
         """The industry of a name's core: exact alias, else the longest alias inside the core
-        (equally long: the rightmost, 建设工程招标投标 → 招标投标), else None."""
-        alias = self.aliases.best(normalize_name(core))
-        return self.industries[self.aliases.words[alias][0]] if alias else None
+        (equally long: the rightmost, 建设工程招标投标 → 招标投标), else None. A real industry beats
+        a non-industry kind named in the same core (食品科学技术 → 食品, not 学会)."""
+        hits = [self.industries[self.aliases.words[a][0]] for a in self.aliases.found(normalize_name(core))]
+        return next((i for i in hits if i.kind == "industry"), hits[0] if hits else None)
 
     def classify(self, name: str = "", scope: str = "", purpose: str = "", declared: str = "") -> list[IndustryMatch]:
         """Industries of a record, best first; confidences sum to less than 1."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from .explain import reasons_for
+from .features import RELATED
 from .io import Registry
 from .pipeline import Engine
-from .profiles import Profiles, build_profiles
+from .profiles import Profiles, build_profiles, policy
 from .rules import ERROR, Finding, check_rules, to_json as finding_json
 from .scoring import score_candidates
 
@@ -50,12 +52,21 @@ class ScreenResult:
         }
 
 
-def _relation(score: float, similarity: float, thresholds: dict) -> str | None:
-    if score >= thresholds["duplicate"]:
+def _crossover(f: pd.Series) -> bool:
+    """业务交叉 in the same region: a related industry, or many shared members."""
+    if f["gate_reason"]:
+        return False
+    share = f["member_cont"] if f["member_cont"] == f["member_cont"] else 0.0  # NaN: no member data
+    many = share >= policy()["review_member_share"] and f["shared_members"] >= policy()["review_member_min"]
+    return f["industry_rel"] == RELATED or bool(many)
+
+
+def _relation(f: pd.Series, thresholds: dict) -> str | None:
+    if f["score"] >= thresholds["duplicate"]:
         return DUPLICATE
-    if score >= thresholds["review"]:
+    if f["score"] >= thresholds["review"] or _crossover(f):
         return REVIEW
-    return "related" if similarity >= thresholds["duplicate"] else None
+    return "related" if f["model_p"] >= thresholds["duplicate"] else None
 
 
 def _matches(pairs: pd.DataFrame, left: Profiles, right: Profiles, row: int, thresholds: dict,
@@ -67,10 +78,10 @@ def _matches(pairs: pd.DataFrame, left: Profiles, right: Profiles, row: int, thr
     mine = pairs[(pairs["i"] == row) | (pairs["j"] == row)].copy() if same else pairs[pairs["i"] == row]
     if same:
         flip = (mine["j"] == row).to_numpy()
-        mine.loc[flip, ["i", "j"]] = mine.loc[flip, ["j", "i"]].to_numpy()
+        mine["i"], mine["j"] = np.where(flip, mine["j"], mine["i"]), np.where(flip, mine["i"], mine["j"])
     out = []
     for _, f in mine.iterrows():
-        relation = _relation(f["score"], f["model_p"], thresholds)
+        relation = _relation(f, thresholds)
         if relation:
             j = int(f["j"])
             out.append(Match(right.frame["id"].iat[j], right.frame["name"].iat[j], round(float(f["score"]), 4),
@@ -95,8 +106,10 @@ def _summary(verdict: str, matches: list[Match], batch: list[Match], findings: l
     if verdict == DUPLICATE:
         return f"与已登记的「{matches[0].name}」重复（{matches[0].score:.2f}），按一业一会宜引导加入现有组织"
     if verdict == REVIEW:
-        other = next((m for m in matches + batch if m.relation in (DUPLICATE, REVIEW)), None)
-        return f"与「{other.name}」部分重叠，需人工复核" if other else "需人工复核"
+        if matches and matches[0].relation == REVIEW:
+            return f"与已登记的「{matches[0].name}」存在业务交叉或部分重叠，需人工复核"
+        other = next(m for m in batch if m.relation in (DUPLICATE, REVIEW))
+        return f"与同批申请「{other.name}」可能重复或交叉（{other.score:.2f}），需人工协调"
     return "未发现重复的已登记组织"
 
 

@@ -72,13 +72,18 @@ def member_counties(profiles: Profiles, memberships: pd.DataFrame) -> dict[str, 
     if memberships is None or not len(memberships) or "member_region" not in memberships:
         return {}
     home = profiles.home
-    places = {v: resolve_region(v, home) for v in memberships["member_region"].dropna().unique() if str(v).strip()}
-    codes = memberships["member_region"].map(lambda v: getattr(places.get(v), "code", "") if v in places else "")
-    levels = memberships["member_region"].map(lambda v: getattr(places.get(v), "level", "") if v in places else "")
-    keep = (levels == regions.COUNTY).to_numpy()
+    if home is None:
+        return {}
+    units = {d.code for d in regions.county_units(home)}
+    codes = {}
+    for value in memberships["member_region"].dropna().unique():
+        d = resolve_region(value, home)
+        if d is not None and d.code in units:
+            codes[value] = d.code
     out: dict[str, set[str]] = {}
-    for aid, code in zip(memberships["association_id"].astype(str)[keep], codes[keep]):
-        out.setdefault(aid, set()).add(code)
+    for aid, value in zip(memberships["association_id"].astype(str), memberships["member_region"]):
+        if value in codes:
+            out.setdefault(aid, set()).add(codes[value])
     return out
 
 

@@ -12,6 +12,20 @@ is industry / academic (学会、研究会) / origin (异地商会) / general (�
 the industry key, the origin's adcode or the general body's key. Active associations sharing a
 slot are duplicates (same region, same industry or same origin); everything else is not.
 
+What a reader sees must carry the label, so the noise never hides it:
+
+* Every body whose name is built from an origin place (…商会, …企业家联合会, …企业联合会,
+  …商业联合会, …总商会, …籍企业家商会, 皖商联合会) is a 异地商会 in the slot of that origin: two of
+  them are duplicates exactly when origin and region are the same. Each written origin names one
+  place (湖南湘潭 is 湘潭市; 湘潭县 is written 湖南湘潭县), so different origins never look alike.
+* General bodies: 企业家协会 and 企业家联合会 of one region share a slot (duplicates), as do the
+  two names of every other general key; 青年企业家协会/商会 and 女企业家协会/商会 serve their own
+  group of people and are distinct slots from the plain 企业家协会 and from each other.
+* Region names are shortened (湘潭 for 湘潭市, 瑞安 for 瑞安市) only when the short form is
+  unambiguous (:func:`short_is_unambiguous`): never 湘潭县 → 湘潭, which reads as the city.
+* The registry always keeps its ``status`` column (other optional columns may be dropped).
+* Industry aliases denote one industry each and never another's (``synth_vocab.toml``).
+
 Label files:
 
 * ``labels/groups.csv`` (id, group): every registry row in exactly one group; 注销/撤销 rows alone.
@@ -23,7 +37,10 @@ Label files:
   dissolved body of the same slot), ``random``.
 * ``labels/applications.csv`` (id, verdict, expected_match, kind): verdict duplicate / review /
   clear / reject; expected_match is the registry id an application duplicates (or overlaps, for
-  ``member_overlap``), or for ``duplicate_in_batch`` the other application's id.
+  ``member_overlap``), or for ``duplicate_in_batch`` the other application's id. A city-level
+  异地商会 of a county-level origin is ``reject`` (rule county_chamber_at_city) even when it also
+  duplicates a registered chamber (kind ``duplicate_origin``): reject outranks duplicate, and
+  expected_match still names the duplicated chamber.
 """
 from __future__ import annotations
 
@@ -55,6 +72,9 @@ MEMBERSHIP_COLUMNS = (
 )
 STATS_COLUMNS = ("industry", "region", "units", "sales")
 REQUIRED_ASSOCIATION = ("id", "name")
+# The missing-columns noise never drops these from the registry: status is how a registry marks
+# 注销/撤销 bodies, and without it a dissolved body would read as an active duplicate.
+KEPT_REGISTRY_COLUMNS = REQUIRED_ASSOCIATION + ("status",)
 REQUIRED_MEMBERSHIP = ("association_id", "member_name")
 
 PAIR_KINDS = ("duplicate", "near_origin", "near_level", "near_region", "near_form", "near_industry",
@@ -228,6 +248,9 @@ def load_vocab(path: str | None = None) -> Vocab:
             for a, b in ((row["key"], other), (other, row["key"])):
                 if b not in related[a]:
                     related[a].append(b)
+    for mod in t["forms"]["modifiers"]:
+        if regions.lookup(mod) is not None:  # 新兴 is 新兴县: the name would read as a 异地商会
+            raise DetectorError(f"synth_vocab.toml：修饰词 {mod} 是地名")
     industries = tuple(
         Industry(
             key=row["key"], label=row["label"], declared=tuple(row["declared"]), cores=tuple(row["cores"]),
@@ -369,6 +392,37 @@ def _is_outside(d: Division, city: Division) -> bool:
     return d.code[:4] != city.code[:4] and d.code[:2] not in ("71", "81", "82")
 
 
+@lru_cache(maxsize=1)
+def _written_forms() -> tuple[dict[tuple[str, str], tuple[Division, ...]], frozenset[str]]:
+    """Divisions by (province code, name or short form), and the short forms of provinces."""
+    by_form: dict[tuple[str, str], list[Division]] = {}
+    for d in regions.divisions():
+        for s in {d.name, d.short}:
+            by_form.setdefault((d.code[:2], s), []).append(d)
+    provinces = frozenset(d.short for d in regions.divisions() if d.level == PROVINCE)
+    return {k: tuple(v) for k, v in by_form.items()}, provinces
+
+
+@lru_cache(maxsize=4096)
+def short_is_unambiguous(d: Division) -> bool:
+    """May ``d.short`` stand for ``d`` in a name, a region cell or a member's region (瑞安 for 瑞安市)?
+
+    Not when another division of the same province is written the same (湘潭县 → 湘潭 reads as
+    湘潭市; 伊宁 is 伊宁市 and 伊宁县), nor when it is a province's short form (吉林 for 吉林市).
+    A prefecture-level city keeps its short form when only its own counties share it: a bare
+    湘潭 reads as the city, as people write it and as readers resolve it.
+    """
+    if len(d.short) < 2 or d.short == d.name:
+        return False
+    by_form, provinces = _written_forms()
+    others = [x for x in by_form.get((d.code[:2], d.short), ()) if x.code != d.code
+              and not (x.name == d.name and {x.level, d.level} == {PROVINCE, PREFECTURE})]  # 北京市 twice
+    if d.level == PREFECTURE:
+        province_twin = d.short in provinces and d.name != d.province
+        return not province_twin and all(x.level == COUNTY and x.code[:4] == d.code[:4] for x in others)
+    return not others and d.short not in provinces
+
+
 @lru_cache(maxsize=32)
 def _geo(city_name: str) -> Geo:
     city = regions.lookup(city_name)
@@ -401,6 +455,7 @@ def _geo(city_name: str) -> Geo:
         elif d.name.endswith(("县", "市")) and d.short not in province_shorts:
             texts = (ps + d.short,) + ((d.short,) if counts[d.short] == 1 else ())
             origins.append(Place(d, texts, "", d.short))
+    origins = _unambiguous_origins(origins, prov_short)
     outside = tuple(
         d for d in divs
         if d.level == COUNTY and _is_outside(d, city) and counts[d.name] == 1 and d.name.endswith(("县", "市", "区"))
@@ -408,6 +463,44 @@ def _geo(city_name: str) -> Geo:
     return Geo(city, tuple(regions.county_units(city)), tuple(origins), outside,
                tuple(_one_char_pairs([p for p in origins if p.level == PROVINCE])),
                tuple(_one_char_pairs([p for p in origins if p.level == PREFECTURE])))
+
+
+def _unambiguous_origins(origins: list[Place], prov_short: dict[str, str]) -> list[Place]:
+    """Every written origin names exactly one place, so a 异地商会's label is readable from its name.
+
+    A prefecture and a county of its own can share a short form (湖南湘潭 = 湘潭市 and 湘潭县,
+    云南大理 = 大理白族自治州 and 大理市): the bare form stays with the prefecture (as people
+    write it, and as readers resolve it) and the county is written in full (湖南湘潭县, 云南大理市).
+    Any other shared form (伊宁市 / 伊宁县; 黔西市 / 黔西南州, whose cut-down short form is 黔西)
+    is dropped by every place sharing it, which then use their full names. A place that still
+    cannot be written unambiguously is not an origin.
+    """
+    writers: dict[str, list[Place]] = {}
+    for p in origins:
+        for t in p.texts:
+            writers.setdefault(t, []).append(p)
+
+    def keeps(p: Place, t: str) -> bool:
+        sharing = writers[t]
+        if len(sharing) == 1:
+            return True
+        prefectures = [q for q in sharing if q.level == PREFECTURE]
+        return (p.level == PREFECTURE and len(prefectures) == 1
+                and all(q is p or (q.level == COUNTY and q.division.code[:4] == p.division.code[:4]) for q in sharing))
+
+    redone = []
+    for p in origins:
+        texts = tuple(t for t in p.texts if keeps(p, t))
+        if not texts:
+            texts = (prov_short.get(p.division.code[:2], "") + p.division.name,)
+        redone.append(Place(p.division, texts, p.abbr, p.short))
+    used = Counter(t for p in redone for t in p.texts)
+    out = []
+    for p in redone:
+        texts = tuple(t for t in p.texts if used[t] == 1)
+        if texts:
+            out.append(Place(p.division, texts, p.abbr, p.short))
+    return out
 
 
 def _one_char_apart(a: str, b: str) -> bool:
@@ -837,13 +930,19 @@ class _Builder:
         names = dict(self.vocab.general)[subject]
         return [(*_split_form(n), 1.0) for n in names]
 
-    def pick_name(self, kind: str, subject: str, region: int, avoid_taken: bool = True) -> tuple[str, str]:
+    def pick_name(self, kind: str, subject: str, region: int, avoid_taken: bool = True,
+                  reuse: bool = False) -> tuple[str, str]:
+        """A name not yet used in the region; ``reuse`` lets an application repeat a registered one."""
         rtext = self.region_text(region)
         opts = self.name_options(kind, subject)
         free = [o for o in opts if not avoid_taken or rtext + o[0] + o[1] not in self.names]
-        if not free:  # every plain name is taken: add a modifier (温州市民营鞋业协会)
+        if not free and kind in (IND, ACAD):  # every plain name is taken: add a modifier (温州市民营鞋业协会)
             free = [(mod + b, f, w) for mod in self.vocab.modifiers for b, f, w in opts
                     if rtext + mod + b + f not in self.names]
+        # never on an origin or general body: 温州市民营安徽商会 no longer names its origin, and
+        # 温州市中小企业家协会 would read as the 中小企业协会
+        if not free and reuse:
+            free = opts
         if not free:
             base = opts[0]
             k = 2
@@ -988,7 +1087,7 @@ class _Builder:
 
     def make(self, kind: str, subject: str, region: int, slot: int, *, plan=None, purpose=None,
              name: tuple[str, str] | None = None, narrow: bool = False, app: bool = False) -> Assoc:
-        body, form = name or self.pick_name(kind, subject, region)
+        body, form = name or self.pick_name(kind, subject, region, reuse=app)
         a = Assoc(
             kind=kind, subject=subject, region=region, slot=slot, body=body, form=form,
             type=type_of(kind, form), industry=self.declared(kind, subject),
@@ -1103,6 +1202,10 @@ class _AppPlanner:
         self.labels: list[AppLabel] = []
         self.used_slots: set[int] = set()  # one application per registry group
 
+    def county_chamber_at_city(self, kind: str, subject: str, region: int) -> bool:
+        """A city-level 异地商会 of a county-level origin: the policy forbids it outright."""
+        return kind == ORIG and region == 0 and self.places[subject].level == COUNTY
+
     def taken(self, kind: str, subject: str, region: int) -> bool:
         return (kind, subject, region) in self.present
 
@@ -1154,7 +1257,9 @@ class _AppPlanner:
                      purpose=self.b.mutate_purpose(base.purpose_plan, base.kind, level))
         a.overlap_src = t
         a.overlap = 0.0 if kind == "duplicate_weak" else self.rnd.uniform(0.2, 0.7)
-        self.add(a, "duplicate", t, kind)
+        # reject outranks duplicate; expected_match still names the chamber it duplicates
+        verdict = "reject" if self.county_chamber_at_city(base.kind, base.subject, base.region) else "duplicate"
+        self.add(a, verdict, t, kind)
         return True
 
     def origin_app(self, kind: str) -> bool:
@@ -1174,7 +1279,7 @@ class _AppPlanner:
             return False
         p = _pick(self.rnd, cands)
         a = self.new(ORIG, str(p.code), region)
-        verdict = "reject" if kind == "county_chamber_at_city" else "clear"
+        verdict = "reject" if self.county_chamber_at_city(ORIG, str(p.code), region) else "clear"
         self.add(a, verdict, -1, kind)
         return True
 
@@ -1303,23 +1408,24 @@ def _firm_names(vocab: Vocab, geo: Geo, industry: np.ndarray, unit: np.ndarray, 
     province = regions.lookup(geo.city.province, allow_short=False)
     prov_short = province.short if province else ""
     units = geo.units
+    city_written = geo.city.short if short_is_unambiguous(geo.city) else geo.city.name
 
     def place_of(i: int, choice: int) -> tuple[str, str]:
         """(prefix, bracketed) place for enterprise i."""
         u = unit[i]
         if u < 0:
             d = outside[-u - 1]
-            return (d.name if choice < 3 else d.short), ""
+            return (d.short if choice >= 3 and short_is_unambiguous(d) else d.name), ""
         if choice == 0:
             return geo.city.name, ""
         if choice == 1:
-            return geo.city.short, ""
+            return city_written, ""
         if choice == 2 and units[u].name.endswith(("市", "县")) and units[u] is not geo.city:
             return units[u].name, ""
         if choice == 3:
             return prov_short, ""
         if choice == 4:
-            return "", geo.city.short
+            return "", city_written
         return "", ""
 
     def make(r: np.random.Generator, idx: np.ndarray) -> list[str]:
@@ -1641,7 +1747,7 @@ def _typo(text: str, vocab: Vocab, rnd: random.Random) -> str:
 def _noisy_name(a: Assoc, geo: Geo, rates: Rates, rnd: random.Random) -> str:
     region = geo.regions[a.region]
     rtext = region.name
-    if rnd.random() < rates.short_city_rate and len(region.short) >= 2:
+    if rnd.random() < rates.short_city_rate and short_is_unambiguous(region):
         rtext = region.short
     body, form = a.body, a.form
     if rnd.random() < rates.fullwidth_rate:
@@ -1702,8 +1808,8 @@ def _association_frame(assocs: list[Assoc], b: _Builder, rates: Rates, config: S
         rows["name"].append(_noisy_name(a, geo, rates, rnd))
         region = geo.regions[a.region]
         r = rnd.random()
-        rows["region"].append("" if r < rates.blank_region_rate
-                              else region.short if r < rates.blank_region_rate + rates.short_city_rate / 4 else region.name)
+        short = r < rates.blank_region_rate + rates.short_city_rate / 4 and short_is_unambiguous(region)
+        rows["region"].append("" if r < rates.blank_region_rate else region.short if short else region.name)
         rows["type"].append("" if rnd.random() < rates.blank_type_rate else a.type)
         rows["industry"].append(a.industry)
         scope = _render_scope(a, b, rnd, shuffle=rnd.random() < rates.shuffle_scope_rate)
@@ -1738,9 +1844,11 @@ def _membership_frame(assocs: list[Assoc], members: list[np.ndarray], roles: lis
     person = f.persons[person_idx]
     unit_names = np.array([u.name for u in geo.units], dtype=object)
     unit_short = np.array([u.short for u in geo.units], dtype=object)
+    unit_short_ok = np.array([short_is_unambiguous(u) for u in geo.units], dtype=bool)
     ind_unit = f.individual_unit[np.searchsorted(f.individuals, np.where(is_ent, f.individuals[0], p))]
     region = np.where(is_ent, f.place[e], unit_names[ind_unit])
     short = (rng.random(len(ref)) < rates.short_city_rate / 3) & is_ent & (f.unit[e] >= 0)
+    short &= unit_short_ok[np.maximum(f.unit[e], 0)]
     region = np.where(short, unit_short[np.maximum(f.unit[e], 0)], region)
     name = np.where(is_ent, f.name[e], person)
     trad = np.flatnonzero(is_ent & (rng.random(len(ref)) < rates.traditional_rate / 2))
@@ -1950,7 +2058,7 @@ def generate(config: SynthConfig) -> SynthData:
         app_frame = app_frame.iloc[np.argsort(app_frame["id"].to_numpy(), kind="stable")].reset_index(drop=True)
         app_members = app_members.sort_values("association_id", kind="stable").reset_index(drop=True)
     stats = _stats_frame(vocab, geo, firms, registry, rng)
-    reg_frame = _drop_columns(reg_frame, REQUIRED_ASSOCIATION, rates.missing_column_prob, rnd)
+    reg_frame = _drop_columns(reg_frame, KEPT_REGISTRY_COLUMNS, rates.missing_column_prob, rnd)
     reg_members = _drop_columns(reg_members, REQUIRED_MEMBERSHIP, rates.missing_column_prob / 2, rnd)
     app_frame = _drop_columns(app_frame, REQUIRED_ASSOCIATION, rates.missing_column_prob / 2, rnd)
     app_members = _drop_columns(app_members, REQUIRED_MEMBERSHIP, rates.missing_column_prob / 2, rnd)

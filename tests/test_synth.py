@@ -197,12 +197,178 @@ def test_screen_labels_cover_all_verdicts(clean):
     by_id = reg.set_index("id")
     app = apps.set_index("id")
     assert (app.loc[dup["id"], "region"].to_numpy() == by_id.loc[dup["expected_match"], "region"].to_numpy()).all()
-    assert (s[s["verdict"].isin(["clear", "reject"])]["expected_match"] == "").all()
+    assert (s[s["verdict"] == "clear"]["expected_match"] == "").all()
+    rej_dup = s[(s["verdict"] == "reject") & (s["expected_match"] != "")]
+    assert set(rej_dup["kind"]) <= {"duplicate_origin"} and rej_dup["expected_match"].isin(reg["id"]).all()
     rej = app.loc[s[s["verdict"] == "reject"]["id"]]
     assert (rej["type"] == "异地商会").all() and (rej["region"] == "温州市").all()
     batch = s[s["kind"] == "duplicate_in_batch"]
     assert len(batch) == 2 and set(batch["expected_match"]) == set(batch["id"])
     assert {"related_industry", "member_overlap", "new_industry", "new_origin_near", "duplicate_exact"} <= set(s["kind"])
+
+
+# ------------------------------------------------------------------ labels a reader can see
+
+
+def reader_view(frame: pd.DataFrame, city: str) -> dict[str, tuple]:
+    """What a reader takes from a row: (region, kind, subject, active); the region cell wins over
+    the region written in the name, a 异地商会 is its origin, anything else its type and core."""
+    from detector.names import parse_name
+
+    home = regions.lookup(city)
+    out = {}
+    for row in frame.fillna("").to_dict("records"):
+        p = parse_name(row["name"], home)
+        cell = regions.lookup(row["region"], home) if row.get("region") else None
+        region = cell.code if cell is not None else p.region_code
+        if p.origin_code:
+            kind, subject = "异地商会", p.origin_code
+        else:
+            kind, subject = ("学术" if p.type in ("学会", "研究会") else "行业"), p.industry_core
+        out[row["id"]] = (region, kind, subject, row.get("status", "正常") in ("", "正常"))
+    return out
+
+
+@pytest.mark.parametrize("cfg", [
+    SynthConfig(seed=900, city="湘潭市", variation="noisy"),
+    SynthConfig(seed=902, city="温州市", variation="noisy", n_associations=400),
+    SynthConfig(seed=903, city="宁波市", variation="clean"),
+])
+def test_non_duplicate_pairs_look_different_to_a_reader(cfg):
+    """No label-0 pair is two active bodies of one (region, kind, industry core or origin) as written."""
+    d = generate(cfg)
+    seen = reader_view(d.associations, cfg.city)
+    neg = d.pairs[d.pairs["label"] == 0]
+    same = [(a, b, k) for a, b, k in zip(neg["id_a"], neg["id_b"], neg["kind"])
+            if seen[a][3] and seen[b][3] and seen[a][:3] == seen[b][:3]]
+    assert not same
+    dup = d.pairs[d.pairs["label"] == 1]
+    assert all(seen[a][0] == seen[b][0] for a, b in zip(dup["id_a"], dup["id_b"]))
+
+
+def test_registry_never_drops_its_status_column():
+    """注销/撤销 rows must stay visible: the inactive pairs and singleton groups depend on it."""
+    dropped = set()
+    for seed in range(3):
+        d = generate(SynthConfig(seed=seed, n_associations=80, n_applications=4, variation="noisy",
+                                 missing_column_prob=1.0))
+        a = d.associations
+        assert "status" in a.columns
+        dropped |= set(ASSOCIATION_COLUMNS) - set(a.columns)
+        dead = set(a[a["status"].isin(["注销", "撤销"])]["id"])
+        assert dead
+        inactive = d.pairs[d.pairs["kind"] == "inactive"]
+        assert (inactive["id_a"].isin(dead) | inactive["id_b"].isin(dead)).all()
+    assert {"founded", "funding", "inspection"} <= dropped  # other optional columns still go
+
+
+def test_short_region_names_are_unambiguous():
+    from detector.synth import short_is_unambiguous
+
+    def div(name, level=regions.COUNTY):
+        return next(d for d in regions.divisions() if d.name == name and d.level == level)
+
+    assert short_is_unambiguous(div("湘潭市", regions.PREFECTURE))  # 湘潭 reads as the city
+    assert not short_is_unambiguous(div("湘潭县"))  # … so 湘潭县 is never written 湘潭
+    assert not short_is_unambiguous(div("伊宁市")) and not short_is_unambiguous(div("伊宁县"))
+    assert not short_is_unambiguous(div("吉林市", regions.PREFECTURE))  # 吉林 is the province
+    assert short_is_unambiguous(div("瑞安市")) and short_is_unambiguous(div("湘乡市"))
+
+    from detector.names import parse_name
+
+    city = "湘潭市"
+    home = regions.lookup(city)
+    d = generate(SynthConfig(seed=900, city=city, n_associations=200, n_applications=20, variation="noisy",
+                             short_city_rate=1.0, blank_region_rate=0.0, missing_column_prob=0.0))
+    a = d.associations
+    assert a["name"].str.match(r"^湘潭(?![市县縣])").any() and a["name"].str.match(r"^湘乡(?!市)").any()
+    for aid, name, region in zip(a["id"], a["name"], a["region"]):  # the id carries the true adcode
+        assert parse_name(name, home).region_code == aid[2:8], name
+        assert regions.lookup(region, home).code == aid[2:8], region
+    assert (a["id"].str[2:8] == "430321").any()
+    apps = d.applications
+    for name, region in zip(apps["name"], apps["region"]):
+        assert parse_name(name, home).region_code == regions.lookup(region, home).code, name
+    units = {u.code for u in regions.county_units(home)}
+    m = d.memberships
+    local = m[(m["member_kind"] == "企业") & ~m["member_region"].isin([x.name for x in regions.divisions()
+                                                                       if x.code[:4] != home.code[:4]])]
+    assert local["member_region"].map(lambda r: regions.lookup(r, home).code in units).all()
+    assert "湘潭" not in set(m["member_region"]) and (m["member_region"] == "湘乡").any()
+
+
+@pytest.mark.parametrize("city", ["宁波市", "湘潭市"])
+def test_each_written_origin_names_one_place(city):
+    from detector.names import parse_name
+    from detector.synth import _geo
+    from detector.text import normalize_name
+
+    home = regions.lookup(city)
+    places = _geo(city).origins
+    texts = [t for p in places for t in p.texts]
+    assert len(texts) == len(set(texts))
+    by_name = {p.division.name: p.texts for p in places}
+    assert by_name["大理白族自治州"] == ("云南大理",) and by_name["大理市"] == ("云南大理市",)
+    assert by_name["伊宁市"] == ("新疆伊宁市",) and by_name["伊宁县"] == ("新疆伊宁县",)
+    for p in places:
+        for t in p.texts:
+            if normalize_name(t) != t:
+                continue  # 乾安 → 干安 is the reader's normaliser at work, not a label question
+            assert parse_name(f"{city}{t}商会", home).origin_code == p.division.code, t
+
+
+def test_general_and_origin_bodies_take_no_modifier():
+    """温州市新兴企业家联合会 reads as a 新兴县 chamber, 温州市民营安徽商会 as no 异地商会 at all."""
+    import random
+
+    import numpy as np
+
+    from detector.synth import GEN, IND, ORIG, _Builder, _geo, _style
+
+    vocab, geo, cfg = load_vocab(), _geo("温州市"), SynthConfig(seed=1)
+    assert all(regions.lookup(m) is None for m in vocab.modifiers)
+    b = _Builder(vocab, geo, _style(np.random.default_rng(1), vocab, geo, cfg), cfg, cfg.rates(), random.Random(1))
+    anhui = next(p for p in geo.origins if p.division.name == "安徽省")
+    for kind, subject in ((GEN, "entrepreneurs"), (ORIG, str(anhui.code))):
+        plain = {body + form for body, form, _ in b.name_options(kind, subject)}
+        assert {"".join(b.pick_name(kind, subject, 0, reuse=True)) for _ in range(30)} <= plain
+    picked = {"".join(b.pick_name(IND, "footwear", 0, reuse=True)) for _ in range(80)}
+    assert any(n.startswith(vocab.modifiers) for n in picked)  # industry bodies still may
+    general = dict(vocab.general)
+    assert set(general["entrepreneurs"]) == {"企业家协会", "企业家联合会"}  # one slot: duplicates
+    assert "青年企业家协会" in general["young_entrepreneurs"] and "女企业家协会" in general["women_entrepreneurs"]
+
+
+def test_county_origin_chamber_at_city_level_is_rejected_even_as_a_duplicate(clean):
+    from detector.names import parse_name
+
+    home = regions.lookup("温州市")
+    s = clean.screen_labels.set_index("id")
+    apps = clean.applications.set_index("id")
+    reg = clean.associations.set_index("id")
+    for aid, row in s.iterrows():
+        p = parse_name(apps.loc[aid, "name"], home)
+        rule = apps.loc[aid, "region"] == "温州市" and p.origin_level == regions.COUNTY
+        assert (row["verdict"] == "reject") == rule, apps.loc[aid, "name"]
+    dup = s[(s["kind"] == "duplicate_origin") & (s["verdict"] == "reject")]
+    assert len(dup) >= 1
+    for aid, row in dup.iterrows():  # expected_match still names the chamber it duplicates
+        assert parse_name(reg.loc[row["expected_match"], "name"], home).origin_code == \
+            parse_name(apps.loc[aid, "name"], home).origin_code
+
+
+def test_industry_aliases_name_one_industry_each():
+    vocab = load_vocab()
+    owner: dict[str, str] = {}
+    for ind in vocab.industries:
+        for word in {ind.label, *ind.declared, *ind.cores}:
+            assert owner.setdefault(word, ind.key) == ind.key, word
+    products = [w for ind in vocab.industries for w in ind.products]
+    assert len(products) == len(set(products))  # 拉链 is not both a 纽扣 and a 服装辅料 product
+    assert owner["纽扣"] == owner["纽扣拉链"] == owner["钮扣"] == owner["服装辅料"]
+    assert owner["饭店"] == owner["酒店"] == owner["旅游饭店"] == "hotels"
+    assert owner["食品"] == owner["食品加工"] == owner["食品工业"]
+    assert not {"汽车流通", "汽车商业", "纺织服装", "网络零售", "文具"} & set(owner)  # they name a wider trade
 
 
 # ------------------------------------------------------------------ members and codes
