@@ -37,8 +37,8 @@ def _counts(d: dict[str, int], limit: int = 15) -> str:
     return shown + (f"，…（共 {len(items)} 项）" if len(items) > limit else "")
 
 
-def format_summary(registry) -> str:
-    """What ``detector validate`` prints: counts, then every warning."""
+def format_summary(registry, show_warnings: bool = True) -> str:
+    """What ``detector validate`` prints: counts, then every warning (or just their number)."""
     from .io import summary
 
     s = summary(registry)
@@ -56,8 +56,9 @@ def format_summary(registry) -> str:
                      f"有会员数据的协会 {s['associations_with_members']} 家")
     if s["industry_stats"] is not None:
         lines.append(f"  行业统计 {s['industry_stats']} 行")
-    lines.append(f"警告 {s['warnings']} 条" + ("：" if s["warnings"] else "。"))
-    lines.extend(f"  - {w}" for w in registry.warnings)
+    lines.append(f"警告 {s['warnings']} 条" + ("：" if s["warnings"] and show_warnings else "。"))
+    if show_warnings:
+        lines.extend(f"  - {w}" for w in registry.warnings)
     lines.append("结论：数据可用。")
     return "\n".join(lines)
 

@@ -95,7 +95,7 @@ def _verdict(matches: list[Match], batch: list[Match], findings: list[Finding]) 
         return REJECT
     if matches and matches[0].relation == DUPLICATE:
         return DUPLICATE
-    if (matches and matches[0].relation == REVIEW) or any(m.relation in (DUPLICATE, REVIEW) for m in batch):
+    if (matches and matches[0].relation == REVIEW) or any(m.relation == DUPLICATE for m in batch):
         return REVIEW
     return CLEAR
 
@@ -108,7 +108,7 @@ def _summary(verdict: str, matches: list[Match], batch: list[Match], findings: l
     if verdict == REVIEW:
         if matches and matches[0].relation == REVIEW:
             return f"与已登记的「{matches[0].name}」存在业务交叉或部分重叠，需人工复核"
-        other = next(m for m in batch if m.relation in (DUPLICATE, REVIEW))
+        other = next(m for m in batch if m.relation == DUPLICATE)
         return f"与同批申请「{other.name}」可能重复或交叉（{other.score:.2f}），需人工协调"
     return "未发现重复的已登记组织"
 

@@ -18,6 +18,8 @@ What a reader sees must carry the label, so the noise never hides it:
   …商业联合会, …总商会, …籍企业家商会, 皖商联合会) is a 异地商会 in the slot of that origin: two of
   them are duplicates exactly when origin and region are the same. Each written origin names one
   place (湖南湘潭 is 湘潭市; 湘潭县 is written 湖南湘潭县), so different origins never look alike.
+  No other body reads as one: origin and general bodies never take a name modifier, and no
+  modifier is a place (温州市新兴企业家联合会 would be a chamber of 新兴县).
 * General bodies: 企业家协会 and 企业家联合会 of one region share a slot (duplicates), as do the
   two names of every other general key; 青年企业家协会/商会 and 女企业家协会/商会 serve their own
   group of people and are distinct slots from the plain 企业家协会 and from each other.

@@ -5,6 +5,7 @@ cities; evaluation also uses variation settings the scorer never saw.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 from dataclasses import dataclass
@@ -48,8 +49,10 @@ VALIDATION_SETS = (Dataset(500, "standard", "苏州市"), Dataset(501, "noisy", 
 
 # Evidence groups dropped at random while training, so the scorer copes with registries that lack
 # members, scopes or services (names-only data) instead of leaning on whatever the generator fills in.
+# "no_overlap" keeps member data but removes the overlap: duplicates need not share members.
 _MASKS = {
     "members": (("shared_members", 0.0), ("member_jacc", np.nan), ("member_cont", np.nan)),
+    "no_overlap": (("shared_members", 0.0), ("member_jacc", 0.0), ("member_cont", 0.0), ("shared_leaders", 0.0)),
     "desc": (("desc_cos", np.nan), ("tfidf_cos", np.nan)),
     "services": (("services_jacc", np.nan),),
     "leaders": (("shared_leaders", 0.0),),
@@ -61,11 +64,22 @@ _NONNEG = {"core_ratio", "name_ratio", "core_cos", "desc_cos", "tfidf_cos", "ser
 _NONPOS = {"ind_different"}
 
 
+def _generator_stamp(config: SynthConfig) -> str:
+    """Identifies the generator version and config, so stale generated data is never reused."""
+    h = hashlib.sha1(repr(config).encode())
+    for f in ("synth.py", "synth_vocab.toml"):
+        h.update((Path(__file__).parent / f).read_bytes())
+    return h.hexdigest()
+
+
 def materialise(ds: Dataset, root: Path) -> Path:
-    """Generate a labelled dataset into ``root/<name>`` (reused when already there)."""
+    """Generate a labelled dataset into ``root/<name>`` (reused only when made by this generator)."""
     folder = root / ds.name
-    if not (folder / "labels" / "groups.csv").is_file():
-        write(generate(SynthConfig(seed=ds.seed, variation=ds.variation, city=ds.city, n_associations=ds.n)), folder)
+    config = SynthConfig(seed=ds.seed, variation=ds.variation, city=ds.city, n_associations=ds.n)
+    stamp = folder / "generator.sha1"
+    if not stamp.is_file() or stamp.read_text() != _generator_stamp(config):
+        write(generate(config), folder)
+        stamp.write_text(_generator_stamp(config))
     return folder
 
 

@@ -163,7 +163,7 @@ def test_missing_file(tmp_path):
         ("汽车用品", "auto_parts"),
         ("汽车销售", "car_dealers"),
         ("汽车经销商", "car_dealers"),
-        ("二手车流通", "car_dealers"),
+        ("二手车流通", "used_cars"),
         ("汽车", "automobiles"),
         ("汽车维修", "car_repair"),
         ("摩托车", "motorcycles"),

@@ -1,0 +1,71 @@
+"""The command line as a user runs it: help everywhere, clear errors, files written whole."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import SMALL
+from detector.cli import cli
+
+COMMANDS = ["parse", "validate", "generate", "screen", "study", "train", "evaluate", "demo"]
+
+
+@pytest.fixture
+def run(embedder, monkeypatch):
+    monkeypatch.setenv("DETECTOR_CACHE", str(embedder.cache.path.parent))
+    runner = CliRunner()
+    return lambda *args: runner.invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(run, command):
+    r = run(command, "--help")
+    assert r.exit_code == 0 and "Usage" in r.output
+
+
+def test_parse_prints_the_parts(run):
+    r = run("parse", "温州市皖商联合会", "温州市福建福鼎商会")
+    assert r.exit_code == 0
+    assert "籍贯（异地商会）：安徽省（省级）" in r.output
+    assert "福鼎市（县级，福建省）" in r.output and "类型：异地商会" in r.output
+
+
+def test_parse_json(run):
+    r = run("parse", "--json", "乐清市电气行业协会")
+    row = json.loads(r.output)
+    assert row["region"] == "乐清市" and row["region_level"] == "county" and row["industry"] == "electrical"
+
+
+def test_validate_ok_and_error_exit_codes(run, tmp_path):
+    r = run("validate", str(SMALL / "registry"))
+    assert r.exit_code == 0 and "协会商会 14 家" in r.output and "数据可用" in r.output
+    (tmp_path / "associations.csv").write_text("id,name\n1,温州市鞋业协会\n1,温州市眼镜商会\n", encoding="utf-8")
+    r = run("validate", str(tmp_path))
+    assert r.exit_code == 2
+    assert "第 3 行" in r.output and "列 id" in r.output and "Traceback" not in r.output
+
+
+def test_screen_and_study_write_results(run, tmp_path):
+    out = tmp_path / "screen.jsonl"
+    r = run("screen", str(SMALL / "applications"), "--registry", str(SMALL / "registry"), "--out", str(out))
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [x["id"] for x in rows] == ["A01", "A02", "A03", "A04", "A05", "A06", "A07"]
+    assert {x["verdict"] for x in rows} <= {"duplicate", "review", "clear", "reject"}
+    study_out = tmp_path / "study.json"
+    r = run("study", str(SMALL / "registry"), "--out", str(study_out))
+    assert r.exit_code == 0 and "建议合并" in r.output
+    assert json.loads(study_out.read_text(encoding="utf-8"))["groups"]
+    assert not list(tmp_path.glob("*.tmp*"))
+
+
+def test_generate_any_city(run, tmp_path):
+    r = run("generate", str(tmp_path / "g"), "--seed", "3", "--city", "湘潭市", "--n", "40")
+    assert r.exit_code == 0
+    assert (tmp_path / "g" / "registry" / "associations.csv").is_file()
+    assert run("generate", str(tmp_path / "h"), "--city", "不存在市").exit_code == 2
+
+
+def test_unknown_model_folder_is_a_clear_error(run, tmp_path):
+    r = run("--model", str(tmp_path / "none"), "study", str(SMALL / "registry"), "--out", str(tmp_path / "x.json"))
+    assert r.exit_code == 2 and "嵌入模型目录不存在" in r.output

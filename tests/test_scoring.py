@@ -1,0 +1,72 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from detector.errors import DetectorError
+from detector.scoring import (GATE_FORM, GATE_INACTIVE, GATE_NESTED, GATE_ORIGIN, MODEL_FEATURES, Scorer,
+                              design_matrix, gates, load_scorer, score_pairs)
+from detector.train import _NONNEG, _NONPOS
+
+
+def _features(**over):
+    base = dict(i=0, j=1, id_a="a", id_b="b", core_ratio=0.3, name_ratio=0.5, core_cos=0.7, desc_cos=0.8,
+                tfidf_cos=0.2, services_jacc=0.0, shared_members=0.0, member_jacc=0.0, member_cont=0.0,
+                shared_leaders=0.0, industry_a="x", industry_b="y", industry_rel="different", industry_conf=0.8,
+                region_rel="same", origin_rel="na", form_clash=False, type_same=True, both_active=True)
+    base.update(over)
+    return pd.DataFrame([base])
+
+
+def test_gates_encode_one_industry_one_association():
+    assert gates(_features(region_rel="nested"))[1] == [GATE_NESTED]
+    assert gates(_features(origin_rel="different"))[1] == [GATE_ORIGIN]
+    assert gates(_features(origin_rel="nested"))[1] == [GATE_ORIGIN]  # 福建 vs 福鼎
+    assert gates(_features(form_clash=True))[1] == [GATE_FORM]
+    assert gates(_features(both_active=False))[1] == [GATE_INACTIVE]
+    assert gates(_features())[0][0] == 1.0
+
+
+def test_shipped_scorer_is_reviewable_json_with_sign_constraints():
+    s = load_scorer()
+    coef = dict(zip(s.features, s.coef))
+    assert all(coef[f] >= 0 for f in _NONNEG) and all(coef[f] <= 0 for f in _NONPOS)
+
+
+def test_shared_members_alone_never_make_a_duplicate():
+    from detector.train import load_thresholds
+
+    t = load_thresholds()
+    only_members = _features(shared_members=30.0, member_jacc=0.9, member_cont=1.0, shared_leaders=3.0,
+                             desc_cos=np.nan, tfidf_cos=np.nan, core_ratio=0.0, core_cos=0.5)
+    assert score_pairs(only_members)["score"].iat[0] < t["duplicate"]
+
+
+def test_same_industry_same_region_with_similar_scope_is_a_duplicate():
+    from detector.train import load_thresholds
+
+    dup = _features(industry_rel="same", industry_a="footwear", industry_b="footwear", core_ratio=0.5,
+                    core_cos=0.9, desc_cos=0.93, tfidf_cos=0.6, shared_members=5.0, member_jacc=0.2, member_cont=0.4)
+    assert score_pairs(dup)["score"].iat[0] >= load_thresholds()["duplicate"]
+    assert score_pairs(dup.assign(region_rel="nested"))["score"].iat[0] == 0.0
+
+
+def test_design_matrix_imputes_missing_evidence():
+    x = design_matrix(_features(desc_cos=np.nan, tfidf_cos=np.nan, member_jacc=np.nan, member_cont=np.nan))
+    assert not np.isnan(x).any() and x.shape == (1, len(MODEL_FEATURES))
+    assert x[0, MODEL_FEATURES.index("desc_missing")] == 1.0
+
+
+def test_scorer_json_round_trip_and_bad_files(tmp_path):
+    s = load_scorer()
+    again = Scorer.from_json(json.loads(json.dumps(s.to_json())))
+    assert np.allclose(again.coef, s.coef)
+    with pytest.raises(DetectorError, match="特征"):
+        Scorer.from_json({**s.to_json(), "features": ["x"]})
+    bad = tmp_path / "scorer.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(DetectorError, match="JSON"):
+        load_scorer(bad)
+    with pytest.raises(DetectorError, match="detector train"):
+        load_scorer(tmp_path / "missing.json")
