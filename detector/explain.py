@@ -1,8 +1,6 @@
 """Chinese reasons for a scored pair, derived from the features that drove it."""
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from .features import DIFFERENT, NESTED, RELATED, SAME
@@ -41,7 +39,7 @@ def _structure(f: pd.Series, a: pd.Series, b: pd.Series) -> str | None:
 
 
 def _present(x: float) -> bool:
-    return x is not None and not (isinstance(x, float) and math.isnan(x))
+    return x is not None and bool(pd.notna(x))
 
 
 def reasons_for(f: pd.Series, left: Profiles, right: Profiles) -> list[str]:

@@ -85,4 +85,5 @@ def pair_features(left: Profiles, right: Profiles, i: np.ndarray, j: np.ndarray)
     f["form_clash"] = (li["is_research"] != rj["is_research"]).to_numpy()
     f["type_same"] = (li["eff_type"] == rj["eff_type"]).to_numpy()
     f["both_active"] = (li["active"] & rj["active"]).to_numpy()
+    f["both_eligible"] = (li["eligible"] & rj["eligible"]).to_numpy()
     return f

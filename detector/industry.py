@@ -40,7 +40,7 @@ JIEBA_FREQ = 20000
 # An alias is matched inside names, where one character also belongs to places (茶陵) and other
 # words (连锁); a keyword may be one character (鞋) when longer words cover its other uses.
 _MIN_ALIAS = 2
-_FIELDS = ("key", "name", "gbt", "aliases", "keywords", "related", "kind")
+_FIELDS = ("key", "name", "gbt", "aliases", "keywords", "related", "kind", "umbrella")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _GBT = re.compile(r"^\d{2,4}$")
 
@@ -56,6 +56,7 @@ class Industry:
     keywords: tuple[str, ...]
     related: tuple[str, ...]
     kind: str  # INDUSTRY or NON_INDUSTRY
+    umbrella: bool = False  # a catch-all kind (学术团体, 文艺团体): sharing it says nothing about the subject
 
 
 @dataclass(frozen=True)
@@ -166,12 +167,13 @@ class Taxonomy:
         return credit
 
     def relation(self, a: str | None, b: str | None) -> str:
-        """``same`` / ``related`` / ``different``; ``unknown`` when either key is missing."""
+        """``same`` / ``related`` / ``different``; ``unknown`` when either key is missing or both
+        fall under one umbrella kind (two 学会 of unknown fields are not thereby the same)."""
         if not a or not b:
             return UNKNOWN
         first, second = self.get(a), self.get(b)
         if first.key == second.key:
-            return SAME
+            return UNKNOWN if first.umbrella else SAME
         return RELATED if second.key in first.related else DIFFERENT
 
 
@@ -214,6 +216,9 @@ def _parse_entry(raw: object, where: str) -> Industry:
         raise DetectorError(f"{where}：GB/T 4754 代码应为 2～4 位数字：{'、'.join(bad)}")
     if kind == INDUSTRY and not gbt:
         raise DetectorError(f"{where}：行业条目至少需要一个 GB/T 4754 代码（gbt）")
+    umbrella = raw.get("umbrella", False)
+    if not isinstance(umbrella, bool):
+        raise DetectorError(f"{where}：umbrella 应为 true 或 false")
     return Industry(
         key=key,
         name=normalize_name(name),
@@ -222,6 +227,7 @@ def _parse_entry(raw: object, where: str) -> Industry:
         keywords=_words(raw, "keywords", where, 1),
         related=tuple(dict.fromkeys(_strings(raw, "related", where))),
         kind=kind,
+        umbrella=umbrella,
     )
 
 

@@ -34,6 +34,7 @@ class ParsedName:
     origin_province: str | None = None
     origin_code: str | None = None
     industry: str | None = None  # canonical industry key (models/industries.toml)
+    affiliated: bool = False  # a unit-internal body (…有限公司职工技术协会), not a regional association
 
     @property
     def is_out_of_town(self) -> bool:
@@ -46,6 +47,7 @@ class _Grammar:
     origin_forms: frozenset[str]
     origin_markers: tuple[str, ...]
     trailing_generic: tuple[str, ...]
+    unit_markers: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +60,7 @@ def _grammar() -> _Grammar:
         origin_forms=frozenset(g["origin"]["forms"]),
         origin_markers=tuple(sorted(g["origin"]["markers"], key=len, reverse=True)),
         trailing_generic=tuple(g["core"]["trailing_generic"]),
+        unit_markers=tuple(g["core"]["unit_markers"]),
     )
 
 
@@ -170,6 +173,7 @@ def parse_name(name: str, home: Division | None = None) -> ParsedName:
         origin_province=origin.province if origin else None,
         origin_code=origin.code if origin else None,
         industry=_industry_key(core),
+        affiliated=any(m in core for m in _grammar().unit_markers),
     )
 
 

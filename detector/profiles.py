@@ -102,6 +102,9 @@ def _parse_row(name: str, region_value: object, type_value: object, home: Divisi
         "origin_level": p.origin_level or "",
         "origin_province": p.origin_province or "",
         "name_industry": p.industry or "",
+        # 一业一会 applies to associations: a name with an organisation form (or a declared type),
+        # not a school, hospital or centre, nor a unit-internal body
+        "eligible": bool(p.org_form or normalize_text(type_value)) and not p.affiliated,
     }
 
 

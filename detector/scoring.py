@@ -30,6 +30,7 @@ MODEL_FEATURES = (
 
 # Gate reasons (Chinese, shown to users)
 GATE_INACTIVE = "一方已注销或撤销"
+GATE_NOT_ASSOCIATION = "一方不是行业协会商会（如学校、医院、中心或单位内部协会），不适用一业一会"
 GATE_NESTED = "上下级行政区域（如市本级与县级），按一业一会不构成重复"
 GATE_REGION = "不同行政区域"
 GATE_ORIGIN = "异地商会籍贯不同"
@@ -67,9 +68,12 @@ def design_matrix(f: pd.DataFrame) -> np.ndarray:
 def gates(f: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     """Policy gate per pair: 1.0 when a duplicate is possible, else 0.0 with the reason."""
     reasons = []
-    for active, region, origin, clash in zip(f["both_active"], f["region_rel"], f["origin_rel"], f["form_clash"]):
+    for active, eligible, region, origin, clash in zip(f["both_active"], f["both_eligible"], f["region_rel"],
+                                                       f["origin_rel"], f["form_clash"]):
         if not active:
             reasons.append(GATE_INACTIVE)
+        elif not eligible:
+            reasons.append(GATE_NOT_ASSOCIATION)
         elif region == NESTED:
             reasons.append(GATE_NESTED)
         elif region == DIFFERENT:

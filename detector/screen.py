@@ -134,3 +134,18 @@ def screen_applications(engine: Engine, apps: Registry, today: date | None = Non
         verdict = _verdict(matches, batch, mine)
         results.append(ScreenResult(aid, name, verdict, matches, mine, batch, _summary(verdict, matches, batch, mine)))
     return results
+
+
+def results_frame(results: list[ScreenResult]) -> pd.DataFrame:
+    """One row per application: verdict, best match, its score and reasons, rule codes."""
+    return pd.DataFrame([{
+        "id": r.id,
+        "name": r.name,
+        "verdict": r.verdict,
+        "best_match": r.matches[0].name if r.matches else "",
+        "best_match_id": r.matches[0].id if r.matches else "",
+        "score": r.matches[0].score if r.matches else 0.0,
+        "reasons": "；".join(r.matches[0].reasons) if r.matches else "",
+        "rules": ",".join(f.rule for f in r.findings),
+        "summary": r.summary,
+    } for r in results])

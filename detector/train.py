@@ -57,6 +57,8 @@ _MASKS = {
     "services": (("services_jacc", np.nan),),
     "leaders": (("shared_leaders", 0.0),),
 }
+_NAMES_ONLY = tuple(pair for cols in (_MASKS["members"], _MASKS["desc"], _MASKS["services"], _MASKS["leaders"])
+                    for pair in cols)
 # Similarity evidence may only raise the score; a different industry may only lower it.
 _NONNEG = {"core_ratio", "name_ratio", "core_cos", "desc_cos", "tfidf_cos", "services_jacc", "member_jacc",
            "member_cont", "log_shared_members", "log_shared_leaders", "ind_same", "ind_same_conf",
@@ -114,7 +116,7 @@ def augment(f: pd.DataFrame, rng: np.random.Generator, copies: int = 2, rate: fl
     out = [f]
     for _ in range(copies):
         g = f.copy()
-        for cols in _MASKS.values():
+        for cols in (*_MASKS.values(), _NAMES_ONLY):  # each group alone, and all at once (names only)
             drop = rng.random(len(g)) < rate
             for col, value in cols:
                 g.loc[drop, col] = value
@@ -168,16 +170,31 @@ def _pr_at(scores: np.ndarray, labels: np.ndarray, t: float) -> dict:
             "recall": round(tp / max(1, (labels == 1).sum()), 4)}
 
 
-def choose_thresholds(frames: list[pd.DataFrame]) -> dict:
-    """Operating points on validation pairs, favouring recall (a missed duplicate costs more).
+def screening_scores(folder: Path, embedder: Embedder, scorer: Scorer) -> pd.DataFrame:
+    """Per application of a labelled batch: its best policy-open score against the registry."""
+    reg = load_registry(folder / "registry")
+    reg_p = build_profiles(reg.associations, reg.memberships, embedder, reg.home)
+    apps = load_registry(folder / "applications", kind="applications", home=reg.home)
+    app_p = build_profiles(apps.associations, apps.memberships, embedder, reg.home, reg_p.vectorizer)
+    pairs = score_candidates(app_p, reg_p, scorer=scorer)
+    best = pairs.groupby("id_a")["score"].max()
+    labels = pd.read_csv(folder / "labels" / "applications.csv", dtype=str, encoding="utf-8-sig")
+    return pd.DataFrame({"best": labels["id"].map(best).fillna(0.0).to_numpy(), "verdict": labels["verdict"]})
 
-    - ``duplicate``: the highest score keeping 97% of true duplicate pairs;
-    - ``review``: the highest score keeping 99.5% of them;
-    - ``group``: the F1-best score for merger groups.
+
+def choose_thresholds(frames: list[pd.DataFrame], screening: pd.DataFrame, max_false_duplicate: float = 0.02) -> dict:
+    """Operating points on validation data, favouring recall (a missed duplicate costs more).
+
+    - ``duplicate``: the lowest best-match score at which at most ``max_false_duplicate`` of the
+      applications that are not duplicates would be called duplicate;
+    - ``review``: the highest pair score keeping 99.5% of true duplicate pairs (below ``duplicate``);
+    - ``group``: the middle of the plateau of best F1 over pair scores, for merger groups.
     """
     f = pd.concat(frames, ignore_index=True)
     s, y = f["score"].to_numpy(), f["label"].to_numpy()
-    dup = min(_recall_threshold(s, y, 0.97), 0.9)
+    others = np.sort(screening.loc[screening["verdict"].isin(["clear", "review"]), "best"].to_numpy())
+    allowed = int(np.floor(max_false_duplicate * len(others)))
+    dup = float(np.clip(others[len(others) - 1 - allowed] + 1e-4 if len(others) else 0.5, 0.5, 0.95))
     review = max(0.05, min(_recall_threshold(s, y, 0.995), dup * 0.6))
     grid = np.linspace(0.05, 0.95, 91)
     f1 = []
@@ -185,13 +202,20 @@ def choose_thresholds(frames: list[pd.DataFrame]) -> dict:
         tp = ((s >= t) & (y == 1)).sum()
         p, r = tp / max(1, (s >= t).sum()), tp / max(1, (y == 1).sum())
         f1.append(2 * p * r / (p + r) if p + r else 0)
-    group = float(grid[int(np.argmax(f1))])
+    best = np.flatnonzero(np.asarray(f1) >= max(f1) - 0.005)  # the plateau of best F1: take its middle
+    group = float(grid[best[len(best) // 2]])
+    is_dup = (screening["verdict"] == "duplicate").to_numpy()
+    called = screening["best"].to_numpy() >= dup
     return {
         "duplicate": round(dup, 4),
         "review": round(review, 4),
         "group": round(group, 4),
-        "validation": {"duplicate": _pr_at(s, y, dup), "review": _pr_at(s, y, review), "group": _pr_at(s, y, group),
-                       "datasets": [d.name for d in VALIDATION_SETS]},
+        "validation": {
+            "screening": {"duplicates_caught": round(float(called[is_dup].mean()), 4) if is_dup.any() else None,
+                          "others_called_duplicate": round(float(called[~is_dup].mean()), 4) if (~is_dup).any() else None,
+                          "applications": int(len(screening))},
+            "review": _pr_at(s, y, review), "group": _pr_at(s, y, group),
+            "datasets": [d.name for d in VALIDATION_SETS]},
     }
 
 
@@ -205,11 +229,13 @@ def train(embedder: Embedder, out_dir: Path | None = None, workdir: Path | None 
             log(f"训练数据：{ds.name}")
             train_frames.append(labelled_features(materialise(ds, root), embedder))
         scorer = fit_scorer(train_frames)
-        val_frames = []
+        val_frames, val_screen = [], []
         for ds in VALIDATION_SETS:
             log(f"验证数据：{ds.name}")
-            val_frames.append(labelled_features(materialise(ds, root), embedder, scorer))
-    thresholds = choose_thresholds(val_frames)
+            folder = materialise(ds, root)
+            val_frames.append(labelled_features(folder, embedder, scorer))
+            val_screen.append(screening_scores(folder, embedder, scorer))
+    thresholds = choose_thresholds(val_frames, pd.concat(val_screen, ignore_index=True))
     write_json(scorer.to_json(), out_dir / "scorer.json")
     write_json(thresholds, out_dir / "thresholds.json")
     recall = 1 - sum(f.attrs["missed"] for f in train_frames) / max(1, sum(f.attrs["true_pairs"] for f in train_frames))

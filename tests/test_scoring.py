@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from detector.errors import DetectorError
-from detector.scoring import (GATE_FORM, GATE_INACTIVE, GATE_NESTED, GATE_ORIGIN, MODEL_FEATURES, Scorer,
+from detector.scoring import (GATE_FORM, GATE_INACTIVE, GATE_NOT_ASSOCIATION, GATE_NESTED, GATE_ORIGIN, MODEL_FEATURES, Scorer,
                               design_matrix, gates, load_scorer, score_pairs)
 from detector.train import _NONNEG, _NONPOS
 
@@ -14,7 +14,8 @@ def _features(**over):
     base = dict(i=0, j=1, id_a="a", id_b="b", core_ratio=0.3, name_ratio=0.5, core_cos=0.7, desc_cos=0.8,
                 tfidf_cos=0.2, services_jacc=0.0, shared_members=0.0, member_jacc=0.0, member_cont=0.0,
                 shared_leaders=0.0, industry_a="x", industry_b="y", industry_rel="different", industry_conf=0.8,
-                region_rel="same", origin_rel="na", form_clash=False, type_same=True, both_active=True)
+                region_rel="same", origin_rel="na", form_clash=False, type_same=True, both_active=True,
+                both_eligible=True)
     base.update(over)
     return pd.DataFrame([base])
 
@@ -25,6 +26,7 @@ def test_gates_encode_one_industry_one_association():
     assert gates(_features(origin_rel="nested"))[1] == [GATE_ORIGIN]  # 福建 vs 福鼎
     assert gates(_features(form_clash=True))[1] == [GATE_FORM]
     assert gates(_features(both_active=False))[1] == [GATE_INACTIVE]
+    assert gates(_features(both_eligible=False))[1] == [GATE_NOT_ASSOCIATION]
     assert gates(_features())[0][0] == 1.0
 
 

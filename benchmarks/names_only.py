@@ -1,0 +1,50 @@
+"""Merger study on a real names-only list (default: ../shared/data/xiangtan_orgs.csv, 湘潭市).
+
+    python benchmarks/names_only.py [CSV] [--column name] [--out out/xiangtan]
+
+The list is turned into a registry with only ``id`` and ``name`` (nothing else is known), then
+studied as usual: this shows how the tool degrades to names alone. Prints what it parses and groups.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("csv", nargs="?", type=Path, default=ROOT.parent / "shared" / "data" / "xiangtan_orgs.csv")
+    ap.add_argument("--column", default="name")
+    ap.add_argument("--out", type=Path, default=ROOT / "out" / "xiangtan")
+    args = ap.parse_args()
+
+    from detector import study
+    from detector.io import write_csv, write_json
+
+    names = pd.read_csv(args.csv, dtype=str, encoding="utf-8-sig")[args.column].dropna().str.strip()
+    names = names[names != ""].drop_duplicates().reset_index(drop=True)
+    registry = args.out / "registry"
+    registry.mkdir(parents=True, exist_ok=True)
+    write_csv(pd.DataFrame({"id": [f"X{i:04d}" for i in range(len(names))], "name": names}),
+              registry / "associations.csv")
+    result = study(registry)
+    write_json(result.to_json(), args.out / "study.json")
+    f = result.profiles.frame
+    print(f"名称 {len(f)} 个；推断所在城市：{result.profiles.home.name if result.profiles.home else '—'}")
+    print("类型：", dict(Counter(f["eff_type"].replace("", "未识别"))))
+    print(f"识别出行业 {int((f['industry_key'] != '').sum())} 个，异地商会 {int(f['out_of_town'].sum())} 个，"
+          f"区域：{dict(Counter(f['region_level'].replace('', '未识别')))}")
+    print(f"建议合并 {len(result.groups)} 组：")
+    for g in result.groups:
+        print(f"  {' / '.join(g.names)}  ({g.score:.2f})  {'；'.join(g.reasons[:2])}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""detector: duplicate detection, screening and merger studies for registries of industry
+associations and chambers of commerce (行业协会商会, 一业一会).
+
+The pipeline, one module per stage: text (normalise) → names (parse) → industry → embed →
+profiles → candidates (blocking) → features → scoring → cluster / screen → rules → study / report.
+
+Public API for notebooks and scripts::
+
+    import detector
+    reg = detector.load_registry("my_registry/")          # or a .xlsx workbook
+    result = detector.study(reg)                           # StudyResult: .groups_frame(), .findings_frame()
+    screened = detector.screen("applications/", reg)       # list[ScreenResult]; detector.results_frame(screened)
+    detector.parse_name("温州市皖商联合会")
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .embed import Embedder
+from .errors import DetectorError, InputError
+from .industry import classify
+from .io import Registry, load_registry
+from .names import ParsedName, infer_home, parse_name
+from .pipeline import Engine
+from .screen import ScreenResult, results_frame, screen_applications
+from .study import StudyResult, run_study
+
+__version__ = "0.1.0"
+
+
+def engine(registry: str | Path | Registry, model: str | Path | None = None) -> Engine:
+    """A registry ready for repeated screening and studies (profiles and embeddings built once)."""
+    return Engine.load(registry, embedder=Embedder(model))
+
+
+def study(registry: str | Path | Registry | Engine, model: str | Path | None = None) -> StudyResult:
+    """Merger study of a registry (folder, .xlsx, loaded Registry or Engine)."""
+    eng = registry if isinstance(registry, Engine) else engine(registry, model)
+    return run_study(eng)
+
+
+def screen(applications: str | Path | Registry, registry: str | Path | Registry | Engine,
+           model: str | Path | None = None) -> list[ScreenResult]:
+    """Screen an application batch against a registry."""
+    eng = registry if isinstance(registry, Engine) else engine(registry, model)
+    apps = applications if isinstance(applications, Registry) else load_registry(
+        applications, kind="applications", home=eng.registry.home)
+    return screen_applications(eng, apps)
+
+
+__all__ = [
+    "DetectorError", "Embedder", "Engine", "InputError", "ParsedName", "Registry", "ScreenResult", "StudyResult",
+    "classify", "engine", "infer_home", "load_registry", "parse_name", "results_frame", "screen",
+    "screen_applications", "study", "run_study",
+]
