@@ -36,14 +36,26 @@ class BlockingConfig:
     chunk: int = 2048
 
 
-def _knn(left: np.ndarray, right: np.ndarray, cfg: BlockingConfig, same: bool) -> Iterable[tuple[int, int]]:
+def _cached(p: Profiles, key: tuple, build):
+    """A lookup table derived from ``p``, built once (a registry is screened against many times)."""
+    if key not in p.cache:
+        p.cache[key] = build()
+    return p.cache[key]
+
+
+def _nonzero_rows(p: Profiles, attr: str) -> np.ndarray:
+    return _cached(p, ("nonzero", attr), lambda: np.abs(getattr(p, attr)).sum(axis=1) > 0)
+
+
+def _knn(left: Profiles, right: Profiles, attr: str, cfg: BlockingConfig, same: bool) -> Iterable[tuple[int, int]]:
     """Exact top-k by cosine, in chunks (vectors are normalised; zero rows never match)."""
-    if not len(left) or not len(right):
+    a, b = getattr(left, attr), getattr(right, attr)
+    if not len(a) or not len(b):
         return
-    k = min(cfg.k + (1 if same else 0), len(right))
-    has_right = np.abs(right).sum(axis=1) > 0
-    for start in range(0, len(left), cfg.chunk):
-        sims = left[start : start + cfg.chunk] @ right.T
+    k = min(cfg.k + (1 if same else 0), len(b))
+    has_right = _nonzero_rows(right, attr)
+    for start in range(0, len(a), cfg.chunk):
+        sims = a[start : start + cfg.chunk] @ b.T
         sims[:, ~has_right] = -1.0
         top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         for r, cols in enumerate(top):
@@ -53,12 +65,25 @@ def _knn(left: np.ndarray, right: np.ndarray, cfg: BlockingConfig, same: bool) -
                     yield i, int(j)
 
 
-def _blocks(left_keys: list[tuple], right_keys: list[tuple], cfg: BlockingConfig, same: bool):
-    index: dict[tuple, list[int]] = defaultdict(list)
-    for j, key in enumerate(right_keys):
-        if all(key):
-            index[key].append(j)
-    for i, key in enumerate(left_keys):
+def _keys(p: Profiles, cols: tuple[str, str]) -> list[tuple]:
+    return list(zip(p.frame[cols[0]], p.frame[cols[1]]))
+
+
+def _block_index(p: Profiles, cols: tuple[str, str]) -> dict[tuple, list[int]]:
+    def build() -> dict[tuple, list[int]]:
+        index: dict[tuple, list[int]] = defaultdict(list)
+        for j, key in enumerate(_keys(p, cols)):
+            if all(key):
+                index[key].append(j)
+        return dict(index)
+
+    return _cached(p, ("block", cols), build)
+
+
+def _blocks(left: Profiles, right: Profiles, cols: tuple[str, str], cfg: BlockingConfig, same: bool):
+    """Pairs sharing a block key, e.g. (region, industry); oversized blocks are left to other sources."""
+    index = _block_index(right, cols)
+    for i, key in enumerate(_keys(left, cols)):
         block = index.get(key) if all(key) else None
         if block and len(block) <= cfg.max_block:
             for j in block:
@@ -66,11 +91,19 @@ def _blocks(left_keys: list[tuple], right_keys: list[tuple], cfg: BlockingConfig
                     yield i, j
 
 
+def _member_index(p: Profiles) -> dict[str, list[int]]:
+    def build() -> dict[str, list[int]]:
+        index: dict[str, list[int]] = defaultdict(list)
+        for j, keys in enumerate(p.members):
+            for key in keys:
+                index[key].append(j)
+        return dict(index)
+
+    return _cached(p, ("members",), build)
+
+
 def _shared_members(left: Profiles, right: Profiles, cfg: BlockingConfig, same: bool):
-    index: dict[str, list[int]] = defaultdict(list)
-    for j, keys in enumerate(right.members):
-        for key in keys:
-            index[key].append(j)
+    index = _member_index(right)
     for i, keys in enumerate(left.members):
         for key in keys:
             holders = index.get(key)
@@ -80,21 +113,31 @@ def _shared_members(left: Profiles, right: Profiles, cfg: BlockingConfig, same: 
                         yield i, j
 
 
+def _cores(p: Profiles) -> list[str]:
+    """The text compared for name similarity: industry core, else origin, else the whole name."""
+    return _cached(p, ("cores",), lambda: [c or o or n for c, o, n in
+                                           zip(p.frame["industry_core"], p.frame["origin"], p.frame["name_norm"])])
+
+
+def _by_region(p: Profiles) -> dict[str, tuple[list[int], list[str]]]:
+    def build() -> dict[str, tuple[list[int], list[str]]]:
+        rows: dict[str, list[int]] = defaultdict(list)
+        for j, code in enumerate(p.frame["region_code"]):
+            if code:
+                rows[code].append(j)
+        cores = _cores(p)
+        return {code: (js, [cores[j] for j in js]) for code, js in rows.items()}
+
+    return _cached(p, ("by_region",), build)
+
+
 def _name_cores(left: Profiles, right: Profiles, cfg: BlockingConfig, same: bool):
     """Similar name cores within the same region (rapidfuzz, vectorised per region)."""
-    lf, rf = left.frame, right.frame
-    by_region: dict[str, list[int]] = defaultdict(list)
-    for j, code in enumerate(rf["region_code"]):
-        by_region[code].append(j)
-    left_by_region: dict[str, list[int]] = defaultdict(list)
-    for i, code in enumerate(lf["region_code"]):
-        left_by_region[code].append(i)
-    for code, rows in left_by_region.items():
-        cols = by_region.get(code)
-        if not code or not cols:
+    right_regions = _by_region(right)
+    for code, (rows, a) in _by_region(left).items():
+        if code not in right_regions:
             continue
-        a = [lf["industry_core"].iat[i] or lf["name_norm"].iat[i] for i in rows]
-        b = [rf["industry_core"].iat[j] or rf["name_norm"].iat[j] for j in cols]
+        cols, b = right_regions[code]
         scores = process.cdist(a, b, scorer=fuzz.ratio, score_cutoff=cfg.min_core_ratio, workers=-1)
         for r, c in zip(*np.nonzero(scores)):
             i, j = rows[r], cols[c]
@@ -111,7 +154,6 @@ def candidate_pairs(left: Profiles, right: Profiles | None = None,
     """
     same = right is None
     right = left if right is None else right
-    lf, rf = left.frame, right.frame
     out: dict[tuple[int, int], int] = {}
 
     def add(pairs: Iterable[tuple[int, int]], bit: int) -> None:
@@ -119,12 +161,10 @@ def candidate_pairs(left: Profiles, right: Profiles | None = None,
             key = (min(i, j), max(i, j)) if same else (i, j)
             out[key] = out.get(key, 0) | bit
 
-    add(_knn(left.desc_vec, right.desc_vec, cfg, same), KNN_DESC)
-    add(_knn(left.core_vec, right.core_vec, cfg, same), KNN_CORE)
-    add(_blocks(list(zip(lf["region_code"], lf["industry_key"])), list(zip(rf["region_code"], rf["industry_key"])),
-                cfg, same), SAME_INDUSTRY)
-    add(_blocks(list(zip(lf["region_code"], lf["origin_code"])), list(zip(rf["region_code"], rf["origin_code"])),
-                cfg, same), SAME_ORIGIN)
+    add(_knn(left, right, "desc_vec", cfg, same), KNN_DESC)
+    add(_knn(left, right, "core_vec", cfg, same), KNN_CORE)
+    add(_blocks(left, right, ("region_code", "industry_key"), cfg, same), SAME_INDUSTRY)
+    add(_blocks(left, right, ("region_code", "origin_code"), cfg, same), SAME_ORIGIN)
     add(_shared_members(left, right, cfg, same), SHARED_MEMBERS)
     add(_name_cores(left, right, cfg, same), NAME_CORE)
     return out

@@ -68,7 +68,9 @@ SEVERITY_ZH = {"error": "禁止", "warning": "警告", "info": "提示"}
 
 
 def _match_score(m) -> str:
-    return f"相关（相似度 {m.similarity:.2f}）" if m.relation == "related" else f"得分 {m.score:.2f}"
+    if m.relation == "related":
+        return f"相关（相似度 {m.similarity:.2f}）"
+    return f"得分 {m.score:.2f}" if m.score > 0 else f"业务交叉（相似度 {m.similarity:.2f}）"
 
 
 def format_screen(results) -> str:

@@ -105,16 +105,22 @@ class Embedder:
         return hashlib.sha1(f"{self.model_id}\0{text}".encode()).hexdigest()
 
     def _encode_new(self, texts: list[str]) -> np.ndarray:
+        """Embed ``texts`` in batches of similar length (little padding), saving each chunk to the
+        cache as it is done so an interrupted run keeps its progress."""
         show = self.progress if self.progress is not None else (len(texts) >= PROGRESS_MIN and sys.stderr.isatty())
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        bar = tqdm(total=len(texts), desc="向量化", unit="条", disable=not show, file=sys.stderr)
-        with bar:
-            for i in range(0, len(texts), self.batch_size):
-                batch = texts[i : i + self.batch_size]
-                out[i : i + len(batch)] = self.model.encode(
-                    batch, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
-                )
-                bar.update(len(batch))
+        order = sorted(range(len(texts)), key=lambda k: len(texts[k]))
+        step = self.batch_size * 16
+        with tqdm(total=len(texts), desc="向量化", unit="条", disable=not show, file=sys.stderr) as bar:
+            for start in range(0, len(order), step):
+                rows = order[start : start + step]
+                chunk = [texts[k] for k in rows]
+                vecs = self.model.encode(chunk, batch_size=self.batch_size, normalize_embeddings=True,
+                                         show_progress_bar=False)
+                out[rows] = vecs
+                if self.cache:
+                    self.cache.put({self._key(t): v for t, v in zip(chunk, vecs)})
+                bar.update(len(rows))
         return out
 
     def encode(self, texts: Sequence[object]) -> np.ndarray:
@@ -126,11 +132,7 @@ class Embedder:
         vectors = {t: found[k] for t, k in keys.items() if k in found}
         missing = [t for t in unique if t not in vectors]
         if missing:
-            new = self._encode_new(missing)
-            fresh = dict(zip(missing, new))
-            vectors.update(fresh)
-            if self.cache:
-                self.cache.put({keys[t]: v for t, v in fresh.items()})
+            vectors.update(zip(missing, self._encode_new(missing)))
         dim = len(next(iter(vectors.values()))) if vectors else self.dim
         out = np.zeros((len(norm), dim), dtype=np.float32)
         for i, t in enumerate(norm):

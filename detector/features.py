@@ -86,4 +86,5 @@ def pair_features(left: Profiles, right: Profiles, i: np.ndarray, j: np.ndarray)
     f["type_same"] = (li["eff_type"] == rj["eff_type"]).to_numpy()
     f["both_active"] = (li["active"] & rj["active"]).to_numpy()
     f["both_eligible"] = (li["eligible"] & rj["eligible"]).to_numpy()
+    f["same_audience"] = (li["audience"] == rj["audience"]).to_numpy()
     return f

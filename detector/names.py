@@ -35,6 +35,7 @@ class ParsedName:
     origin_code: str | None = None
     industry: str | None = None  # canonical industry key (models/industries.toml)
     affiliated: bool = False  # a unit-internal body (…有限公司职工技术协会), not a regional association
+    audience: str = ""  # a distinct member group opening the core: 青年 (企业家), 女 (企业家)
 
     @property
     def is_out_of_town(self) -> bool:
@@ -48,6 +49,7 @@ class _Grammar:
     origin_markers: tuple[str, ...]
     trailing_generic: tuple[str, ...]
     unit_markers: tuple[str, ...]
+    audiences: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +63,7 @@ def _grammar() -> _Grammar:
         origin_markers=tuple(sorted(g["origin"]["markers"], key=len, reverse=True)),
         trailing_generic=tuple(g["core"]["trailing_generic"]),
         unit_markers=tuple(g["core"]["unit_markers"]),
+        audiences=tuple(sorted(g["core"]["audiences"], key=len, reverse=True)),
     )
 
 
@@ -174,6 +177,7 @@ def parse_name(name: str, home: Division | None = None) -> ParsedName:
         origin_code=origin.code if origin else None,
         industry=_industry_key(core),
         affiliated=any(m in core for m in _grammar().unit_markers),
+        audience=next((a for a in _grammar().audiences if core.startswith(a) and len(core) > len(a)), ""),
     )
 
 

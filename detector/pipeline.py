@@ -11,6 +11,7 @@ import pandas as pd
 from .embed import Embedder
 from .io import Registry, load_registry
 from .profiles import Profiles, build_profiles
+from .rules import LeaderPosts, StatsIndex, leader_posts, stats_index
 from .scoring import Scorer, load_scorer, score_pairs
 from .train import load_thresholds
 
@@ -33,6 +34,16 @@ class Engine:
     @cached_property
     def profiles(self) -> Profiles:
         return build_profiles(self.registry.associations, self.registry.memberships, self.embedder, self.registry.home)
+
+    @cached_property
+    def leader_posts(self) -> LeaderPosts:
+        """Leader posts across the registry, the context of leader_overlap when screening."""
+        return leader_posts(self.profiles.frame, self.registry.memberships)
+
+    @cached_property
+    def stats_index(self) -> StatsIndex | None:
+        """The registry's industry_stats, indexed for coverage_share."""
+        return stats_index(self.registry.industry_stats, self.profiles.home)
 
     def score_ids(self, left: Profiles, right: Profiles, pairs: list[tuple[str, str]]) -> pd.DataFrame:
         """Score arbitrary id pairs (not only blocking candidates)."""

@@ -75,6 +75,7 @@ class Profiles:
     vectorizer: TfidfVectorizer
     home: Division | None
     row_of: dict[str, int] = field(init=False)
+    cache: dict = field(init=False, default_factory=dict, repr=False)  # derived lookup tables (blocking)
 
     def __post_init__(self) -> None:
         self.row_of = {i: k for k, i in enumerate(self.frame["id"])}
@@ -102,6 +103,7 @@ def _parse_row(name: str, region_value: object, type_value: object, home: Divisi
         "origin_level": p.origin_level or "",
         "origin_province": p.origin_province or "",
         "name_industry": p.industry or "",
+        "audience": p.audience,
         # 一业一会 applies to associations: a name with an organisation form (or a declared type),
         # not a school, hospital or centre, nor a unit-internal body
         "eligible": bool(p.org_form or normalize_text(type_value)) and not p.affiliated,

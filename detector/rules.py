@@ -166,12 +166,11 @@ def _short(code: str, name: str) -> str:
 class _Input:
     rows: pd.DataFrame  # active rows of ``frame``, ``id`` as text
     members: pd.DataFrame  # their memberships: aid, name, norm, kind (+ region, role, person, sales when known)
-    stats: pd.DataFrame | None
+    stats: pd.DataFrame | StatsIndex | None
     home: Division | None
     cfg: dict
     as_of: date
-    context: pd.DataFrame | None
-    context_members: pd.DataFrame | None
+    context: LeaderPosts | None
 
     @cached_property
     def distinct(self) -> pd.DataFrame:
@@ -294,17 +293,36 @@ def _stat_row(declared: str, key: str, region_code: str, by_text: dict, by_key: 
     return same_key[0] if len(same_key) == 1 else None
 
 
-def _coverage_share(inp: _Input) -> list[Finding]:
-    """Members below the policy share of the industry's units AND of its sales (industry_stats)."""
-    stats, rows, m = _stats(inp.stats, inp.home), inp.rows, inp.distinct
-    if stats is None or "sales" not in m or not _has(rows, "eff_type", "region_code", "industry_key"):
-        return []
+@dataclass(frozen=True)
+class StatsIndex:
+    """industry_stats rows looked up by (declared industry text, region) and (industry key, region).
+    Build it once per registry with :func:`stats_index`."""
+
+    by_text: dict
+    by_key: dict
+
+
+def stats_index(stats: pd.DataFrame | None, home: Division | None) -> StatsIndex | None:
+    """The lookup tables of an industry_stats frame (None when there are no usable stats)."""
+    table = _stats(stats, home)
+    if table is None:
+        return None
     by_text: dict = {}
     by_key: dict = {}
-    for s in stats.to_dict("records"):
+    for s in table.to_dict("records"):
         by_text.setdefault((s["text"], s["region_code"]), s)
         if s["key"]:
             by_key.setdefault((s["key"], s["region_code"]), []).append(s)
+    return StatsIndex(by_text, by_key)
+
+
+def _coverage_share(inp: _Input) -> list[Finding]:
+    """Members below the policy share of the industry's units AND of its sales (industry_stats)."""
+    index = inp.stats if isinstance(inp.stats, StatsIndex) else stats_index(inp.stats, inp.home)
+    rows, m = inp.rows, inp.distinct
+    if index is None or "sales" not in m or not _has(rows, "eff_type", "region_code", "industry_key"):
+        return []
+    by_text, by_key = index.by_text, index.by_key
     firms = m[m["kind"] == ENTERPRISE]
     count = firms.groupby("aid").size()
     sales = firms.groupby("aid")["sales"].sum(min_count=1).dropna()  # unknown sales: no claim
@@ -436,15 +454,33 @@ def _leaders(members: pd.DataFrame, roles: list[str]) -> pd.DataFrame:
                          "rank": lead["role"].map({r: i for i, r in enumerate(roles)})})
 
 
-def _context_leaders(inp: _Input, roles: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Posts and names of the context's active associations (those not in ``frame``)."""
-    ctx = inp.context
-    if ctx is None or "id" not in ctx:
-        return _leaders(pd.DataFrame(), roles), {}
-    ids = _text(ctx["id"])
-    keep = (_active(ctx) & ~ids.isin(set(inp.rows["id"]))).to_numpy(dtype=bool)
-    names = dict(zip(ids[keep], _text(ctx.loc[keep, "name"]), strict=True)) if "name" in ctx else {}
-    return _leaders(_members(inp.context_members, ids[keep]), roles), names
+@dataclass(frozen=True)
+class LeaderPosts:
+    """副会长-or-above posts held in a registry's active associations: the context that lets
+    leader_overlap count posts across the registry and an application batch. Build it once per
+    registry with :func:`leader_posts` (it reads every membership)."""
+
+    posts: pd.DataFrame  # aid, person, rank
+    names: dict[str, str]  # aid → association name
+
+
+def leader_posts(frame: pd.DataFrame, memberships: pd.DataFrame | None) -> LeaderPosts:
+    """The posts of ``frame``'s active associations (a profiled frame or a raw associations frame)."""
+    roles = list(policy()["leader_roles"])
+    if "id" not in frame:
+        return LeaderPosts(_leaders(pd.DataFrame(), roles), {})
+    ids = _text(frame["id"])
+    keep = _active(frame).to_numpy(dtype=bool)
+    names = dict(zip(ids[keep], _text(frame.loc[keep, "name"]), strict=True)) if "name" in frame else {}
+    return LeaderPosts(_leaders(_members(memberships, ids[keep]), roles), names)
+
+
+def _context_leaders(inp: _Input) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Posts and names of the context's associations that are not in ``frame``."""
+    if inp.context is None:
+        return _leaders(pd.DataFrame(), list(inp.cfg["leader_roles"])), {}
+    posts = inp.context.posts
+    return posts[~posts["aid"].isin(set(inp.rows["id"]))], inp.context.names
 
 
 def _leader_overlap(inp: _Input) -> list[Finding]:
@@ -453,7 +489,7 @@ def _leader_overlap(inp: _Input) -> list[Finding]:
     own = _leaders(inp.members, roles)
     if not len(own):
         return []
-    other, other_names = _context_leaders(inp, roles)
+    other, other_names = _context_leaders(inp)
     names = {**dict(zip(inp.rows["id"], inp.column("name"), strict=True)), **other_names}
     order = {aid: i for i, aid in enumerate(names)}
     lead = pd.concat([own, other], ignore_index=True).sort_values("rank", kind="stable")
@@ -586,19 +622,20 @@ _CHECKS: tuple[Callable[[_Input], list[Finding]], ...] = (
 )
 
 
-def check_rules(frame: pd.DataFrame, memberships: pd.DataFrame | None, industry_stats: pd.DataFrame | None,
-                home: Division | None, *, as_of: date | None = None, context: pd.DataFrame | None = None,
-                context_memberships: pd.DataFrame | None = None) -> list[Finding]:
+def check_rules(frame: pd.DataFrame, memberships: pd.DataFrame | None,
+                industry_stats: pd.DataFrame | StatsIndex | None,
+                home: Division | None, *, as_of: date | None = None,
+                context: LeaderPosts | None = None) -> list[Finding]:
     """Policy findings for the active rows of ``frame`` (a profiled frame), in frame order, then rule order.
 
-    ``context`` / ``context_memberships``: the existing registry when ``frame`` holds applications, so that
+    ``context``: the existing registry's :func:`leader_posts` when ``frame`` holds applications, so that
     leader_overlap counts posts across both. ``as_of`` (default today) dates the election check.
     """
     if "id" not in frame.columns or not len(frame):
         return []
     rows = frame[_active(frame)].assign(id=lambda f: _text(f["id"]))
     inp = _Input(rows=rows, members=_members(memberships, rows["id"]), stats=industry_stats, home=home,
-                 cfg=policy(), as_of=as_of or date.today(), context=context, context_members=context_memberships)
+                 cfg=policy(), as_of=as_of or date.today(), context=context)
     position = {aid: i for i, aid in enumerate(rows["id"])}
     rank = {rule: i for i, rule in enumerate(RULES)}
     findings = [f for check in _CHECKS for f in check(inp)]

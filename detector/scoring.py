@@ -36,6 +36,7 @@ GATE_REGION = "不同行政区域"
 GATE_ORIGIN = "异地商会籍贯不同"
 GATE_ORIGIN_MISMATCH = "异地商会与行业组织性质不同"
 GATE_FORM = "学会/研究会与行业协会商会性质不同"
+GATE_AUDIENCE = "服务对象不同（如青年、女企业家与企业家）"
 
 
 def design_matrix(f: pd.DataFrame) -> np.ndarray:
@@ -68,8 +69,8 @@ def design_matrix(f: pd.DataFrame) -> np.ndarray:
 def gates(f: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     """Policy gate per pair: 1.0 when a duplicate is possible, else 0.0 with the reason."""
     reasons = []
-    for active, eligible, region, origin, clash in zip(f["both_active"], f["both_eligible"], f["region_rel"],
-                                                       f["origin_rel"], f["form_clash"]):
+    for active, eligible, region, origin, clash, audience in zip(
+            f["both_active"], f["both_eligible"], f["region_rel"], f["origin_rel"], f["form_clash"], f["same_audience"]):
         if not active:
             reasons.append(GATE_INACTIVE)
         elif not eligible:
@@ -84,6 +85,8 @@ def gates(f: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
             reasons.append(GATE_ORIGIN)
         elif clash:
             reasons.append(GATE_FORM)
+        elif not audience:
+            reasons.append(GATE_AUDIENCE)
         else:
             reasons.append("")
     return np.array([0.0 if r else 1.0 for r in reasons]), reasons

@@ -120,9 +120,8 @@ def screen_applications(engine: Engine, apps: Registry, today: date | None = Non
                            vectorizer=reg_p.vectorizer)
     vs_registry = score_candidates(app_p, reg_p, scorer=engine.scorer)
     within = score_candidates(app_p, scorer=engine.scorer) if len(app_p) > 1 else vs_registry.iloc[0:0]
-    reg = engine.registry
-    findings = check_rules(app_p.frame, apps.memberships, reg.industry_stats, reg_p.home, as_of=today or date.today(),
-                           context=reg_p.frame, context_memberships=reg.memberships)
+    findings = check_rules(app_p.frame, apps.memberships, engine.stats_index, reg_p.home, as_of=today or date.today(),
+                           context=engine.leader_posts)
     by_id: dict[str, list[Finding]] = {}
     for f in findings:
         by_id.setdefault(f.id, []).append(f)

@@ -143,3 +143,11 @@ def test_infer_home_from_names():
     assert infer_home(names).name == "温州市"
     assert infer_home(["湘潭市餐饮行业协会", "湘乡市鞋业协会"]).name == "湘潭市"
     assert infer_home(["鞋革行业协会"]) is None
+
+
+def test_audience_and_unit_internal_bodies():
+    assert parse_name("温州市青年企业家协会", WZ).audience == "青年"
+    assert parse_name("温州市女企业家协会", WZ).audience == "女"
+    assert parse_name("温州市企业家协会", WZ).audience == ""
+    assert parse_name("湘潭钢铁集团有限公司职工技术协会").affiliated
+    assert not parse_name("温州市小额贷款公司协会", WZ).affiliated

@@ -12,7 +12,7 @@ from detector import regions
 from detector.embed import EmbeddingCache, Embedder
 from detector.io import load_registry
 from detector.profiles import build_profiles, policy
-from detector.rules import RULES, Finding, check_rules, findings_frame, resolve_place, to_json
+from detector.rules import RULES, Finding, check_rules, findings_frame, leader_posts, resolve_place, to_json
 from detector.synth import SynthConfig, generate
 
 HOME = regions.lookup("温州市")
@@ -227,7 +227,7 @@ def test_leader_overlap_across_registry_and_applications():
         ("A1", "甲汽配有限公司", "鹿城区", "企业", "常务副会长", "王建国"),
         ("A2", "乙模具有限公司", "鹿城区", "企业", "会长", "李明"),
     ])
-    found = hits(run(apps, app_members, context=registry, context_memberships=registry_members), "leader_overlap")
+    found = hits(run(apps, app_members, context=leader_posts(registry, registry_members)), "leader_overlap")
     assert set(found) == {"A1"}  # findings only for the screened rows
     f = found["A1"]
     assert f.message == ("王建国 在 3 家协会商会担任副会长及以上职务（达到 3 家即提示）：温州市汽摩配行业协会（常务副会长）、"
@@ -235,7 +235,7 @@ def test_leader_overlap_across_registry_and_applications():
     assert [a["id"] for a in f.evidence["persons"][0]["associations"]] == ["A1", "R1", "R2"]
     # a raw registry frame (status instead of the profiles' active flag) works as context too
     raw = registry[["id", "name", "status"]]
-    assert hits(run(apps, app_members, context=raw, context_memberships=registry_members), "leader_overlap") == found
+    assert hits(run(apps, app_members, context=leader_posts(raw, registry_members)), "leader_overlap") == found
     # without the registry the application alone is no overlap
     assert not hits(run(apps, app_members), "leader_overlap")
 
