@@ -113,19 +113,13 @@ def _shared_members(left: Profiles, right: Profiles, cfg: BlockingConfig, same: 
                         yield i, j
 
 
-def _cores(p: Profiles) -> list[str]:
-    """The text compared for name similarity: industry core, else origin, else the whole name."""
-    return _cached(p, ("cores",), lambda: [c or o or n for c, o, n in
-                                           zip(p.frame["industry_core"], p.frame["origin"], p.frame["name_norm"])])
-
-
 def _by_region(p: Profiles) -> dict[str, tuple[list[int], list[str]]]:
     def build() -> dict[str, tuple[list[int], list[str]]]:
         rows: dict[str, list[int]] = defaultdict(list)
         for j, code in enumerate(p.frame["region_code"]):
             if code:
                 rows[code].append(j)
-        cores = _cores(p)
+        cores = p.frame["core_text"].tolist()
         return {code: (js, [cores[j] for j in js]) for code, js in rows.items()}
 
     return _cached(p, ("by_region",), build)

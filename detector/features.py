@@ -61,10 +61,8 @@ def pair_features(left: Profiles, right: Profiles, i: np.ndarray, j: np.ndarray)
     """One row per pair (left row ``i[k]``, right row ``j[k]``)."""
     lf, rf = left.frame, right.frame
     li, rj = lf.iloc[i].reset_index(drop=True), rf.iloc[j].reset_index(drop=True)
-    core_l = [c or o or n for c, o, n in zip(li["industry_core"], li["origin"], li["name_norm"])]
-    core_r = [c or o or n for c, o, n in zip(rj["industry_core"], rj["origin"], rj["name_norm"])]
     f = pd.DataFrame({"i": i, "j": j, "id_a": li["id"], "id_b": rj["id"]})
-    f["core_ratio"] = [Indel.normalized_similarity(a, b) for a, b in zip(core_l, core_r)]
+    f["core_ratio"] = [Indel.normalized_similarity(a, b) for a, b in zip(li["core_text"], rj["core_text"])]
     f["name_ratio"] = [Indel.normalized_similarity(a, b) for a, b in zip(li["name_norm"], rj["name_norm"])]
     f["core_cos"] = _rowwise_dot(left.core_vec[i], right.core_vec[j])
     f["desc_cos"] = _rowwise_dot(left.desc_vec[i], right.desc_vec[j])

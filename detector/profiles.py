@@ -34,7 +34,8 @@ def policy() -> dict:
 
 
 def resolve_region(value: object, home: Division | None) -> Division | None:
-    """A region column value → division: 乐清市, 乐清, 温州市, 市本级 (= the home city)."""
+    """A region / member_region value → the deepest division it names: 乐清 → 乐清市,
+    浙江省温州市鹿城区 → 鹿城区, 市本级 → ``home``; None when it names no place."""
     text = normalize_name(value)
     if not text:
         return None
@@ -42,11 +43,13 @@ def resolve_region(value: object, home: Division | None) -> Division | None:
         return home
     for word in CITY_LEVEL_WORDS:
         text = text.removesuffix(word)
-    d = regions.lookup(text, home)
-    if d is None:
-        m = regions.match_prefix(text, home)
-        d = m[0] if m else None
-    return d
+    place = None
+    while text:
+        m = regions.match_prefix(text, place or home)
+        if m is None or (place is not None and not regions.contains(place, m[0])):
+            break
+        place, text = m[0], text[len(m[1]):]
+    return place
 
 
 def member_keys(memberships: pd.DataFrame) -> pd.Series:
@@ -157,7 +160,8 @@ def build_profiles(associations: pd.DataFrame, memberships: pd.DataFrame | None,
     df["is_research"] = df["eff_type"].isin(RESEARCH_TYPES)
     df["out_of_town"] = (df["eff_type"] == OUT_OF_TOWN) | (df["origin"] != "")
     df["desc"] = [normalize_text(f"{s}。{p}".strip("。")) for s, p in zip(df["scope"], df["purpose"])]
-    core_text = [c or o or n for c, o, n in zip(df["industry_core"], df["origin"], df["name_norm"])]
+    # what name similarity compares: the industry core, else the origin place, else the whole name
+    df["core_text"] = [c or o or n for c, o, n in zip(df["industry_core"], df["origin"], df["name_norm"])]
 
     members: list[frozenset[str]]
     leaders: list[frozenset[str]]
@@ -179,7 +183,7 @@ def build_profiles(associations: pd.DataFrame, memberships: pd.DataFrame | None,
     tfidf, vectorizer = _tfidf(docs, vectorizer)
     return Profiles(
         frame=df.reset_index(drop=True),
-        core_vec=embedder.encode(core_text),
+        core_vec=embedder.encode(list(df["core_text"])),
         desc_vec=embedder.encode(list(df["desc"])),
         members=members,
         leaders=leaders,

@@ -126,18 +126,6 @@ def _amount(x: float) -> str:
 
 
 @lru_cache(maxsize=4096)
-def resolve_place(value: str, home: Division | None) -> Division | None:
-    """A member_region / stats region value → the deepest division it names: 乐清 → 乐清市,
-    浙江省温州市鹿城区 → 鹿城区, 市本级 → ``home``; None when it names no place."""
-    text, place = normalize_name(value), None
-    while text:
-        m = regions.match_prefix(text, place or home)
-        if m is None or (place is not None and not regions.contains(place, m[0])):
-            break
-        place, text = m[0], text[len(m[1]):]
-    return place or resolve_region(value, home)
-
-
 @lru_cache(maxsize=1024)
 def _division(code: str) -> Division | None:
     return regions.by_code(code) if code else None
@@ -231,7 +219,7 @@ def _county_chamber_at_city(inp: _Input) -> list[Finding]:
 
 
 def _county_code(value: str, home: Division | None) -> str:
-    d = resolve_place(value, home)
+    d = resolve_region(value, home)
     return d.code if d is not None and d.level == COUNTY else ""
 
 
@@ -277,7 +265,7 @@ def _stats(stats: pd.DataFrame | None, home: Division | None) -> pd.DataFrame | 
         "text": _map_unique(label, normalize_name),
         "key": _map_unique(label, _stat_key),
         "region": region,
-        "region_code": _map_unique(region, lambda v: getattr(resolve_place(v, home), "code", "")),
+        "region_code": _map_unique(region, lambda v: getattr(resolve_region(v, home), "code", "")),
         "units": _numbers(stats["units"]),
         "sales": _numbers(stats["sales"]),
     })
@@ -367,7 +355,7 @@ def _member_outside_region(inp: _Input) -> list[Finding]:
     region_of = inp.column("region_code")
     m = m[(m["region"] != "") & (m["kind"] == ENTERPRISE)]
     own = m["aid"].map(region_of).fillna("")
-    place = _map_unique(m["region"], lambda v: getattr(resolve_place(v, inp.home), "code", ""))
+    place = _map_unique(m["region"], lambda v: getattr(resolve_region(v, inp.home), "code", ""))
     known = ((own != "") & (place != "")).to_numpy(dtype=bool)
     m = m[known]
     outside = _map_pairs(own[known], place[known], lambda a, b: _disjoint(_division(a), _division(b)))

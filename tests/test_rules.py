@@ -11,8 +11,8 @@ import pytest
 from detector import regions
 from detector.embed import EmbeddingCache, Embedder
 from detector.io import load_registry
-from detector.profiles import build_profiles, policy
-from detector.rules import RULES, Finding, check_rules, findings_frame, leader_posts, resolve_place, to_json
+from detector.profiles import build_profiles, policy, resolve_region
+from detector.rules import RULES, Finding, check_rules, findings_frame, leader_posts, to_json
 from detector.synth import SynthConfig, generate
 
 HOME = regions.lookup("温州市")
@@ -53,8 +53,8 @@ def run(frame: pd.DataFrame, ms: pd.DataFrame | None = None, stats: pd.DataFrame
     ("乐清", "乐清市"), ("乐清市", "乐清市"), ("浙江省温州市鹿城区", "鹿城区"), ("市本级", "温州市"),
     ("龙港", "龙港市"), ("福建省", "福建省"), ("", None), ("不详", None),
 ])
-def test_resolve_place(value, expected):
-    d = resolve_place(value, HOME)
+def test_resolve_region(value, expected):
+    d = resolve_region(value, HOME)
     assert (d.name if d else None) == expected
 
 
