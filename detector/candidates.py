@@ -30,7 +30,7 @@ SOURCE_NAMES = {
 class BlockingConfig:
     k: int = 12  # neighbours per record and embedding
     min_cosine: float = 0.55
-    max_block: int = 400  # larger (region, industry) blocks rely on the other sources
+    max_block: int = 150  # larger (region, industry) blocks rely on the other sources
     max_member_df: int = 40  # members in more associations than this are too common to block on
     min_core_ratio: float = 60.0
     chunk: int = 2048
@@ -47,7 +47,7 @@ def _nonzero_rows(p: Profiles, attr: str) -> np.ndarray:
     return _cached(p, ("nonzero", attr), lambda: np.abs(getattr(p, attr)).sum(axis=1) > 0)
 
 
-def _knn(left: Profiles, right: Profiles, attr: str, cfg: BlockingConfig, same: bool) -> Iterable[tuple[int, int]]:
+def _knn(left: Profiles, right: Profiles, attr: str, cfg: BlockingConfig, same: bool):
     """Exact top-k by cosine, in chunks (vectors are normalised; zero rows never match)."""
     a, b = getattr(left, attr), getattr(right, attr)
     if not len(a) or not len(b):
@@ -58,11 +58,13 @@ def _knn(left: Profiles, right: Profiles, attr: str, cfg: BlockingConfig, same: 
         sims = a[start : start + cfg.chunk] @ b.T
         sims[:, ~has_right] = -1.0
         top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        for r, cols in enumerate(top):
-            i = start + r
-            for j in cols:
-                if sims[r, j] >= cfg.min_cosine and not (same and i == j):
-                    yield i, int(j)
+        rows = np.repeat(np.arange(len(top)), k)
+        cols = top.ravel()
+        keep = sims[rows, cols] >= cfg.min_cosine
+        rows, cols = rows[keep] + start, cols[keep]
+        if same:
+            rows, cols = rows[rows != cols], cols[rows != cols]
+        yield from zip(rows.tolist(), cols.tolist())
 
 
 def _keys(p: Profiles, cols: tuple[str, str]) -> list[tuple]:
@@ -143,22 +145,37 @@ def candidate_pairs(left: Profiles, right: Profiles | None = None,
                     cfg: BlockingConfig = BlockingConfig()) -> dict[tuple[int, int], int]:
     """Candidate pairs ``(i, j)`` → bitmask of the sources that proposed them.
 
-    With ``right`` omitted, pairs within ``left`` (deduplication, ``i < j``); otherwise ``i`` indexes
-    ``left`` and ``j`` indexes ``right`` (screening applications against a registry).
+    With ``right`` omitted, pairs within ``left`` (deduplication, ``i < j``), kept only inside one
+    region (一业一会 never pairs two regions); otherwise ``i`` indexes ``left`` and ``j`` indexes
+    ``right`` (screening applications against a registry), where other regions stay in so that
+    the same industry at the other level can be shown as related.
     """
     same = right is None
     right = left if right is None else right
-    out: dict[tuple[int, int], int] = {}
-
-    def add(pairs: Iterable[tuple[int, int]], bit: int) -> None:
-        for i, j in pairs:
-            key = (min(i, j), max(i, j)) if same else (i, j)
-            out[key] = out.get(key, 0) | bit
-
-    add(_knn(left, right, "desc_vec", cfg, same), KNN_DESC)
-    add(_knn(left, right, "core_vec", cfg, same), KNN_CORE)
-    add(_blocks(left, right, ("region_code", "industry_key"), cfg, same), SAME_INDUSTRY)
-    add(_blocks(left, right, ("region_code", "origin_code"), cfg, same), SAME_ORIGIN)
-    add(_shared_members(left, right, cfg, same), SHARED_MEMBERS)
-    add(_name_cores(left, right, cfg, same), NAME_CORE)
-    return out
+    sources = [
+        (_knn(left, right, "desc_vec", cfg, same), KNN_DESC),
+        (_knn(left, right, "core_vec", cfg, same), KNN_CORE),
+        (_blocks(left, right, ("region_code", "block_industry"), cfg, same), SAME_INDUSTRY),
+        (_blocks(left, right, ("region_code", "origin_code"), cfg, same), SAME_ORIGIN),
+        (_shared_members(left, right, cfg, same), SHARED_MEMBERS),
+        (_name_cores(left, right, cfg, same), NAME_CORE),
+    ]
+    parts_i, parts_j, parts_bit = [], [], []
+    for pairs, bit in sources:
+        ij = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
+        parts_i.append(ij[:, 0])
+        parts_j.append(ij[:, 1])
+        parts_bit.append(np.full(len(ij), bit, dtype=np.int64))
+    i, j, bits = (np.concatenate(x) for x in (parts_i, parts_j, parts_bit))
+    if same:
+        i, j = np.minimum(i, j), np.maximum(i, j)
+        lr, rr = left.frame["region_code"].to_numpy(dtype=object), right.frame["region_code"].to_numpy(dtype=object)
+        keep = (lr[i] == rr[j]) | (lr[i] == "") | (rr[j] == "")
+        i, j, bits = i[keep], j[keep], bits[keep]
+    keys = i * len(right) + j
+    order = np.argsort(keys, kind="stable")
+    keys, bits = keys[order], bits[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    merged = np.bitwise_or.reduceat(bits, starts) if len(keys) else bits
+    uniq = keys[starts] if len(keys) else keys
+    return dict(zip(zip((uniq // len(right)).tolist(), (uniq % len(right)).tolist()), merged.tolist()))

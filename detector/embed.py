@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from .errors import DetectorError
 from .paths import cache_dir, default_model_path
-from .text import normalize_text
+from .text import normalize_text, tokenize
 
 _SQL_CHUNK = 500  # keys per SELECT (SQLite's variable limit is far higher; this keeps memory flat)
 PROGRESS_MIN = 200  # show a progress bar when at least this many texts must be embedded
@@ -34,7 +34,7 @@ def model_fingerprint(path: Path) -> str:
 
 
 class EmbeddingCache:
-    """float16 vectors in one SQLite file; safe to share between processes."""
+    """float16 vectors (and jieba token lists) in one SQLite file; safe to share between processes."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -42,6 +42,7 @@ class EmbeddingCache:
         with closing(self._connect()) as con:
             con.execute("PRAGMA journal_mode=WAL")
             con.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
+            con.execute("CREATE TABLE IF NOT EXISTS tok (key TEXT PRIMARY KEY, tokens TEXT NOT NULL)")
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=30)
@@ -62,6 +63,23 @@ class EmbeddingCache:
                 "INSERT OR REPLACE INTO emb (key, vec) VALUES (?, ?)",
                 ((k, v.astype(np.float16).tobytes()) for k, v in items.items()),
             )
+
+    def tokenized(self, docs: Sequence[str]) -> list[str]:
+        """``docs`` segmented by :func:`detector.text.tokenize` (space-joined), each text segmented once, ever."""
+        keys = {d: hashlib.sha1(f"tok\0{d}".encode()).hexdigest() for d in set(docs)}
+        found: dict[str, str] = {}
+        with closing(self._connect()) as con:
+            values = list(keys.values())
+            for i in range(0, len(values), _SQL_CHUNK):
+                chunk = values[i : i + _SQL_CHUNK]
+                marks = ",".join("?" * len(chunk))
+                found.update(con.execute(f"SELECT key, tokens FROM tok WHERE key IN ({marks})", chunk))
+        fresh = {keys[d]: " ".join(tokenize(d)) for d in keys if keys[d] not in found}
+        if fresh:
+            with closing(self._connect()) as con, con:
+                con.executemany("INSERT OR REPLACE INTO tok (key, tokens) VALUES (?, ?)", fresh.items())
+        found.update(fresh)
+        return [found[keys[d]] for d in docs]
 
 
 class Embedder:

@@ -57,10 +57,21 @@ def _rowwise_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(empty, np.nan, dots)
 
 
+_PAIR_COLUMNS = ["id", "core_text", "name_norm", "industry_key", "industry_conf", "region_code", "out_of_town",
+                 "origin_code", "is_research", "eff_type", "active", "eligible", "audience"]
+
+
+def _columns(p: Profiles, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """The profile columns the features read, as plain numpy arrays taken at ``rows`` (fast to iterate)."""
+    table = p.cache.get("pair_columns")
+    if table is None:
+        table = p.cache["pair_columns"] = {c: p.frame[c].to_numpy(dtype=object) for c in _PAIR_COLUMNS}
+    return {c: v[rows] for c, v in table.items()}
+
+
 def pair_features(left: Profiles, right: Profiles, i: np.ndarray, j: np.ndarray) -> pd.DataFrame:
     """One row per pair (left row ``i[k]``, right row ``j[k]``)."""
-    lf, rf = left.frame, right.frame
-    li, rj = lf.iloc[i].reset_index(drop=True), rf.iloc[j].reset_index(drop=True)
+    li, rj = _columns(left, i), _columns(right, j)
     f = pd.DataFrame({"i": i, "j": j, "id_a": li["id"], "id_b": rj["id"]})
     f["core_ratio"] = [Indel.normalized_similarity(a, b) for a, b in zip(li["core_text"], rj["core_text"])]
     f["name_ratio"] = [Indel.normalized_similarity(a, b) for a, b in zip(li["name_norm"], rj["name_norm"])]
@@ -76,13 +87,13 @@ def pair_features(left: Profiles, right: Profiles, i: np.ndarray, j: np.ndarray)
     f["shared_leaders"], _, _ = _set_overlap([left.leaders[k] for k in i], [right.leaders[k] for k in j])
     f["industry_a"], f["industry_b"] = li["industry_key"], rj["industry_key"]
     f["industry_rel"] = [industry_mod.relation(a or None, b or None) for a, b in zip(li["industry_key"], rj["industry_key"])]
-    f["industry_conf"] = np.minimum(li["industry_conf"].to_numpy(float), rj["industry_conf"].to_numpy(float))
+    f["industry_conf"] = np.minimum(li["industry_conf"].astype(float), rj["industry_conf"].astype(float))
     f["region_rel"] = [_region_relation(a, b) for a, b in zip(li["region_code"], rj["region_code"])]
     f["origin_rel"] = [_origin_relation(a, b, x, y) for a, b, x, y in
                        zip(li["out_of_town"], rj["out_of_town"], li["origin_code"], rj["origin_code"])]
-    f["form_clash"] = (li["is_research"] != rj["is_research"]).to_numpy()
-    f["type_same"] = (li["eff_type"] == rj["eff_type"]).to_numpy()
-    f["both_active"] = (li["active"] & rj["active"]).to_numpy()
-    f["both_eligible"] = (li["eligible"] & rj["eligible"]).to_numpy()
-    f["same_audience"] = (li["audience"] == rj["audience"]).to_numpy()
+    f["form_clash"] = (li["is_research"] != rj["is_research"]).astype(bool)
+    f["type_same"] = (li["eff_type"] == rj["eff_type"]).astype(bool)
+    f["both_active"] = (li["active"] & rj["active"]).astype(bool)
+    f["both_eligible"] = (li["eligible"] & rj["eligible"]).astype(bool)
+    f["same_audience"] = (li["audience"] == rj["audience"]).astype(bool)
     return f

@@ -74,19 +74,22 @@ class _Lexicon:
     (the head of a Chinese compound comes last: 食品机械 → 机械, 建设工程造价 → 工程造价)."""
 
     words: dict[str, tuple[str, ...]]
-    lengths: tuple[int, ...]  # distinct word lengths, longest first
+    lengths: dict[str, tuple[int, ...]]  # first character → lengths of the words starting with it
 
     @classmethod
     def build(cls, words: dict[str, tuple[str, ...]]) -> _Lexicon:
-        return cls(words, tuple(sorted({len(w) for w in words}, reverse=True)))
+        lengths: dict[str, set[int]] = {}
+        for w in words:
+            lengths.setdefault(w[0], set()).add(len(w))
+        return cls(words, {ch: tuple(sorted(ls, reverse=True)) for ch, ls in lengths.items()})
 
     def _occurrences(self, text: str) -> list[tuple[int, int]]:
         """(length, start) of every word occurrence, in order of preference."""
         n = len(text)
         found = [
             (length, start)
-            for start in range(n)
-            for length in self.lengths
+            for start, ch in enumerate(text)
+            for length in self.lengths.get(ch, ())
             if start + length <= n and text[start : start + length] in self.words
         ]
         return sorted(found, reverse=True)

@@ -15,7 +15,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from . import regions
 from .embed import Embedder
-from .industry import classify
+from .industry import classify, get as get_industry
 from .names import OUT_OF_TOWN, infer_home, parse_name
 from .paths import models_dir
 from .regions import Division
@@ -55,7 +55,7 @@ def resolve_region(value: object, home: Division | None) -> Division | None:
 def member_keys(memberships: pd.DataFrame) -> pd.Series:
     """One key per membership row: the credit code when known (also via another row with the
     same normalised name), else the normalised member name."""
-    names = memberships["member_name"].map(normalize_name)
+    names = memberships["member_norm"] if "member_norm" in memberships else memberships["member_name"].map(normalize_name)
     ids = memberships.get("member_id", pd.Series("", index=memberships.index)).fillna("").astype(str).str.strip().str.upper()
     known = pd.Series(ids.values, index=names.values)
     known = known[known != ""]
@@ -156,6 +156,8 @@ def build_profiles(associations: pd.DataFrame, memberships: pd.DataFrame | None,
     df = pd.concat([df.drop(columns=[c for c in parsed.columns if c in df]), parsed], axis=1)
     ind = df.apply(_industry, axis=1, result_type="expand")
     df["industry_key"], df["industry_conf"] = ind[0], ind[1]
+    # blocking on industry needs a specific subject: umbrella kinds (学术团体, 异地商会) group unlike bodies
+    df["block_industry"] = [k if k and not get_industry(k).umbrella else "" for k in df["industry_key"]]
     df["active"] = ~df["status"].map(normalize_text).isin(INACTIVE)
     df["is_research"] = df["eff_type"].isin(RESEARCH_TYPES)
     df["out_of_town"] = (df["eff_type"] == OUT_OF_TOWN) | (df["origin"] != "")
@@ -179,7 +181,9 @@ def build_profiles(associations: pd.DataFrame, memberships: pd.DataFrame | None,
         leaders = [frozenset()] * len(df)
     df["n_members"] = [len(m) for m in members]
     services = [frozenset(split_items(s)) for s in df["services"]]
-    docs = [" ".join(tokenize(f"{d} {s}")) for d, s in zip(df["desc"], df["services"])]
+    texts = [f"{d} {s}" for d, s in zip(df["desc"], df["services"])]
+    cache = getattr(embedder, "cache", None)  # any object with encode() can embed
+    docs = cache.tokenized(texts) if cache else [" ".join(tokenize(t)) for t in texts]
     tfidf, vectorizer = _tfidf(docs, vectorizer)
     return Profiles(
         frame=df.reset_index(drop=True),

@@ -463,12 +463,12 @@ def leader_posts(frame: pd.DataFrame, memberships: pd.DataFrame | None) -> Leade
     return LeaderPosts(_leaders(_members(memberships, ids[keep]), roles), names)
 
 
-def _context_leaders(inp: _Input) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Posts and names of the context's associations that are not in ``frame``."""
+def _context_leaders(inp: _Input, persons: Iterable[str]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Posts of ``persons`` in the context's associations that are not in ``frame``, and their names."""
     if inp.context is None:
         return _leaders(pd.DataFrame(), list(inp.cfg["leader_roles"])), {}
     posts = inp.context.posts
-    return posts[~posts["aid"].isin(set(inp.rows["id"]))], inp.context.names
+    return posts[~posts["aid"].isin(set(inp.rows["id"])) & posts["person"].isin(set(persons))], inp.context.names
 
 
 def _leader_overlap(inp: _Input) -> list[Finding]:
@@ -477,7 +477,7 @@ def _leader_overlap(inp: _Input) -> list[Finding]:
     own = _leaders(inp.members, roles)
     if not len(own):
         return []
-    other, other_names = _context_leaders(inp)
+    other, other_names = _context_leaders(inp, own["person"])
     names = {**dict(zip(inp.rows["id"], inp.column("name"), strict=True)), **other_names}
     order = {aid: i for i, aid in enumerate(names)}
     lead = pd.concat([own, other], ignore_index=True).sort_values("rank", kind="stable")

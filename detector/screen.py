@@ -79,15 +79,15 @@ def _matches(pairs: pd.DataFrame, left: Profiles, right: Profiles, row: int, thr
     if same:
         flip = (mine["j"] == row).to_numpy()
         mine["i"], mine["j"] = np.where(flip, mine["j"], mine["i"]), np.where(flip, mine["i"], mine["j"])
-    out = []
+    found = []
     for _, f in mine.iterrows():
         relation = _relation(f, thresholds)
         if relation:
-            j = int(f["j"])
-            out.append(Match(right.frame["id"].iat[j], right.frame["name"].iat[j], round(float(f["score"]), 4),
-                             reasons_for(f, left, right), round(float(f["model_p"]), 4), relation))
-    ranked = sorted(out, key=lambda m: ({DUPLICATE: 0, REVIEW: 1}.get(m.relation, 2), -m.score, -m.similarity))
-    return ranked[:MAX_MATCHES]
+            found.append(({DUPLICATE: 0, REVIEW: 1}.get(relation, 2), -f["score"], -f["model_p"], relation, f))
+    ranked = sorted(found, key=lambda x: x[:3])[:MAX_MATCHES]  # reasons only for what is shown
+    return [Match(right.frame["id"].iat[int(f["j"])], right.frame["name"].iat[int(f["j"])], round(float(f["score"]), 4),
+                  reasons_for(f, left, right), round(float(f["model_p"]), 4), relation)
+            for *_, relation, f in ranked]
 
 
 def _verdict(matches: list[Match], batch: list[Match], findings: list[Finding]) -> str:

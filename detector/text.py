@@ -84,7 +84,7 @@ def tokenize(text: object, *, keep_stopwords: bool = False) -> list[str]:
     """Normalise and segment text with jieba; drops punctuation, digits and (by default) stop words."""
     s = normalize_text(text)
     out = []
-    for tok in tokenizer().lcut(s):
+    for tok in tokenizer().lcut(s, HMM=False):  # dictionary words only: fast and deterministic
         tok = tok.strip()
         if not tok or not any("\u4e00" <= ch <= "\u9fff" or ch.isalpha() for ch in tok):
             continue

@@ -41,3 +41,11 @@ def test_cache_is_keyed_by_model(embedder, tmp_path):
 def test_missing_model_folder_is_a_clear_error(tmp_path):
     with pytest.raises(DetectorError, match="嵌入模型目录不存在"):
         Embedder(model_path=tmp_path / "nope", cache=False)
+
+
+def test_token_cache_segments_each_text_once(embedder, monkeypatch):
+    docs = ["汽摩配制造及销售", "皮鞋、运动鞋制造", "汽摩配制造及销售"]
+    first = embedder.cache.tokenized(docs)
+    assert first[0] == first[2] and "汽摩配" in first[0].split()
+    monkeypatch.setattr("detector.embed.tokenize", lambda t: pytest.fail(f"re-segmented {t}"))
+    assert embedder.cache.tokenized(docs) == first
