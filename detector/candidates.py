@@ -7,7 +7,6 @@ same region + origin (异地商会), shared members (inverted index), similar na
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np

@@ -40,6 +40,6 @@ def run_demo(out_dir: Path, model: Path | None = None) -> str:
         format_screen(screened),
         "",
         f"用时 {seconds:.1f} 秒。结果文件：{out_dir / 'study.json'}、{out_dir / 'screen.jsonl'}",
-        f"对自己的数据运行：detector validate 数据目录；detector study 数据目录 --out study.json；"
-        f"detector screen 申请目录 --registry 数据目录 --out screen.jsonl",
+        "对自己的数据运行：detector validate 数据目录；detector study 数据目录 --out study.json；"
+        "detector screen 申请目录 --registry 数据目录 --out screen.jsonl",
     ])

@@ -9,6 +9,7 @@ from .profiles import Profiles
 from .scoring import GATE_NESTED, GATE_ORIGIN, GATE_REGION
 
 STRONG_TEXT = 0.80  # cosine from which a scope / name similarity is worth saying
+_COLUMNS = ("region_name", "origin", "industry_key", "industry_core", "eff_type")
 _SAID_BY_STRUCTURE = {GATE_NESTED, GATE_REGION, GATE_ORIGIN}  # the structure line already names the places
 
 
@@ -16,7 +17,7 @@ def _industry_name(key: str) -> str:
     return get_industry(key).name if key else ""
 
 
-def _structure(f: pd.Series, a: pd.Series, b: pd.Series) -> str | None:
+def _structure(f: pd.Series, a: dict, b: dict) -> str | None:
     region = a["region_name"] if f["region_rel"] == SAME else ""
     parts = []
     if f["region_rel"] == SAME:
@@ -44,7 +45,7 @@ def _present(x: float) -> bool:
 
 def reasons_for(f: pd.Series, left: Profiles, right: Profiles) -> list[str]:
     """Reasons for one pair row of :func:`detector.scoring.score_pairs` output."""
-    a, b = left.frame.iloc[int(f["i"])], right.frame.iloc[int(f["j"])]
+    a, b = left.row(int(f["i"]), _COLUMNS), right.row(int(f["j"]), _COLUMNS)
     out = []
     structure = _structure(f, a, b)
     if structure:

@@ -63,10 +63,7 @@ _PAIR_COLUMNS = ["id", "core_text", "name_norm", "industry_key", "industry_conf"
 
 def _columns(p: Profiles, rows: np.ndarray) -> dict[str, np.ndarray]:
     """The profile columns the features read, as plain numpy arrays taken at ``rows`` (fast to iterate)."""
-    table = p.cache.get("pair_columns")
-    if table is None:
-        table = p.cache["pair_columns"] = {c: p.frame[c].to_numpy(dtype=object) for c in _PAIR_COLUMNS}
-    return {c: v[rows] for c, v in table.items()}
+    return {c: p.column(c)[rows] for c in _PAIR_COLUMNS}
 
 
 def pair_features(left: Profiles, right: Profiles, i: np.ndarray, j: np.ndarray) -> pd.DataFrame:

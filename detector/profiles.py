@@ -86,6 +86,16 @@ class Profiles:
     def __len__(self) -> int:
         return len(self.frame)
 
+    def column(self, name: str) -> np.ndarray:
+        """A frame column as a numpy array (cached; cheap to index row by row)."""
+        key = ("column", name)
+        if key not in self.cache:
+            self.cache[key] = self.frame[name].to_numpy(dtype=object)
+        return self.cache[key]
+
+    def row(self, i: int, columns: tuple[str, ...]) -> dict:
+        return {c: self.column(c)[i] for c in columns}
+
 
 def _parse_row(name: str, region_value: object, type_value: object, home: Division | None) -> dict:
     p = parse_name(name, home)

@@ -102,10 +102,12 @@ def _age_years(founded: object, today: date) -> float | None:
 def _survivor(ids: list[str], p: Profiles, counties: dict, sales: dict, problems: dict, n_units: int,
               today: date) -> tuple[str, str]:
     """The association to keep: most members, widest county coverage, largest sales, oldest, healthiest."""
-    rows = {i: p.frame.iloc[p.row_of[i]] for i in ids}
+    founded = p.column("founded") if "founded" in p.frame else None
+    rows = {i: {"name": p.column("name")[p.row_of[i]],
+                "founded": founded[p.row_of[i]] if founded is not None else None} for i in ids}
 
     def key(i: str) -> tuple:
-        age = _age_years(rows[i].get("founded"), today) or 0.0
+        age = _age_years(rows[i]["founded"], today) or 0.0
         return (-len(p.members[p.row_of[i]]), -len(counties.get(i, ())), -sales.get(i, 0.0),
                 problems.get(i, 0), -age, i)
 
@@ -116,7 +118,7 @@ def _survivor(ids: list[str], p: Profiles, counties: dict, sales: dict, problems
         parts.append(f"覆盖 {len(counties.get(best, ()))}/{n_units} 个县级单位")
     if sales:
         parts.append(f"会员年销售额 {sales.get(best, 0.0):,.0f} 万元")
-    age = _age_years(r.get("founded"), today)
+    age = _age_years(r["founded"], today)
     if age is not None:
         parts.append(f"成立 {age:.0f} 年")
     parts.append(f"退出机制问题 {problems.get(best, 0)} 项")
