@@ -223,6 +223,19 @@ def _county_code(value: str, home: Division | None) -> str:
     return d.code if d is not None and d.level == COUNTY else ""
 
 
+def _covered(m: pd.DataFrame, home: Division | None) -> pd.Series:
+    """Association id → codes of the county-level units its members are registered in."""
+    m = m[m["region"] != ""]
+    county = _map_unique(m["region"], lambda v: _county_code(v, home))
+    return county[county != ""].groupby(m["aid"]).agg(set)
+
+
+def member_counties(memberships: pd.DataFrame | None, ids: Iterable[str], home: Division | None) -> dict[str, set[str]]:
+    """County-level units (adcodes) covered by the members of each association in ``ids``."""
+    m = _members(memberships, ids)
+    return _covered(m, home).to_dict() if "region" in m else {}
+
+
 def _coverage_counties(inp: _Input) -> list[Finding]:
     """A city-level industry body whose members cover no more than the policy share of the city's county units."""
     rows, m = inp.rows, inp.members
@@ -230,8 +243,7 @@ def _coverage_counties(inp: _Input) -> list[Finding]:
         return []
     rows = rows[(rows["region_level"] == PREFECTURE) & rows["eff_type"].isin(INDUSTRY_TYPES)]
     m = m[(m["region"] != "") & m["aid"].isin(rows["id"])]
-    county = _map_unique(m["region"], lambda v: _county_code(v, inp.home))
-    covered = county[county != ""].groupby(m["aid"]).agg(set)
+    covered = _covered(m, inp.home)
     share = inp.cfg["coverage_counties_share"]
     rows = rows[rows["id"].isin(m["aid"])]
     out = []

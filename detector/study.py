@@ -14,7 +14,8 @@ from . import regions
 from .cluster import cluster
 from .explain import reasons_for
 from .pipeline import Engine
-from .profiles import Profiles, policy, resolve_region
+from .profiles import Profiles, policy
+from . import rules
 from .rules import Finding, check_rules, to_json as finding_json
 from .scoring import score_candidates
 
@@ -68,23 +69,12 @@ class StudyResult:
 
 
 def member_counties(profiles: Profiles, memberships: pd.DataFrame) -> dict[str, set[str]]:
-    """Association id → codes of the county-level units its members are registered in."""
-    if memberships is None or not len(memberships) or "member_region" not in memberships:
+    """Association id → codes of the home city's county-level units its members are registered in."""
+    if profiles.home is None:
         return {}
-    home = profiles.home
-    if home is None:
-        return {}
-    units = {d.code for d in regions.county_units(home)}
-    codes = {}
-    for value in memberships["member_region"].dropna().unique():
-        d = resolve_region(value, home)
-        if d is not None and d.code in units:
-            codes[value] = d.code
-    out: dict[str, set[str]] = {}
-    for aid, value in zip(memberships["association_id"].astype(str), memberships["member_region"]):
-        if value in codes:
-            out.setdefault(aid, set()).add(codes[value])
-    return out
+    units = {d.code for d in regions.county_units(profiles.home)}
+    covered = rules.member_counties(memberships, profiles.frame["id"].astype(str), profiles.home)
+    return {aid: codes & units for aid, codes in covered.items() if codes & units}
 
 
 def _sales(memberships: pd.DataFrame) -> dict[str, float]:
