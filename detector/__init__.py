@@ -14,34 +14,59 @@ Public API for notebooks and scripts::
 """
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .embed import Embedder
-from .errors import DetectorError, InputError
-from .industry import classify
-from .io import Registry, load_registry
-from .names import ParsedName, infer_home, parse_name
-from .pipeline import Engine
-from .screen import ScreenResult, results_frame, screen_applications
-from .study import StudyResult, run_study
+if TYPE_CHECKING:  # imported lazily at run time, so `detector --help` starts fast
+    from .embed import Embedder
+    from .errors import DetectorError, InputError
+    from .industry import classify
+    from .io import Registry, load_registry
+    from .names import ParsedName, infer_home, parse_name
+    from .pipeline import Engine
+    from .screen import ScreenResult, results_frame, screen_applications
+    from .study import StudyResult, run_study
 
 __version__ = "0.1.0"
+
+_LAZY = {
+    "Embedder": "embed", "DetectorError": "errors", "InputError": "errors", "classify": "industry",
+    "Registry": "io", "load_registry": "io", "ParsedName": "names", "infer_home": "names", "parse_name": "names",
+    "Engine": "pipeline", "ScreenResult": "screen", "results_frame": "screen", "screen_applications": "screen",
+    "StudyResult": "study", "run_study": "study",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'detector' has no attribute {name!r}")
 
 
 def engine(registry: str | Path | Registry, model: str | Path | None = None) -> Engine:
     """A registry ready for repeated screening and studies (profiles and embeddings built once)."""
+    from .embed import Embedder
+    from .pipeline import Engine
+
     return Engine.load(registry, embedder=Embedder(model))
 
 
 def study(registry: str | Path | Registry | Engine, model: str | Path | None = None) -> StudyResult:
     """Merger study of a registry (folder, .xlsx, loaded Registry or Engine)."""
-    eng = registry if isinstance(registry, Engine) else engine(registry, model)
-    return run_study(eng)
+    from .pipeline import Engine
+    from .study import run_study
+
+    return run_study(registry if isinstance(registry, Engine) else engine(registry, model))
 
 
 def screen(applications: str | Path | Registry, registry: str | Path | Registry | Engine,
            model: str | Path | None = None) -> list[ScreenResult]:
     """Screen an application batch against a registry."""
+    from .io import Registry, load_registry
+    from .pipeline import Engine
+    from .screen import screen_applications
+
     eng = registry if isinstance(registry, Engine) else engine(registry, model)
     apps = applications if isinstance(applications, Registry) else load_registry(
         applications, kind="applications", home=eng.registry.home)
@@ -50,6 +75,6 @@ def screen(applications: str | Path | Registry, registry: str | Path | Registry 
 
 __all__ = [
     "DetectorError", "Embedder", "Engine", "InputError", "ParsedName", "Registry", "ScreenResult", "StudyResult",
-    "classify", "engine", "infer_home", "load_registry", "parse_name", "results_frame", "screen",
-    "screen_applications", "study", "run_study",
+    "classify", "engine", "infer_home", "load_registry", "parse_name", "results_frame", "run_study", "screen",
+    "screen_applications", "study",
 ]

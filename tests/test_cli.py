@@ -69,3 +69,10 @@ def test_generate_any_city(run, tmp_path):
 def test_unknown_model_folder_is_a_clear_error(run, tmp_path):
     r = run("--model", str(tmp_path / "none"), "study", str(SMALL / "registry"), "--out", str(tmp_path / "x.json"))
     assert r.exit_code == 2 and "嵌入模型目录不存在" in r.output
+
+
+def test_public_api_is_lazy_but_complete():
+    import detector
+
+    assert set(detector.__all__) >= {"study", "screen", "load_registry", "parse_name", "results_frame"}
+    assert all(getattr(detector, name) for name in detector.__all__)
