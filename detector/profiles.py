@@ -60,7 +60,7 @@ def member_keys(memberships: pd.DataFrame) -> pd.Series:
     known = pd.Series(ids.values, index=names.values)
     known = known[known != ""]
     by_name = known[~known.index.duplicated()]
-    filled = ids.where(ids != "", names.map(by_name).fillna(""))
+    filled = ids.where(ids != "", names.map(by_name).astype(object).fillna(""))
     return ("id:" + filled).where(filled != "", "nm:" + names)
 
 
