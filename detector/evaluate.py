@@ -5,6 +5,7 @@ selection never saw (see :mod:`detector.train`).
 """
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ import pandas as pd
 
 from .embed import Embedder
 from .io import load_registry
-from .metrics import PRF, bcubed, group_pairs, pairwise
+from .metrics import PRF, bcubed, group_pairs, pairwise, prf
 from .pipeline import Engine
 from .screen import DUPLICATE, screen_applications
 from .study import run_study
@@ -50,8 +51,6 @@ def _near_misses(folder: Path, predicted: set[frozenset[str]]) -> tuple[Counter,
 
 
 def evaluate_dataset(folder: Path, embedder: Embedder, name: str = "") -> EvalResult:
-    import time
-
     t0 = time.perf_counter()
     engine = Engine.load(folder / "registry", embedder=embedder)
     result = run_study(engine)
@@ -111,16 +110,13 @@ def format_results(results: list[EvalResult]) -> str:
     """A plain-text table of the figures the README quotes."""
     lines = ["数据集                          研究P   研究R   研究F1  B3-F1  分块召回  近似误并",
              "-" * 86]
-    tot = PRF(0, 0, 0)
     tp = fp = fn = 0
     for r in results:
         nm = sum(r.near_miss_grouped.values())
         lines.append(f"{r.dataset:30s}  {r.study.precision:.3f}  {r.study.recall:.3f}  {r.study.f1:.3f}  "
                      f"{r.bcubed.f1:.3f}  {r.blocking_recall:.3f}    {nm}/{r.near_miss_total}")
         tp, fp, fn = tp + r.study.tp, fp + r.study.fp, fn + r.study.fn
-    from .metrics import _prf
-
-    tot = _prf(tp, fp, fn)
+    tot = prf(tp, fp, fn)
     lines.append(f"{'合计（按对汇总）':28s}  {tot.precision:.3f}  {tot.recall:.3f}  {tot.f1:.3f}")
     lines.append("")
     lines.append("筛查（申请）        " + "  ".join(f"{v:>16s}" for v in VERDICTS) + "   重复且首位匹配正确   新申请被判重复")

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .features import DIFFERENT, NESTED, RELATED, SAME
+from .features import NESTED
+from .industry import DIFFERENT, RELATED, SAME
 from .industry import get as get_industry
 from .profiles import Profiles
 from .scoring import GATE_NESTED, GATE_ORIGIN, GATE_REGION

@@ -6,10 +6,11 @@ import pandas as pd
 from rapidfuzz.distance import Indel
 
 from . import industry as industry_mod
+from .industry import DIFFERENT, SAME, UNKNOWN
 from .profiles import Profiles
 
-# Relations (categorical; also used by explanations and policy gates)
-SAME, NESTED, DIFFERENT, UNKNOWN, RELATED = "same", "nested", "different", "unknown", "related"
+# Region and origin relations add one value to the industry ones (same / related / different / unknown).
+NESTED = "nested"
 
 
 def _region_relation(a: str, b: str) -> str:

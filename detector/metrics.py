@@ -16,7 +16,8 @@ class PRF:
     fn: int = 0
 
 
-def _prf(tp: int, fp: int, fn: int) -> PRF:
+def prf(tp: int, fp: int, fn: int) -> PRF:
+    """Precision / recall / F1 from pair counts."""
     p = tp / (tp + fp) if tp + fp else 1.0
     r = tp / (tp + fn) if tp + fn else 1.0
     f = 2 * p * r / (p + r) if p + r else 0.0
@@ -31,7 +32,7 @@ def group_pairs(groups: Iterable[Iterable[str]]) -> set[frozenset[str]]:
 def pairwise(predicted: set[frozenset[str]], truth: set[frozenset[str]]) -> PRF:
     """Precision / recall / F1 over pairs of associations said to be duplicates."""
     tp = len(predicted & truth)
-    return _prf(tp, len(predicted - truth), len(truth - predicted))
+    return prf(tp, len(predicted - truth), len(truth - predicted))
 
 
 def bcubed(predicted: Iterable[Iterable[str]], truth: Iterable[Iterable[str]], items: Iterable[str]) -> PRF:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .embed import Embedder
+from .features import pair_features
 from .io import Registry, load_registry
 from .profiles import Profiles, build_profiles
 from .rules import LeaderPosts, StatsIndex, leader_posts, stats_index
@@ -47,8 +48,6 @@ class Engine:
 
     def score_ids(self, left: Profiles, right: Profiles, pairs: list[tuple[str, str]]) -> pd.DataFrame:
         """Score arbitrary id pairs (not only blocking candidates)."""
-        from .features import pair_features
-
         i = np.array([left.row_of[a] for a, _ in pairs], dtype=int)
         j = np.array([right.row_of[b] for _, b in pairs], dtype=int)
         return score_pairs(pair_features(left, right, i, j), self.scorer)

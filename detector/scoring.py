@@ -14,9 +14,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .candidates import BlockingConfig, candidate_pairs
 from .errors import DetectorError
-from .features import NESTED, RELATED, SAME, DIFFERENT
+from .features import NESTED, pair_features
+from .industry import DIFFERENT, RELATED, SAME
 from .paths import models_dir
+from .profiles import Profiles
 
 MODEL_FEATURES = (
     "core_ratio", "name_ratio", "core_cos",
@@ -161,11 +164,9 @@ def score_pairs(f: pd.DataFrame, scorer: Scorer | None = None) -> pd.DataFrame:
     return out
 
 
-def score_candidates(left, right=None, scorer: Scorer | None = None, cfg=None) -> pd.DataFrame:
+def score_candidates(left: Profiles, right: Profiles | None = None, scorer: Scorer | None = None,
+                     cfg: BlockingConfig | None = None) -> pd.DataFrame:
     """Blocking → features → scores. ``right=None``: pairs within ``left`` (a registry)."""
-    from .candidates import BlockingConfig, candidate_pairs
-    from .features import pair_features
-
     cands = candidate_pairs(left, right, cfg or BlockingConfig())
     ij = np.array(sorted(cands), dtype=int).reshape(-1, 2)
     f = pair_features(left, left if right is None else right, ij[:, 0], ij[:, 1])

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .explain import reasons_for
-from .features import RELATED
+from .industry import RELATED
 from .io import Registry
 from .pipeline import Engine
 from .profiles import Profiles, build_profiles, policy

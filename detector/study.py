@@ -181,7 +181,7 @@ def run_study(engine: Engine, today: date | None = None) -> StudyResult:
         return engine.score_ids(p, p, missing)["score"].to_numpy()
 
     id_groups = cluster(list(zip(pairs["id_a"], pairs["id_b"], pairs["score"])), threshold, rescore)
-    findings = check_rules(p.frame, reg.memberships, reg.industry_stats, p.home, as_of=today)
+    findings = check_rules(p.frame, reg.memberships, engine.stats_index, p.home, as_of=today)
     problems: dict[str, int] = {}
     for f in findings:
         problems[f.id] = problems.get(f.id, 0) + 1
