@@ -1,6 +1,9 @@
 """Chinese reasons for a scored pair, derived from the features that drove it."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 
 from .features import NESTED
@@ -18,7 +21,7 @@ def _industry_name(key: str) -> str:
     return get_industry(key).name if key else ""
 
 
-def _structure(f: pd.Series, a: dict, b: dict) -> str | None:
+def _structure(f: Mapping[str, Any], a: dict, b: dict) -> str | None:
     region = a["region_name"] if f["region_rel"] == SAME else ""
     parts = []
     if f["region_rel"] == SAME:
@@ -44,7 +47,7 @@ def _present(x: float) -> bool:
     return x is not None and bool(pd.notna(x))
 
 
-def reasons_for(f: pd.Series, left: Profiles, right: Profiles) -> list[str]:
+def reasons_for(f: Mapping[str, Any], left: Profiles, right: Profiles) -> list[str]:
     """Reasons for one pair row of :func:`detector.scoring.score_pairs` output."""
     a, b = left.row(int(f["i"]), _COLUMNS), right.row(int(f["j"]), _COLUMNS)
     out = []

@@ -70,7 +70,7 @@ def _columns(p: Profiles, rows: np.ndarray) -> dict[str, np.ndarray]:
 def pair_features(left: Profiles, right: Profiles, i: np.ndarray, j: np.ndarray) -> pd.DataFrame:
     """One row per pair (left row ``i[k]``, right row ``j[k]``)."""
     li, rj = _columns(left, i), _columns(right, j)
-    f = pd.DataFrame({"i": i, "j": j, "id_a": li["id"], "id_b": rj["id"]})
+    f: dict[str, object] = {"i": i, "j": j, "id_a": li["id"], "id_b": rj["id"]}
     f["core_ratio"] = [Indel.normalized_similarity(a, b) for a, b in zip(li["core_text"], rj["core_text"])]
     f["name_ratio"] = [Indel.normalized_similarity(a, b) for a, b in zip(li["name_norm"], rj["name_norm"])]
     f["core_cos"] = _rowwise_dot(left.core_vec[i], right.core_vec[j])
@@ -94,4 +94,4 @@ def pair_features(left: Profiles, right: Profiles, i: np.ndarray, j: np.ndarray)
     f["both_active"] = (li["active"] & rj["active"]).astype(bool)
     f["both_eligible"] = (li["eligible"] & rj["eligible"]).astype(bool)
     f["same_audience"] = (li["audience"] == rj["audience"]).astype(bool)
-    return f
+    return pd.DataFrame(f)

@@ -656,6 +656,13 @@ def summary(registry: Registry) -> dict[str, Any]:
     }
 
 
+def records(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Rows as dicts of the given (present) columns; much faster than ``DataFrame.to_dict`` on small frames."""
+    names = [c for c in (frame.columns if columns is None else columns) if c in frame.columns]
+    values = [frame[c].to_numpy(dtype=object) for c in names]
+    return [dict(zip(names, row)) for row in zip(*values)]
+
+
 # --------------------------------------------------------------------------------------------- output
 
 

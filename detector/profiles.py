@@ -52,16 +52,28 @@ def resolve_region(value: object, home: Division | None) -> Division | None:
     return place
 
 
+def _cell(value: object) -> str:
+    """A cell as text; missing (None, NaN, NA) → ""."""
+    return "" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else str(value)
+
+
+def _cells(frame: pd.DataFrame, column: str) -> list[str]:
+    """A column as a list of texts ("" when the column is absent)."""
+    return [_cell(v) for v in frame[column].to_numpy(dtype=object)] if column in frame.columns else [""] * len(frame)
+
+
 def member_keys(memberships: pd.DataFrame) -> pd.Series:
     """One key per membership row: the credit code when known (also via another row with the
     same normalised name), else the normalised member name."""
-    names = memberships["member_norm"] if "member_norm" in memberships else memberships["member_name"].map(normalize_name)
-    ids = memberships.get("member_id", pd.Series("", index=memberships.index)).fillna("").astype(str).str.strip().str.upper()
-    known = pd.Series(ids.values, index=names.values)
-    known = known[known != ""]
-    by_name = known[~known.index.duplicated()]
-    filled = ids.where(ids != "", names.map(by_name).astype(object).fillna(""))
-    return ("id:" + filled).where(filled != "", "nm:" + names)
+    names = _cells(memberships, "member_norm") if "member_norm" in memberships else \
+        [normalize_name(v) for v in _cells(memberships, "member_name")]
+    ids = [v.strip().upper() for v in _cells(memberships, "member_id")]
+    code_of: dict[str, str] = {}
+    for name, code in zip(names, ids):
+        if code:
+            code_of.setdefault(name, code)
+    keys = [f"id:{code or code_of[name]}" if code or name in code_of else f"nm:{name}" for name, code in zip(names, ids)]
+    return pd.Series(keys, index=memberships.index, dtype=object)
 
 
 @dataclass
@@ -123,19 +135,20 @@ def _parse_row(name: str, region_value: object, type_value: object, home: Divisi
     }
 
 
-def _industry(row: pd.Series) -> tuple[str, float]:
-    matches = classify(name=row["name"], scope=row["scope"], purpose=row["purpose"], declared=row["industry"])
-    if row["name_industry"]:
+def _industry(name: str, scope: str, purpose: str, declared: str, name_industry: str) -> tuple[str, float]:
+    matches = classify(name=name, scope=scope, purpose=purpose, declared=declared)
+    if name_industry:
         for m in matches:
-            if m.industry.key == row["name_industry"]:
+            if m.industry.key == name_industry:
                 return m.industry.key, float(m.confidence)
     return (matches[0].industry.key, float(matches[0].confidence)) if matches else ("", 0.0)
 
 
-def _sets_by_association(ids: pd.Series, keys: pd.Series, order: pd.Series) -> list[frozenset[str]]:
-    grouped = pd.Series(keys.values, index=ids.values).groupby(level=0).agg(frozenset)
-    empty: frozenset[str] = frozenset()
-    return [grouped.get(i, empty) for i in order]
+def _sets_by_association(ids: list[str], keys: list[str], order: list[str]) -> list[frozenset[str]]:
+    grouped: dict[str, set[str]] = {}
+    for aid, key in zip(ids, keys):
+        grouped.setdefault(aid, set()).add(key)
+    return [frozenset(grouped.get(i, ())) for i in order]
 
 
 def _tfidf(docs: list[str], vectorizer: TfidfVectorizer | None) -> tuple[sparse.csr_matrix, TfidfVectorizer]:
@@ -146,62 +159,60 @@ def _tfidf(docs: list[str], vectorizer: TfidfVectorizer | None) -> tuple[sparse.
     return vectorizer.transform(docs).tocsr(), vectorizer
 
 
+def _member_sets(memberships: pd.DataFrame | None, ids: list[str]) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
+    """Each association's member keys and its 副会长-or-above persons (normalised)."""
+    if memberships is None or not len(memberships):
+        return [frozenset()] * len(ids), [frozenset()] * len(ids)
+    aids = _cells(memberships, "association_id")
+    members = _sets_by_association(aids, list(member_keys(memberships)), ids)
+    roles = set(policy()["leader_roles"])
+    lead = [(a, normalize_name(p)) for a, r, p in zip(aids, _cells(memberships, "role"), _cells(memberships, "person"))
+            if r in roles and p]
+    leaders = _sets_by_association([a for a, _ in lead], [p for _, p in lead], ids)
+    return members, leaders
+
+
 def build_profiles(associations: pd.DataFrame, memberships: pd.DataFrame | None, embedder: Embedder,
                    home: Division | None = None, vectorizer: TfidfVectorizer | None = None) -> Profiles:
     """Profiles for ``associations`` (FORMAT.md columns; missing optional columns allowed).
 
     Pass the ``home`` and ``vectorizer`` of a registry's profiles to profile applications against it.
     """
-    df = associations.copy()
-    for col in ("region", "type", "industry", "scope", "purpose", "services", "status"):
-        if col not in df:
-            df[col] = ""
-        df[col] = df[col].fillna("").astype(str)
-    df["id"] = df["id"].astype(str)
+    text = {c: _cells(associations, c) for c in ("name", "region", "type", "industry", "scope", "purpose", "services",
+                                                  "status")}
+    ids = _cells(associations, "id")
     if home is None:
-        home = infer_home(list(df["name"]) + [r for r in df["region"] if r])
-    parsed = pd.DataFrame(
-        [_parse_row(n, r, t, home) for n, r, t in zip(df["name"], df["region"], df["type"])], index=df.index
-    )
-    df = pd.concat([df.drop(columns=[c for c in parsed.columns if c in df]), parsed], axis=1)
-    ind = df.apply(_industry, axis=1, result_type="expand")
-    df["industry_key"], df["industry_conf"] = ind[0], ind[1]
+        home = infer_home(text["name"] + [r for r in text["region"] if r])
+    parsed = [_parse_row(n, r, t, home) for n, r, t in zip(text["name"], text["region"], text["type"])]
+    columns = parsed[0] if parsed else _parse_row("", "", "", None)
+    data: dict[str, list] = {"id": ids, **text, **{k: [p[k] for p in parsed] for k in columns}}
+    industries = [_industry(*args) for args in zip(text["name"], text["scope"], text["purpose"], text["industry"],
+                                                     data["name_industry"])]
+    data["industry_key"] = [k for k, _ in industries]
+    data["industry_conf"] = [c for _, c in industries]
     # blocking on industry needs a specific subject: umbrella kinds (学术团体, 异地商会) group unlike bodies
-    df["block_industry"] = [k if k and not get_industry(k).umbrella else "" for k in df["industry_key"]]
-    df["active"] = ~df["status"].map(normalize_text).isin(INACTIVE)
-    df["is_research"] = df["eff_type"].isin(RESEARCH_TYPES)
-    df["out_of_town"] = (df["eff_type"] == OUT_OF_TOWN) | (df["origin"] != "")
-    df["desc"] = [normalize_text(f"{s}。{p}".strip("。")) for s, p in zip(df["scope"], df["purpose"])]
+    data["block_industry"] = [k if k and not get_industry(k).umbrella else "" for k in data["industry_key"]]
+    data["active"] = [normalize_text(s) not in INACTIVE for s in text["status"]]
+    data["is_research"] = [t in RESEARCH_TYPES for t in data["eff_type"]]
+    data["out_of_town"] = [t == OUT_OF_TOWN or bool(o) for t, o in zip(data["eff_type"], data["origin"])]
+    data["desc"] = [normalize_text(f"{s}。{p}".strip("。")) for s, p in zip(text["scope"], text["purpose"])]
     # what name similarity compares: the industry core, else the origin place, else the whole name
-    df["core_text"] = [c or o or n for c, o, n in zip(df["industry_core"], df["origin"], df["name_norm"])]
-
-    members: list[frozenset[str]]
-    leaders: list[frozenset[str]]
-    if memberships is not None and len(memberships):
-        ms = memberships.copy()
-        ms["association_id"] = ms["association_id"].astype(str)
-        ms["_key"] = member_keys(ms)
-        members = _sets_by_association(ms["association_id"], ms["_key"], df["id"])
-        roles = ms.get("role", pd.Series("", index=ms.index)).fillna("").astype(str)
-        persons = ms.get("person", pd.Series("", index=ms.index)).fillna("").map(normalize_name)
-        lead = roles.isin(policy()["leader_roles"]) & (persons != "")
-        leaders = _sets_by_association(ms.loc[lead, "association_id"], persons[lead], df["id"])
-    else:
-        members = [frozenset()] * len(df)
-        leaders = [frozenset()] * len(df)
-    df["n_members"] = [len(m) for m in members]
-    services = [frozenset(split_items(s)) for s in df["services"]]
-    texts = [f"{d} {s}" for d, s in zip(df["desc"], df["services"])]
+    data["core_text"] = [c or o or n for c, o, n in zip(data["industry_core"], data["origin"], data["name_norm"])]
+    members, leaders = _member_sets(memberships, ids)
+    data["n_members"] = [len(m) for m in members]
+    rest = associations.drop(columns=[c for c in data if c in associations.columns]).reset_index(drop=True)
+    frame = pd.concat([rest, pd.DataFrame(data)], axis=1) if len(rest.columns) else pd.DataFrame(data)
+    texts = [f"{d} {s}" for d, s in zip(data["desc"], text["services"])]
     cache = getattr(embedder, "cache", None)  # any object with encode() can embed
     docs = cache.tokenized(texts) if cache else [" ".join(tokenize(t)) for t in texts]
     tfidf, vectorizer = _tfidf(docs, vectorizer)
     return Profiles(
-        frame=df.reset_index(drop=True),
-        core_vec=embedder.encode(list(df["core_text"])),
-        desc_vec=embedder.encode(list(df["desc"])),
+        frame=frame,
+        core_vec=embedder.encode(data["core_text"]),
+        desc_vec=embedder.encode(data["desc"]),
         members=members,
         leaders=leaders,
-        services=services,
+        services=[frozenset(split_items(s)) for s in text["services"]],
         tfidf=tfidf,
         vectorizer=vectorizer,
         home=home,

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from . import industry, regions
 from .errors import DetectorError
-from .io import ENTERPRISE, guess_member_kind
+from .io import ENTERPRISE, guess_member_kind, records
 from .names import OUT_OF_TOWN
 from .profiles import INACTIVE, RESEARCH_TYPES, policy, resolve_region
 from .regions import COUNTY, LEVEL_ZH, PREFECTURE, Division
@@ -58,60 +58,56 @@ def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------------------- cells
+# Rules work on plain records (one dict per association, one tuple per membership): a screened
+# application costs microseconds, not the fixed overhead of pandas operations on a one-row frame, and a
+# 300,000-membership registry is a single pass.
 
 
-def _text(values: pd.Series) -> pd.Series:
-    """Cells as stripped strings; missing → ""."""
-    return values.astype("str").fillna("").str.strip()
+def _cell(value: object) -> str:
+    """A cell as stripped text; missing (None, NaN, NA, NaT) → ""."""
+    if isinstance(value, str):
+        return value.strip()
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).strip()
 
 
-def _numbers(values: pd.Series) -> pd.Series:
-    """Int64 / float / numeric text → float; empty or invalid → NaN."""
-    return pd.to_numeric(_text(values).str.replace(",", "", regex=False), errors="coerce")
+def _number(value: object) -> float:
+    """A number, numeric text (thousands separators allowed) → float; empty or invalid → NaN."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return float(value)
+    try:
+        return float(_cell(value).replace(",", ""))
+    except ValueError:
+        return float("nan")
 
 
-def _dates(values: pd.Series) -> pd.Series:
-    """Timestamps or YYYY-MM-DD text → datetime64; empty or invalid → NaT."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return values
-    return pd.to_datetime(_text(values).replace("", None), errors="coerce", format="mixed")
+def _date(value: object) -> date | None:
+    """A date, timestamp or date text (YYYY-MM-DD or another common form) → date; empty or invalid → None."""
+    if isinstance(value, datetime):
+        return None if value is pd.NaT else value.date()
+    if isinstance(value, date):
+        return value
+    text = _cell(value)
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        parsed = pd.to_datetime(text, errors="coerce")
+        return None if pd.isna(parsed) else parsed.date()
 
 
-def _map_unique(values: pd.Series, fn: Callable[[Any], object]) -> pd.Series:
-    """``values.map(fn)`` (object dtype), calling ``fn`` once per distinct value."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    mapped = np.empty(len(uniques), dtype=object)
-    mapped[:] = [fn(u) for u in uniques]
-    return pd.Series(mapped[codes], index=values.index, dtype=object)
+def _memo(fn: Callable[[str], Any]) -> Callable[[str], Any]:
+    """``fn`` computed once per distinct argument during one check (member names repeat across a registry)."""
+    return lru_cache(maxsize=None)(fn)
 
 
-def _map_pairs(a: pd.Series, b: pd.Series, fn: Callable[[str, str], bool]) -> np.ndarray:
-    """``fn(a[i], b[i])`` for two aligned text columns, once per distinct pair; a boolean array."""
-    sep = "\x1f"
-    return _map_unique(a.astype("str") + sep + b.astype("str"), lambda k: fn(*k.split(sep))).to_numpy(dtype=bool)
-
-
-def _has(frame: pd.DataFrame, *columns: str) -> bool:
-    return all(c in frame.columns for c in columns)
-
-
-def _col(frame: pd.DataFrame, column: str) -> pd.Series:
-    """A text column; empty strings when absent."""
-    return _text(frame[column]) if column in frame.columns else pd.Series("", index=frame.index, dtype="str")
-
-
-def _filled(frame: pd.DataFrame, column: str) -> bool:
-    """The column exists and is not entirely empty (an all-empty column counts as absent)."""
-    return column in frame.columns and bool((_text(frame[column]) != "").any())
-
-
-def _active(frame: pd.DataFrame) -> pd.Series:
+def _is_active(record: dict) -> bool:
     """The profiles' ``active`` flag, else status not 注销/撤销; unknown → active."""
-    if "active" in frame.columns:
-        return ~_text(frame["active"]).str.lower().isin(_FALSE)
-    if "status" in frame.columns:
-        return ~_map_unique(_text(frame["status"]), normalize_text).isin(INACTIVE)
-    return pd.Series(True, index=frame.index)
+    if "active" in record:
+        return _cell(record["active"]).lower() not in _FALSE
+    return normalize_text(_cell(record.get("status"))) not in INACTIVE
 
 
 def _pct(x: float) -> str:
@@ -126,7 +122,6 @@ def _amount(x: float) -> str:
 
 
 @lru_cache(maxsize=4096)
-@lru_cache(maxsize=1024)
 def _division(code: str) -> Division | None:
     return regions.by_code(code) if code else None
 
@@ -149,45 +144,82 @@ def _short(code: str, name: str) -> str:
 
 # ------------------------------------------------------------------------------------------- inputs
 
+ROW_COLUMNS = ("id", "name", "active", "status", "region_level", "region_code", "region_name", "eff_type", "origin",
+               "origin_level", "origin_province", "industry", "industry_key", "last_election", "term_years",
+               "staff_fulltime", "has_office", "funding", "inspection", "party_members")
+
+
+class _Member(NamedTuple):
+    name: str
+    norm: str  # normalised name: the member's identity within an association
+    kind: str  # 企业 / 个人 (guessed from the name when not given)
+    region: str
+    role: str
+    person: str
+    sales: float  # NaN when unknown
+
+
+def _active_rows(frame: pd.DataFrame) -> list[dict]:
+    """The active rows of ``frame`` as dicts of the columns rules read, ``id`` as text."""
+    rows = [r for r in records(frame, ROW_COLUMNS) if _is_active(r)]
+    for r in rows:
+        r["id"] = _cell(r["id"])
+    return rows
+
+
+def _column(memberships: pd.DataFrame, column: str, keep: np.ndarray) -> list:
+    return memberships[column].to_numpy(dtype=object)[keep].tolist() if column in memberships.columns else []
+
+
+def _members(memberships: pd.DataFrame | None, ids: Iterable[str]) -> dict[str, list[_Member]]:
+    """Association id → its membership rows (input order), for the associations in ``ids``."""
+    if memberships is None or not _has(memberships, "association_id", "member_name") or not len(memberships):
+        return {}
+    wanted = set(ids)
+    aids = [_cell(a) for a in memberships["association_id"].to_numpy(dtype=object)]
+    keep = np.fromiter((a in wanted for a in aids), dtype=bool, count=len(aids))
+    n = int(keep.sum())
+    cols = {c: _column(memberships, c, keep) or [""] * n
+            for c in ("member_name", "member_norm", "member_kind", "member_region", "role", "person", "annual_sales")}
+    norm_of, kind_of = _memo(normalize_name), _memo(guess_member_kind)
+    out: dict[str, list[_Member]] = {}
+    rows = zip(np.asarray(aids, dtype=object)[keep], *cols.values(), strict=True)
+    for aid, name, norm, kind, region, role, person, sales in rows:
+        name = _cell(name)
+        out.setdefault(aid, []).append(_Member(
+            name, _cell(norm) or norm_of(name), _cell(kind) or kind_of(name), _cell(region), _cell(role),
+            _cell(person), _number(sales)))
+    return out
+
+
+def _distinct(members: list[_Member]) -> list[_Member]:
+    """One row per member (the first), by normalised name."""
+    seen: set[str] = set()
+    return [m for m in members if not (m.norm in seen or seen.add(m.norm))]
+
 
 @dataclass
 class _Input:
-    rows: pd.DataFrame  # active rows of ``frame``, ``id`` as text
-    members: pd.DataFrame  # their memberships: aid, name, norm, kind (+ region, role, person, sales when known)
-    stats: pd.DataFrame | StatsIndex | None
+    rows: list[dict]  # active associations, frame order
+    members: dict[str, list[_Member]]  # their memberships by association id
+    stats: StatsIndex | None
     home: Division | None
     cfg: dict
     as_of: date
     context: LeaderPosts | None
 
     @cached_property
-    def distinct(self) -> pd.DataFrame:
-        """One membership row per (association, member)."""
-        return self.members.drop_duplicates(["aid", "norm"])
+    def distinct(self) -> dict[str, list[_Member]]:
+        return {aid: _distinct(ms) for aid, ms in self.members.items()}
 
-    def column(self, name: str) -> pd.Series:
-        """A text column of ``rows`` indexed by id (empty strings when absent)."""
-        return pd.Series(_col(self.rows, name).to_numpy(dtype=object), index=self.rows["id"].to_numpy())
+    @cached_property
+    def region_code(self) -> Callable[[str], str]:
+        """Place text → adcode ("" when unknown), memoised."""
+        return _memo(lambda v: getattr(resolve_region(v, self.home), "code", ""))
 
 
-def _members(memberships: pd.DataFrame | None, ids: Iterable[str]) -> pd.DataFrame:
-    """Membership rows of ``ids`` in one shape; optional columns absent from the input stay absent."""
-    if memberships is None or not _has(memberships, "association_id", "member_name"):
-        return pd.DataFrame({c: pd.Series(dtype="str") for c in ("aid", "name", "norm", "kind")})
-    aid = _text(memberships["association_id"])
-    keep = aid.isin(set(ids)).to_numpy()
-    m = memberships[keep]
-    out = pd.DataFrame({"aid": aid[keep], "name": _text(m["member_name"])})
-    out["norm"] = _text(m["member_norm"]) if "member_norm" in m else _map_unique(out["name"], normalize_name)
-    kind = _text(m["member_kind"]) if "member_kind" in m else pd.Series("", index=m.index, dtype="str")
-    empty = kind == ""  # FORMAT: 企业 when the name looks like an enterprise
-    out["kind"] = kind.mask(empty, _map_unique(out.loc[empty, "name"], guess_member_kind))
-    for src, dst in (("member_region", "region"), ("role", "role"), ("person", "person")):
-        if src in m:
-            out[dst] = _text(m[src])
-    if "annual_sales" in m:
-        out["sales"] = _numbers(m["annual_sales"])
-    return out.reset_index(drop=True)
+def _has(frame: pd.DataFrame, *columns: str) -> bool:
+    return all(c in frame.columns for c in columns)
 
 
 def _finding(aid: str, rule: str, message: str, **evidence: object) -> Finding:
@@ -203,59 +235,51 @@ def _examples(names: list[str], total: int) -> str:
 
 def _county_chamber_at_city(inp: _Input) -> list[Finding]:
     """市本级不再新成立在温县级异地商会: a city-level 异地商会 whose origin is a county-level place."""
-    rows = inp.rows
-    if not _has(rows, "region_level", "eff_type", "origin", "origin_level"):
-        return []
-    city_level = (rows["region_level"] == PREFECTURE) & (rows["eff_type"] == OUT_OF_TOWN)
-    hit = rows[city_level & (rows["origin_level"] == COUNTY)]
-    columns = ("id", "origin", "region_code", "region_name", "origin_province")
     out = []
-    for aid, origin, code, city, province in zip(*(_col(hit, c) for c in columns), strict=True):
+    for r in inp.rows:
+        if not (r.get("region_level") == PREFECTURE and r.get("eff_type") == OUT_OF_TOWN
+                and r.get("origin_level") == COUNTY):
+            continue
+        origin, province = _cell(r.get("origin")), _cell(r.get("origin_province"))
         where = f"{LEVEL_ZH[COUNTY]}，{province}" if province else LEVEL_ZH[COUNTY]
-        out.append(_finding(aid, "county_chamber_at_city",
-                            f"市本级不再新成立在{_short(code, city)}的县级异地商会：籍贯 {origin}（{where}）",
+        place = _short(_cell(r.get("region_code")), _cell(r.get("region_name")))
+        out.append(_finding(r["id"], "county_chamber_at_city",
+                            f"市本级不再新成立在{place}的县级异地商会：籍贯 {origin}（{where}）",
                             origin=origin, origin_level=COUNTY, origin_province=province))
     return out
 
 
-def _county_code(value: str, home: Division | None) -> str:
-    d = resolve_region(value, home)
-    return d.code if d is not None and d.level == COUNTY else ""
-
-
-def _covered(m: pd.DataFrame, home: Division | None) -> pd.Series:
-    """Association id → codes of the county-level units its members are registered in."""
-    m = m[m["region"] != ""]
-    county = _map_unique(m["region"], lambda v: _county_code(v, home))
-    return county[county != ""].groupby(m["aid"]).agg(set)
+def _county_codes(members: list[_Member], code: Callable[[str], str]) -> set[str]:
+    """Codes of the county-level units the members are registered in."""
+    codes = {code(m.region) for m in members if m.region}
+    return {c for c in codes if c and _division(c).level == COUNTY}
 
 
 def member_counties(memberships: pd.DataFrame | None, ids: Iterable[str], home: Division | None) -> dict[str, set[str]]:
-    """County-level units (adcodes) covered by the members of each association in ``ids``."""
-    m = _members(memberships, ids)
-    return _covered(m, home).to_dict() if "region" in m else {}
+    """County-level units (adcodes) covered by the members of each association in ``ids`` (those with any)."""
+    code = _memo(lambda v: getattr(resolve_region(v, home), "code", ""))
+    covered = {aid: _county_codes(ms, code) for aid, ms in _members(memberships, ids).items()}
+    return {aid: codes for aid, codes in covered.items() if codes}
 
 
 def _coverage_counties(inp: _Input) -> list[Finding]:
     """A city-level industry body whose members cover no more than the policy share of the city's county units."""
-    rows, m = inp.rows, inp.members
-    if "region" not in m or not _has(rows, "region_level", "region_code", "eff_type"):
-        return []
-    rows = rows[(rows["region_level"] == PREFECTURE) & rows["eff_type"].isin(INDUSTRY_TYPES)]
-    m = m[(m["region"] != "") & m["aid"].isin(rows["id"])]
-    covered = _covered(m, inp.home)
     share = inp.cfg["coverage_counties_share"]
-    rows = rows[rows["id"].isin(m["aid"])]
     out = []
-    for aid, city in zip(rows["id"], rows["region_code"], strict=True):
-        units = _units(city)
-        codes = covered.get(aid, set())
+    for r in inp.rows:
+        if r.get("region_level") != PREFECTURE or r.get("eff_type") not in INDUSTRY_TYPES:
+            continue
+        placed = [m for m in inp.members.get(r["id"], ()) if m.region]
+        units = _units(_cell(r.get("region_code")))
+        if not placed or not units:
+            continue
+        codes = _county_codes(placed, inp.region_code)
         got = [u.name for u in units if u.code in codes]
-        if not units or len(got) / len(units) > share:
+        if len(got) / len(units) > share:
             continue
         missing = [u.name for u in units if u.code not in codes]
         shown = f"（{'、'.join(got)}）" if got else ""
-        out.append(_finding(aid, "coverage_counties",
+        out.append(_finding(r["id"], "coverage_counties",
                             f"会员仅覆盖 {len(got)}/{len(units)} 个县级单位{shown}，未超过 {share:.0%}；"
                             f"未覆盖：{'、'.join(missing)}",
                             covered=got, missing=missing, units=len(units), share=share))
@@ -265,32 +289,6 @@ def _coverage_counties(inp: _Input) -> list[Finding]:
 def _stat_key(text: str) -> str:
     matches = industry.classify(declared=text)
     return matches[0].industry.key if matches else ""
-
-
-def _stats(stats: pd.DataFrame | None, home: Division | None) -> pd.DataFrame | None:
-    """industry_stats rows with label, text (normalised), key (industry), region, region_code, units, sales."""
-    if stats is None or not len(stats) or not _has(stats, "industry", "region", "units", "sales"):
-        return None
-    label, region = _text(stats["industry"]), _text(stats["region"])
-    out = pd.DataFrame({
-        "label": label,
-        "text": _map_unique(label, normalize_name),
-        "key": _map_unique(label, _stat_key),
-        "region": region,
-        "region_code": _map_unique(region, lambda v: getattr(resolve_region(v, home), "code", "")),
-        "units": _numbers(stats["units"]),
-        "sales": _numbers(stats["sales"]),
-    })
-    return out[(out["region_code"] != "") & (out["units"] > 0) & (out["sales"] > 0)]
-
-
-def _stat_row(declared: str, key: str, region_code: str, by_text: dict, by_key: dict) -> dict | None:
-    """An association's stats row: by its declared industry text, else the one row of its industry key."""
-    hit = by_text.get((normalize_name(declared), region_code))
-    if hit is not None:
-        return hit
-    same_key = by_key.get((key, region_code), [])
-    return same_key[0] if len(same_key) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -304,41 +302,54 @@ class StatsIndex:
 
 def stats_index(stats: pd.DataFrame | None, home: Division | None) -> StatsIndex | None:
     """The lookup tables of an industry_stats frame (None when there are no usable stats)."""
-    table = _stats(stats, home)
-    if table is None:
+    if stats is None or not len(stats) or not _has(stats, "industry", "region", "units", "sales"):
         return None
     by_text: dict = {}
     by_key: dict = {}
-    for s in table.to_dict("records"):
-        by_text.setdefault((s["text"], s["region_code"]), s)
-        if s["key"]:
-            by_key.setdefault((s["key"], s["region_code"]), []).append(s)
-    return StatsIndex(by_text, by_key)
+    key_of, text_of = _memo(_stat_key), _memo(normalize_name)
+    code_of = _memo(lambda v: getattr(resolve_region(v, home), "code", ""))
+    for label, region, units, sales in stats[["industry", "region", "units", "sales"]].itertuples(index=False):
+        label, region = _cell(label), _cell(region)
+        row = {"label": label, "region": region, "units": _number(units), "sales": _number(sales),
+               "key": key_of(label), "region_code": code_of(region)}
+        if not (row["region_code"] and row["units"] > 0 and row["sales"] > 0):
+            continue
+        by_text.setdefault((text_of(label), row["region_code"]), row)
+        if row["key"]:
+            by_key.setdefault((row["key"], row["region_code"]), []).append(row)
+    return StatsIndex(by_text, by_key) if by_text else None
+
+
+def _stat_row(declared: str, key: str, region_code: str, index: StatsIndex) -> dict | None:
+    """An association's stats row: by its declared industry text, else the one row of its industry key."""
+    hit = index.by_text.get((normalize_name(declared), region_code))
+    if hit is not None:
+        return hit
+    same_key = index.by_key.get((key, region_code), [])
+    return same_key[0] if len(same_key) == 1 else None
 
 
 def _coverage_share(inp: _Input) -> list[Finding]:
     """Members below the policy share of the industry's units AND of its sales (industry_stats)."""
-    index = inp.stats if isinstance(inp.stats, StatsIndex) else stats_index(inp.stats, inp.home)
-    rows, m = inp.rows, inp.distinct
-    if index is None or "sales" not in m or not _has(rows, "eff_type", "region_code", "industry_key"):
+    if inp.stats is None:
         return []
-    by_text, by_key = index.by_text, index.by_key
-    firms = m[m["kind"] == ENTERPRISE]
-    count = firms.groupby("aid").size()
-    sales = firms.groupby("aid")["sales"].sum(min_count=1).dropna()  # unknown sales: no claim
-    rows = rows[rows["eff_type"].isin(INDUSTRY_TYPES) & rows["id"].isin(sales.index)]
-    declared = _col(rows, "industry")
     units_share, sales_share = inp.cfg["coverage_units_share"], inp.cfg["coverage_sales_share"]
     out = []
-    for aid, text, key, code in zip(rows["id"], declared, rows["industry_key"], rows["region_code"], strict=True):
-        s = _stat_row(text, key, code, by_text, by_key)
+    for r in inp.rows:
+        if r.get("eff_type") not in INDUSTRY_TYPES:
+            continue
+        firms = [m for m in inp.distinct.get(r["id"], ()) if m.kind == ENTERPRISE]
+        known = [m.sales for m in firms if m.sales == m.sales]
+        if not known:  # unknown sales: no claim
+            continue
+        s = _stat_row(_cell(r.get("industry")), _cell(r.get("industry_key")), _cell(r.get("region_code")), inp.stats)
         if s is None:
             continue
-        n, total = int(count[aid]), float(sales[aid])
+        n, total = len(firms), float(sum(known))
         u, v = n / s["units"], total / s["sales"]
         if u >= units_share or v >= sales_share:
             continue
-        out.append(_finding(aid, "coverage_share",
+        out.append(_finding(r["id"], "coverage_share",
                             f"会员企业 {n} 家，仅占{s['region']}{s['label']}行业企业 {int(s['units'])} 家的 {_pct(u)}"
                             f"（应不低于 {units_share:.0%}）；会员销售额 {_amount(total)} 万元，仅占该行业销售额 "
                             f"{_amount(s['sales'])} 万元的 {_pct(v)}（应不低于 {sales_share:.0%}）",
@@ -348,40 +359,27 @@ def _coverage_share(inp: _Input) -> list[Finding]:
     return out
 
 
-def _grouped(flagged: pd.DataFrame, detail: str) -> dict[str, tuple[list[str], list[str]]]:
-    """Per association (first-seen order): the flagged members' names and their ``detail`` values."""
-    out: dict[str, tuple[list[str], list[str]]] = {}
-    for aid, name, value in zip(*(flagged[c].to_numpy(dtype=object) for c in ("aid", "name", detail)), strict=True):
-        names, values = out.setdefault(aid, ([], []))
-        names.append(name)
-        values.append(value)
-    return out
-
-
 def _member_outside_region(inp: _Input) -> list[Finding]:
     """Enterprise members registered outside the association's region (a county body: other counties or
     outside the city; a city body: outside the city). Individual members are not registered anywhere."""
-    m = inp.distinct
-    if "region" not in m or "region_code" not in inp.rows:
-        return []
-    region_of = inp.column("region_code")
-    m = m[(m["region"] != "") & (m["kind"] == ENTERPRISE)]
-    own = m["aid"].map(region_of).fillna("")
-    place = _map_unique(m["region"], lambda v: getattr(resolve_region(v, inp.home), "code", ""))
-    known = ((own != "") & (place != "")).to_numpy(dtype=bool)
-    m = m[known]
-    outside = _map_pairs(own[known], place[known], lambda a, b: _disjoint(_division(a), _division(b)))
-    total = m.groupby("aid").size().to_dict()
-    region_names = inp.column("region_name").to_dict()
     out = []
-    for aid, (names, places) in _grouped(m[outside], "region").items():
-        region = region_names[aid] or _division(region_of[aid]).name
-        shown = [f"{name}（{r}）" for name, r in zip(names, places, strict=True)]
-        out.append(_finding(aid, "member_outside_region",
-                            f"{len(names)} 家会员企业的登记地不在本会所在行政区域（{region}）内"
-                            f"（共 {total[aid]} 家有登记地）：{_examples(shown, len(names))}",
-                            region=region, outside=len(names), with_region=int(total[aid]),
-                            examples=[{"name": n, "region": r} for n, r in zip(names[:SHOWN], places[:SHOWN])]))
+    for r in inp.rows:
+        own = _cell(r.get("region_code"))
+        if not own:
+            continue
+        placed = [(m, inp.region_code(m.region)) for m in inp.distinct.get(r["id"], ())
+                  if m.region and m.kind == ENTERPRISE]
+        placed = [(m, code) for m, code in placed if code]
+        outside = [m for m, code in placed if _disjoint(_division(own), _division(code))]
+        if not outside:
+            continue
+        region = _cell(r.get("region_name")) or _division(own).name
+        shown = [f"{m.name}（{m.region}）" for m in outside]
+        out.append(_finding(r["id"], "member_outside_region",
+                            f"{len(outside)} 家会员企业的登记地不在本会所在行政区域（{region}）内"
+                            f"（共 {len(placed)} 家有登记地）：{_examples(shown, len(outside))}",
+                            region=region, outside=len(outside), with_region=len(placed),
+                            examples=[{"name": m.name, "region": m.region} for m in outside[:SHOWN]]))
     return out
 
 
@@ -397,16 +395,6 @@ def _stated_industries(name: str, confidence: float, ignore: frozenset[str]) -> 
     return tuple(x.industry.key for x in matches if x.industry.kind == industry.INDUSTRY)
 
 
-def _name_industries(norms: pd.Series, confidence: float, ignore: frozenset[str]) -> pd.Series:
-    """:func:`_stated_industries` of normalised names. ``classify(name=…)`` depends only on the lexicon
-    words found in the name, so one name per distinct word sequence is classified."""
-    lexicon = industry.taxonomy().lexicon
-    words = _map_unique(norms, lambda n: "\x1f".join(lexicon.scan(n)))
-    first = pd.Series(norms.to_numpy(dtype=object), index=words.to_numpy()).groupby(level=0).first()
-    stated = {w: _stated_industries(n, confidence, ignore) if w else () for w, n in first.items()}
-    return words.map(stated)
-
-
 def _industry_kind(key: str) -> str:
     try:
         return industry.get(key).kind if key else ""
@@ -416,42 +404,39 @@ def _industry_kind(key: str) -> str:
 
 def _non_industry_member(inp: _Input) -> list[Finding]:
     """Enterprise members whose names clearly state an industry unrelated to the association's."""
-    rows, m = inp.rows, inp.distinct
-    if not len(m) or not _has(rows, "eff_type", "industry_key"):
-        return []
-    keep = rows["eff_type"].isin(INDUSTRY_TYPES)
-    keep &= _map_unique(rows["industry_key"], _industry_kind) == industry.INDUSTRY
-    if "origin" in rows:  # a 行业协会 named after a place of origin is a 异地商会 in disguise
-        keep &= _text(rows["origin"]) == ""
-    key_of = inp.column("industry_key")[rows.loc[keep, "id"]]
-    m = m[(m["kind"] == ENTERPRISE) & m["aid"].isin(key_of.index)]
     cfg = inp.cfg
     ignore = frozenset(normalize_name(w) for w in cfg["non_industry_member_ignore"])
-    keys = _name_industries(m["norm"], cfg["non_industry_member_confidence"], ignore)
-    stated = (keys.map(len) > 0).to_numpy(dtype=bool)
-    m, keys = m[stated], keys[stated]
-    unrelated = _map_pairs(m["aid"].map(key_of), _map_unique(keys, ",".join),
-                           lambda a, b: all(industry.relation(a, k) == industry.DIFFERENT for k in b.split(",")))
-    flagged = m[unrelated].assign(label=_map_unique(keys[unrelated], lambda ks: industry.get(ks[0]).name))
+    lexicon = industry.taxonomy().lexicon
+    # classify(name=…) depends only on the lexicon words found in the name: once per word sequence
+    words_of = _memo(lambda norm: "\x1f".join(lexicon.scan(norm)))
+    stated: dict[str, tuple[str, ...]] = {"": ()}  # word sequence → industries, from its first name
+    unrelated = _memo(lambda own, keys: all(industry.relation(own, k) == industry.DIFFERENT for k in keys))
     out = []
-    for aid, (names, labels) in _grouped(flagged, "label").items():
-        own = industry.get(key_of[aid]).name
-        shown = [f"{name}（{label}）" for name, label in zip(names, labels, strict=True)]
-        out.append(_finding(aid, "non_industry_member",
-                            f"{len(names)} 家会员企业的名称显示其主营与本会行业（{own}）无关：{_examples(shown, len(names))}",
-                            industry=own, count=len(names),
-                            examples=[{"name": n, "industry": lab} for n, lab in zip(names[:SHOWN], labels[:SHOWN])]))
+    for r in inp.rows:
+        own = _cell(r.get("industry_key"))
+        if (r.get("eff_type") not in INDUSTRY_TYPES or _industry_kind(own) != industry.INDUSTRY
+                or _cell(r.get("origin"))):  # a 行业协会 named after a place of origin is a 异地商会 in disguise
+            continue
+        flagged = []
+        for m in inp.distinct.get(r["id"], ()):
+            if m.kind != ENTERPRISE:
+                continue
+            words = words_of(m.norm)
+            if words not in stated:
+                stated[words] = _stated_industries(m.norm, cfg["non_industry_member_confidence"], ignore)
+            keys = stated[words]
+            if keys and unrelated(own, keys):
+                flagged.append((m.name, industry.get(keys[0]).name))
+        if not flagged:
+            continue
+        own_name = industry.get(own).name
+        shown = [f"{name}（{label}）" for name, label in flagged]
+        out.append(_finding(r["id"], "non_industry_member",
+                            f"{len(flagged)} 家会员企业的名称显示其主营与本会行业（{own_name}）无关："
+                            f"{_examples(shown, len(flagged))}",
+                            industry=own_name, count=len(flagged),
+                            examples=[{"name": n, "industry": lab} for n, lab in flagged[:SHOWN]]))
     return out
-
-
-def _leaders(members: pd.DataFrame, roles: list[str]) -> pd.DataFrame:
-    """(aid, person, rank) of 副会长-or-above posts; rank = position of the role in ``roles``."""
-    if not _has(members, "role", "person"):
-        return pd.DataFrame({"aid": pd.Series(dtype="str"), "person": pd.Series(dtype=object),
-                             "rank": pd.Series(dtype="int64")})
-    lead = members[members["role"].isin(roles) & (members["person"] != "")]
-    return pd.DataFrame({"aid": lead["aid"], "person": _map_unique(lead["person"], normalize_name),
-                         "rank": lead["role"].map({r: i for i, r in enumerate(roles)})})
 
 
 @dataclass(frozen=True)
@@ -460,79 +445,87 @@ class LeaderPosts:
     leader_overlap count posts across the registry and an application batch. Build it once per
     registry with :func:`leader_posts` (it reads every membership)."""
 
-    posts: pd.DataFrame  # aid, person, rank
-    names: dict[str, str]  # aid → association name
+    posts: dict[str, dict[str, int]]  # person → {association id: best rank (index in leader_roles)}
+    names: dict[str, str]  # association id → name, registry order
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        return {aid: i for i, aid in enumerate(self.names)}
+
+
+def _posts(members: dict[str, list[_Member]], roles: list[str]) -> dict[str, dict[str, int]]:
+    """person (normalised) → {association id: best rank} of 副会长-or-above posts."""
+    rank_of = {r: i for i, r in enumerate(roles)}
+    norm = _memo(normalize_name)
+    out: dict[str, dict[str, int]] = {}
+    for aid, ms in members.items():
+        for m in ms:
+            if m.role in rank_of and m.person:
+                held = out.setdefault(norm(m.person), {})
+                held[aid] = min(held.get(aid, len(roles)), rank_of[m.role])
+    return out
 
 
 def leader_posts(frame: pd.DataFrame, memberships: pd.DataFrame | None) -> LeaderPosts:
     """The posts of ``frame``'s active associations (a profiled frame or a raw associations frame)."""
-    roles = list(policy()["leader_roles"])
-    if "id" not in frame:
-        return LeaderPosts(_leaders(pd.DataFrame(), roles), {})
-    ids = _text(frame["id"])
-    keep = _active(frame).to_numpy(dtype=bool)
-    names = dict(zip(ids[keep], _text(frame.loc[keep, "name"]), strict=True)) if "name" in frame else {}
-    return LeaderPosts(_leaders(_members(memberships, ids[keep]), roles), names)
-
-
-def _context_leaders(inp: _Input, persons: Iterable[str]) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Posts of ``persons`` in the context's associations that are not in ``frame``, and their names."""
-    if inp.context is None:
-        return _leaders(pd.DataFrame(), list(inp.cfg["leader_roles"])), {}
-    posts = inp.context.posts
-    return posts[~posts["aid"].isin(set(inp.rows["id"])) & posts["person"].isin(set(persons))], inp.context.names
+    rows = _active_rows(frame) if "id" in frame.columns else []
+    members = _members(memberships, [r["id"] for r in rows])
+    return LeaderPosts(_posts(members, list(policy()["leader_roles"])), {r["id"]: _cell(r.get("name")) for r in rows})
 
 
 def _leader_overlap(inp: _Input) -> list[Finding]:
     """One person in 副会长-or-above posts of ≥ leader_overlap_max active associations (frame + context)."""
     roles, limit = list(inp.cfg["leader_roles"]), int(inp.cfg["leader_overlap_max"])
-    own = _leaders(inp.members, roles)
-    if not len(own):
+    own = _posts(inp.members, roles)
+    if not own:
         return []
-    other, other_names = _context_leaders(inp, own["person"])
-    names = {**dict(zip(inp.rows["id"], inp.column("name"), strict=True)), **other_names}
-    order = {aid: i for i, aid in enumerate(names)}
-    lead = pd.concat([own, other], ignore_index=True).sort_values("rank", kind="stable")
-    lead = lead.drop_duplicates(["person", "aid"])
-    lead = lead[lead.groupby("person")["aid"].transform("size") >= limit]
-    posts = {p: sorted(zip(g["aid"], g["rank"], strict=True), key=lambda x: (order.get(x[0], len(order)), x[0]))
-             for p, g in lead.groupby("person", sort=True)}
+    names = {r["id"]: _cell(r.get("name")) for r in inp.rows}
+    here = {aid: i for i, aid in enumerate(names)}
+    there: dict[str, int] = {}
+    if inp.context is not None:
+        there = inp.context.position
+        for person, held in own.items():
+            for aid, rank in inp.context.posts.get(person, {}).items():
+                if aid not in here:
+                    held[aid] = min(held.get(aid, len(roles)), rank)
+                    names[aid] = inp.context.names[aid]
+
+    def order(aid: str) -> tuple:  # the screened rows first, then the registry, in their order
+        return (0, here[aid], aid) if aid in here else (1, there.get(aid, len(there)), aid)
+
     people_of: dict[str, list[str]] = {}
-    for p, items in posts.items():
-        for aid, _ in items:
-            people_of.setdefault(aid, []).append(p)
+    for person in sorted(own):
+        if len(own[person]) >= limit:
+            for aid in own[person]:
+                people_of.setdefault(aid, []).append(person)
     out = []
-    for aid in inp.rows["id"]:
-        if aid not in people_of:
+    for r in inp.rows:
+        if r["id"] not in people_of:
             continue
         texts, evidence = [], []
-        for p in people_of[aid]:
-            held = [{"id": a, "name": names.get(a) or a, "role": roles[int(r)]} for a, r in posts[p]]
+        for p in people_of[r["id"]]:
+            posts = sorted(own[p].items(), key=lambda x: order(x[0]))
+            held = [{"id": a, "name": names.get(a) or a, "role": roles[rank]} for a, rank in posts]
             texts.append(f"{p} 在 {len(held)} 家协会商会担任副会长及以上职务（达到 {limit} 家即提示）："
                          + "、".join(f"{h['name']}（{h['role']}）" for h in held))
             evidence.append({"person": p, "associations": held})
-        out.append(_finding(aid, "leader_overlap", "；".join(texts), limit=limit, persons=evidence))
+        out.append(_finding(r["id"], "leader_overlap", "；".join(texts), limit=limit, persons=evidence))
     return out
 
 
 def _research_enterprise_share(inp: _Input) -> list[Finding]:
     """A 研究会/学会 whose enterprise members exceed the policy share of its members."""
-    rows, m = inp.rows, inp.distinct
-    if "eff_type" not in rows or not len(m):
-        return []
-    research = rows.loc[rows["eff_type"].isin(RESEARCH_TYPES), "id"]
-    m = m[m["aid"].isin(research)]
-    total = m.groupby("aid").size()
-    firms = m[m["kind"] == ENTERPRISE].groupby("aid").size().reindex(total.index, fill_value=0)
     limit = inp.cfg["research_enterprise_share"]
-    types = inp.column("eff_type")
     out = []
-    for aid in research[research.isin(total.index)]:
-        n, k = int(total[aid]), int(firms[aid])
+    for r in inp.rows:
+        members = inp.distinct.get(r["id"], ())
+        if r.get("eff_type") not in RESEARCH_TYPES or not members:
+            continue
+        n, k = len(members), sum(m.kind == ENTERPRISE for m in members)
         if k / n <= limit:
             continue
-        out.append(_finding(aid, "research_enterprise_share",
-                            f"企业会员 {k}/{n} 家（{_pct(k / n)}），超过{types[aid]}企业会员不超过 {limit:.0%} 的要求",
+        out.append(_finding(r["id"], "research_enterprise_share",
+                            f"企业会员 {k}/{n} 家（{_pct(k / n)}），超过{r['eff_type']}企业会员不超过 {limit:.0%} 的要求",
                             enterprises=k, members=n, share=round(k / n, 4), limit=limit))
     return out
 
@@ -549,70 +542,63 @@ def _add_years(d: date, years: int) -> date:
 
 def _exit_election_overdue(inp: _Input) -> list[Finding]:
     """last_election + term_years (+ grace days) lies before ``as_of``."""
-    rows = inp.rows
-    if "last_election" not in rows:
-        return []
-    last = _dates(rows["last_election"])
     default = int(inp.cfg["default_term_years"])
-    term = _numbers(rows["term_years"]) if "term_years" in rows else pd.Series(float("nan"), index=rows.index)
-    term = term.fillna(default)
     grace = timedelta(days=int(inp.cfg["exit_election_grace_days"]))
-    known = last.notna().to_numpy(dtype=bool)
     out = []
-    for aid, when, years in zip(rows["id"][known], last[known], term[known], strict=True):
-        due = _add_years(when.date(), int(years))
+    for r in inp.rows:
+        when = _date(r.get("last_election"))
+        if when is None:
+            continue
+        term = _number(r.get("term_years"))
+        years = int(term) if term == term else default
+        due = _add_years(when, years)
         if due + grace >= inp.as_of:
             continue
         late = (inp.as_of - due).days
-        out.append(_finding(aid, "exit_election_overdue",
-                            f"上次换届 {when:%Y-%m-%d}，任期 {int(years)} 年，应于 {due} 前换届，已逾期 {late} 天",
-                            last_election=f"{when:%Y-%m-%d}", term_years=int(years), due=due.isoformat(),
+        out.append(_finding(r["id"], "exit_election_overdue",
+                            f"上次换届 {when:%Y-%m-%d}，任期 {years} 年，应于 {due} 前换届，已逾期 {late} 天",
+                            last_election=f"{when:%Y-%m-%d}", term_years=years, due=due.isoformat(),
                             days_overdue=late))
     return out
 
 
 def _exit_no_staff(inp: _Input) -> list[Finding]:
-    if "staff_fulltime" not in inp.rows:
-        return []
-    hit = (_numbers(inp.rows["staff_fulltime"]) == 0).to_numpy(dtype=bool)
-    return [_finding(aid, "exit_no_staff", "无专职工作人员（专职人员 0 名）", staff_fulltime=0)
-            for aid in inp.rows["id"][hit]]
+    return [_finding(r["id"], "exit_no_staff", "无专职工作人员（专职人员 0 名）", staff_fulltime=0)
+            for r in inp.rows if _number(r.get("staff_fulltime")) == 0]
 
 
 def _exit_no_office(inp: _Input) -> list[Finding]:
-    if "has_office" not in inp.rows:
-        return []
-    hit = _text(inp.rows["has_office"]).str.lower().isin(_FALSE).to_numpy(dtype=bool)
-    return [_finding(aid, "exit_no_office", "无固定办公场所", has_office=False) for aid in inp.rows["id"][hit]]
+    return [_finding(r["id"], "exit_no_office", "无固定办公场所", has_office=False)
+            for r in inp.rows if _cell(r.get("has_office")).lower() in _FALSE]
 
 
 def _exit_no_funding(inp: _Input) -> list[Finding]:
     """Empty funding, when the column is given (an all-empty column counts as absent)."""
-    if not _filled(inp.rows, "funding"):
+    if not any(_cell(r.get("funding")) for r in inp.rows):
         return []
-    hit = (_text(inp.rows["funding"]) == "").to_numpy(dtype=bool)
-    return [_finding(aid, "exit_no_funding", "无经费来源（funding 为空）", funding="") for aid in inp.rows["id"][hit]]
+    return [_finding(r["id"], "exit_no_funding", "无经费来源（funding 为空）", funding="")
+            for r in inp.rows if not _cell(r.get("funding"))]
 
 
 def _exit_inspection(inp: _Input) -> list[Finding]:
-    if "inspection" not in inp.rows:
-        return []
-    result = _map_unique(_text(inp.rows["inspection"]), normalize_text)
-    hit = result.isin(FAILED_INSPECTIONS).to_numpy(dtype=bool)
-    return [_finding(aid, "exit_inspection", f"上次年检结果：{r}", inspection=r)
-            for aid, r in zip(inp.rows["id"][hit], result[hit], strict=True)]
+    out = []
+    for r in inp.rows:
+        result = normalize_text(_cell(r.get("inspection")))
+        if result in FAILED_INSPECTIONS:
+            out.append(_finding(r["id"], "exit_inspection", f"上次年检结果：{result}", inspection=result))
+    return out
 
 
 def _exit_no_party(inp: _Input) -> list[Finding]:
     """Fewer party members than exit_party_min: no party organisation of its own."""
-    if "party_members" not in inp.rows:
-        return []
     least = int(inp.cfg["exit_party_min"])
-    party = _numbers(inp.rows["party_members"])
-    hit = (party < least).to_numpy(dtype=bool)
-    return [_finding(aid, "exit_no_party", f"党员 {int(n)} 名，不足 {least} 名，无法单独建立党组织",
-                     party_members=int(n), minimum=least)
-            for aid, n in zip(inp.rows["id"][hit], party[hit], strict=True)]
+    out = []
+    for r in inp.rows:
+        n = _number(r.get("party_members"))
+        if n < least:  # NaN (unknown) never is
+            out.append(_finding(r["id"], "exit_no_party", f"党员 {int(n)} 名，不足 {least} 名，无法单独建立党组织",
+                                party_members=int(n), minimum=least))
+    return out
 
 
 _CHECKS: tuple[Callable[[_Input], list[Finding]], ...] = (
@@ -633,10 +619,12 @@ def check_rules(frame: pd.DataFrame, memberships: pd.DataFrame | None,
     """
     if "id" not in frame.columns or not len(frame):
         return []
-    rows = frame[_active(frame)].assign(id=lambda f: _text(f["id"]))
-    inp = _Input(rows=rows, members=_members(memberships, rows["id"]), stats=industry_stats, home=home,
+    rows = _active_rows(frame)
+    stats = industry_stats if isinstance(industry_stats, StatsIndex) or industry_stats is None \
+        else stats_index(industry_stats, home)
+    inp = _Input(rows=rows, members=_members(memberships, [r["id"] for r in rows]), stats=stats, home=home,
                  cfg=policy(), as_of=as_of or date.today(), context=context)
-    position = {aid: i for i, aid in enumerate(rows["id"])}
+    position = {r["id"]: i for i, r in enumerate(rows)}
     rank = {rule: i for i, rule in enumerate(RULES)}
     findings = [f for check in _CHECKS for f in check(inp)]
     return sorted(findings, key=lambda f: (position[f.id], rank[f.rule]))

@@ -44,29 +44,34 @@ GATE_AUDIENCE = "服务对象不同（如青年、女企业家与企业家）"
 
 def design_matrix(f: pd.DataFrame) -> np.ndarray:
     """The model's inputs from pair features (missing values imputed, with indicators)."""
-    desc_missing = f["desc_cos"].isna() & f["tfidf_cos"].isna()
+    def num(column: str) -> np.ndarray:
+        return f[column].to_numpy(dtype=float, na_value=np.nan)
+
+    desc, tfidf, services, jacc = num("desc_cos"), num("tfidf_cos"), num("services_jacc"), num("member_jacc")
+    rel = f["industry_rel"].to_numpy(dtype=object)
+    same = (rel == SAME).astype(float)
     cols = {
-        "core_ratio": f["core_ratio"],
-        "name_ratio": f["name_ratio"],
-        "core_cos": f["core_cos"].fillna(0.0),
-        "desc_cos": f["desc_cos"].fillna(0.0),
-        "tfidf_cos": f["tfidf_cos"].fillna(0.0),
-        "desc_missing": desc_missing.astype(float),
-        "services_jacc": f["services_jacc"].fillna(0.0),
-        "services_missing": f["services_jacc"].isna().astype(float),
-        "member_jacc": f["member_jacc"].fillna(0.0),
-        "member_cont": f["member_cont"].fillna(0.0),
-        "log_shared_members": np.log1p(f["shared_members"]),
-        "members_missing": f["member_jacc"].isna().astype(float),
-        "log_shared_leaders": np.log1p(f["shared_leaders"]),
-        "ind_same": (f["industry_rel"] == SAME).astype(float),
-        "ind_related": (f["industry_rel"] == RELATED).astype(float),
-        "ind_different": (f["industry_rel"] == DIFFERENT).astype(float),
-        "ind_same_conf": (f["industry_rel"] == SAME) * f["industry_conf"],
-        "origin_same": (f["origin_rel"] == SAME).astype(float),
-        "type_same": f["type_same"].astype(float),
+        "core_ratio": num("core_ratio"),
+        "name_ratio": num("name_ratio"),
+        "core_cos": np.nan_to_num(num("core_cos")),
+        "desc_cos": np.nan_to_num(desc),
+        "tfidf_cos": np.nan_to_num(tfidf),
+        "desc_missing": (np.isnan(desc) & np.isnan(tfidf)).astype(float),
+        "services_jacc": np.nan_to_num(services),
+        "services_missing": np.isnan(services).astype(float),
+        "member_jacc": np.nan_to_num(jacc),
+        "member_cont": np.nan_to_num(num("member_cont")),
+        "log_shared_members": np.log1p(num("shared_members")),
+        "members_missing": np.isnan(jacc).astype(float),
+        "log_shared_leaders": np.log1p(num("shared_leaders")),
+        "ind_same": same,
+        "ind_related": (rel == RELATED).astype(float),
+        "ind_different": (rel == DIFFERENT).astype(float),
+        "ind_same_conf": same * num("industry_conf"),
+        "origin_same": (f["origin_rel"].to_numpy(dtype=object) == SAME).astype(float),
+        "type_same": num("type_same"),
     }
-    return np.column_stack([np.asarray(cols[name], dtype=float) for name in MODEL_FEATURES])
+    return np.column_stack([cols[name] for name in MODEL_FEATURES])
 
 
 def gates(f: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
@@ -156,12 +161,9 @@ def load_scorer(path: Path | None = None) -> Scorer:
 def score_pairs(f: pd.DataFrame, scorer: Scorer | None = None) -> pd.DataFrame:
     """Adds ``model_p`` (evidence alone), ``gate_reason`` and ``score`` (= model_p × gate) to features."""
     scorer = scorer or load_scorer()
-    out = f.copy()
-    out["model_p"] = scorer.probability(design_matrix(f)) if len(f) else np.zeros(0)
+    p = scorer.probability(design_matrix(f))
     gate, reasons = gates(f)
-    out["gate_reason"] = reasons
-    out["score"] = out["model_p"] * gate
-    return out
+    return f.assign(model_p=p, gate_reason=reasons, score=p * gate)
 
 
 def score_candidates(left: Profiles, right: Profiles | None = None, scorer: Scorer | None = None,

@@ -1,15 +1,17 @@
 """Screening new applications against the registry (and against each other in the batch)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .explain import reasons_for
 from .industry import RELATED
-from .io import Registry
+from .io import Registry, records
 from .pipeline import Engine
 from .profiles import Profiles, build_profiles, policy
 from .rules import ERROR, Finding, check_rules, to_json as finding_json
@@ -52,7 +54,7 @@ class ScreenResult:
         }
 
 
-def _crossover(f: pd.Series) -> bool:
+def _crossover(f: Mapping[str, Any]) -> bool:
     """业务交叉 in the same region: a related industry, or many shared members."""
     if f["gate_reason"]:
         return False
@@ -61,7 +63,7 @@ def _crossover(f: pd.Series) -> bool:
     return f["industry_rel"] == RELATED or bool(many)
 
 
-def _relation(f: pd.Series, thresholds: dict) -> str | None:
+def _relation(f: Mapping[str, Any], thresholds: dict) -> str | None:
     if f["score"] >= thresholds["duplicate"]:
         return DUPLICATE
     if f["score"] >= thresholds["review"] or _crossover(f):
@@ -80,7 +82,7 @@ def _matches(pairs: pd.DataFrame, left: Profiles, right: Profiles, row: int, thr
         flip = (mine["j"] == row).to_numpy()
         mine["i"], mine["j"] = np.where(flip, mine["j"], mine["i"]), np.where(flip, mine["i"], mine["j"])
     found = []
-    for _, f in mine.iterrows():
+    for f in records(mine):
         relation = _relation(f, thresholds)
         if relation:
             found.append(({DUPLICATE: 0, REVIEW: 1}.get(relation, 2), -f["score"], -f["model_p"], relation, f))
