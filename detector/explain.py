@@ -13,7 +13,7 @@ from .profiles import Profiles
 from .scoring import GATE_NESTED, GATE_ORIGIN, GATE_REGION
 
 STRONG_TEXT = 0.80  # cosine from which a scope / name similarity is worth saying
-_COLUMNS = ("region_name", "origin", "industry_key", "industry_core", "eff_type")
+_COLUMNS = ("region_name", "origin", "industry_key", "industry_core", "core_segment", "eff_type")
 _SAID_BY_STRUCTURE = {GATE_NESTED, GATE_REGION, GATE_ORIGIN}  # the structure line already names the places
 
 
@@ -36,6 +36,9 @@ def _structure(f: Mapping[str, Any], a: dict, b: dict) -> str | None:
         parts.append(f"名称仅差籍贯地名：{a['origin']}/{b['origin']}，籍贯不同")
     elif f["industry_rel"] == SAME:
         parts.append(f"同一行业（{_industry_name(a['industry_key'])}）")
+    elif f["industry_rel"] == RELATED and a["industry_key"] == b["industry_key"]:
+        name = _industry_name(a["industry_key"])
+        parts.append(f"同属{name}行业、细分不同（{a['core_segment'] or name}/{b['core_segment'] or name}）")
     elif f["industry_rel"] == RELATED:
         parts.append(f"相关行业（{_industry_name(a['industry_key'])}/{_industry_name(b['industry_key'])}）")
     elif f["industry_rel"] == DIFFERENT:

@@ -6,7 +6,7 @@ import pandas as pd
 from rapidfuzz.distance import Indel
 
 from . import industry as industry_mod
-from .industry import DIFFERENT, SAME, UNKNOWN
+from .industry import DIFFERENT, RELATED, SAME, UNKNOWN
 from .profiles import Profiles
 
 # Region and origin relations add one value to the industry ones (same / related / different / unknown).
@@ -37,6 +37,12 @@ def _origin_relation(a_town: bool, b_town: bool, a: str, b: str) -> str:
     return {SAME: SAME, NESTED: NESTED, UNKNOWN: UNKNOWN}.get(rel, DIFFERENT)
 
 
+def _industry_relation(a: str, b: str, segment_a: str, segment_b: str) -> str:
+    """Relation of two industries; one industry in different segments of it (汽车 / 出租汽车) is related."""
+    rel = industry_mod.relation(a or None, b or None)
+    return RELATED if rel == SAME and segment_a != segment_b else rel
+
+
 def _set_overlap(a: list[frozenset], b: list[frozenset]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(shared count, Jaccard, containment); NaN where either side has no data."""
     n = len(a)
@@ -58,8 +64,8 @@ def _rowwise_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(empty, np.nan, dots)
 
 
-_PAIR_COLUMNS = ["id", "core_text", "name_norm", "industry_key", "industry_conf", "region_code", "out_of_town",
-                 "origin_code", "is_research", "eff_type", "active", "eligible", "audience"]
+_PAIR_COLUMNS = ["id", "core_text", "name_norm", "industry_key", "core_segment", "industry_conf", "region_code",
+                 "out_of_town", "origin_code", "is_research", "eff_type", "active", "eligible", "audience"]
 
 
 def _columns(p: Profiles, rows: np.ndarray) -> dict[str, np.ndarray]:
@@ -84,7 +90,8 @@ def pair_features(left: Profiles, right: Profiles, i: np.ndarray, j: np.ndarray)
         [left.members[k] for k in i], [right.members[k] for k in j])
     f["shared_leaders"], _, _ = _set_overlap([left.leaders[k] for k in i], [right.leaders[k] for k in j])
     f["industry_a"], f["industry_b"] = li["industry_key"], rj["industry_key"]
-    f["industry_rel"] = [industry_mod.relation(a or None, b or None) for a, b in zip(li["industry_key"], rj["industry_key"])]
+    f["industry_rel"] = [_industry_relation(*x) for x in
+                         zip(li["industry_key"], rj["industry_key"], li["core_segment"], rj["core_segment"])]
     f["industry_conf"] = np.minimum(li["industry_conf"].astype(float), rj["industry_conf"].astype(float))
     f["region_rel"] = [_region_relation(a, b) for a, b in zip(li["region_code"], rj["region_code"])]
     f["origin_rel"] = [_origin_relation(a, b, x, y) for a, b, x, y in

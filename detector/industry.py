@@ -117,6 +117,7 @@ class Taxonomy:
     industries: dict[str, Industry]  # file order
     aliases: _Lexicon  # canonical names and aliases → the one key they belong to
     lexicon: _Lexicon  # names, aliases and keywords → every key that lists them
+    generic: tuple[str, ...] = ()  # words that do not narrow an industry (产业, 企业, 经济 …)
 
     def get(self, key: str) -> Industry:
         try:
@@ -130,6 +131,18 @@ class Taxonomy:
         a non-industry kind named in the same core (食品科学技术 → 食品, not 学会)."""
         hits = [self.industries[self.aliases.words[a][0]] for a in self.aliases.found(normalize_name(core))]
         return next((i for i in hits if i.kind == "industry"), hits[0] if hits else None)
+
+    def segment(self, core: str, key: str) -> str:
+        """What a name core says beyond its industry ``key``: the characters covered neither by the
+        entry's own words (name, aliases, keywords) nor by generic words. 出租汽车 in 汽车 → 出租,
+        体育舞蹈 in 体育 → 舞蹈; 鞋革, 服装服饰, 眼镜产业 → "" (the industry itself)."""
+        text = normalize_name(core)
+        ind = self.get(key)
+        words = _Lexicon.build({w: (key,) for w in (ind.name, *ind.aliases, *ind.keywords, *self.generic)})
+        covered = bytearray(len(text))
+        for length, start in words._occurrences(text):
+            covered[start : start + length] = b"\x01" * length
+        return "".join(ch for ch, c in zip(text, covered) if not c)
 
     def classify(self, name: str = "", scope: str = "", purpose: str = "", declared: str = "") -> list[IndustryMatch]:
         """Industries of a record, best first; confidences sum to less than 1."""
@@ -281,11 +294,15 @@ def taxonomy(path: str | Path | None = None) -> Taxonomy:
     for ind in industries.values():
         for word in dict.fromkeys((ind.name, *ind.aliases, *ind.keywords)):
             lexicon.setdefault(word, []).append(ind.key)
+    generic = data.get("generic", [])
+    if not isinstance(generic, list) or not all(isinstance(w, str) and w for w in generic):
+        raise DetectorError(f"行业词表 {source.name}：generic 应为非空字符串列表")
     return Taxonomy(
         source=source,
         industries=industries,
         aliases=_Lexicon.build({alias: (key,) for alias, key in owner.items()}),
         lexicon=_Lexicon.build({word: tuple(keys) for word, keys in lexicon.items()}),
+        generic=tuple(normalize_name(w) for w in generic),
     )
 
 
@@ -312,6 +329,12 @@ def classify(name: str = "", scope: str = "", purpose: str = "", declared: str =
 def relation(a: str | None, b: str | None) -> str:
     """How two industry keys relate: same / related / different / unknown."""
     return taxonomy().relation(a, b)
+
+
+@lru_cache(maxsize=65536)
+def segment(core: str, key: str) -> str:
+    """What a name core adds to its industry: 出租汽车 in 汽车 → 出租 (see ``Taxonomy.segment``)."""
+    return taxonomy().segment(core, key) if core and key else ""
 
 
 def jieba_words() -> list[tuple[str, int]]:

@@ -15,7 +15,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from . import regions
 from .embed import Embedder
-from .industry import classify, get as get_industry
+from .industry import classify, get as get_industry, segment
 from .names import OUT_OF_TOWN, infer_home, parse_name
 from .paths import models_dir
 from .regions import Division
@@ -191,6 +191,8 @@ def build_profiles(associations: pd.DataFrame, memberships: pd.DataFrame | None,
     data["industry_key"] = [k for k, _ in industries]
     data["industry_conf"] = [c for _, c in industries]
     # blocking on industry needs a specific subject: umbrella kinds (学术团体, 异地商会) group unlike bodies
+    # what a name core adds to its industry (出租汽车 within 汽车): a segment, not the same industry
+    data["core_segment"] = [segment(c, k) for c, k in zip(data["industry_core"], data["industry_key"])]
     data["block_industry"] = [k if k and not get_industry(k).umbrella else "" for k in data["industry_key"]]
     data["active"] = [normalize_text(s) not in INACTIVE for s in text["status"]]
     data["is_research"] = [t in RESEARCH_TYPES for t in data["eff_type"]]

@@ -167,28 +167,39 @@ def _active_rows(frame: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def _column(memberships: pd.DataFrame, column: str, keep: np.ndarray) -> list:
-    return memberships[column].to_numpy(dtype=object)[keep].tolist() if column in memberships.columns else []
+def _texts(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A column as stripped texts, "" when missing or absent (vectorised: a registry has ~300,000 memberships)."""
+    if column not in frame.columns:
+        return np.full(len(frame), "", dtype=object)
+    return frame[column].astype("string").fillna("").str.strip().to_numpy(dtype=object)
+
+
+def _amounts(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A numeric column (numbers or numeric text with thousands separators) as floats; NaN when unknown."""
+    if column not in frame.columns:
+        return np.full(len(frame), np.nan)
+    values = frame[column]
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.to_numpy(dtype=float, na_value=np.nan)
+    return pd.to_numeric(pd.Series(_texts(frame, column)).str.replace(",", "", regex=False),
+                         errors="coerce").to_numpy(dtype=float)
 
 
 def _members(memberships: pd.DataFrame | None, ids: Iterable[str]) -> dict[str, list[_Member]]:
     """Association id → its membership rows (input order), for the associations in ``ids``."""
     if memberships is None or not _has(memberships, "association_id", "member_name") or not len(memberships):
         return {}
-    wanted = set(ids)
-    aids = [_cell(a) for a in memberships["association_id"].to_numpy(dtype=object)]
-    keep = np.fromiter((a in wanted for a in aids), dtype=bool, count=len(aids))
-    n = int(keep.sum())
-    cols = {c: _column(memberships, c, keep) or [""] * n
-            for c in ("member_name", "member_norm", "member_kind", "member_region", "role", "person", "annual_sales")}
+    aids = _texts(memberships, "association_id")
+    keep = pd.Series(aids).isin(set(ids)).to_numpy()
+    m = memberships[keep]
+    names, norms, kinds = (_texts(m, c) for c in ("member_name", "member_norm", "member_kind"))
     norm_of, kind_of = _memo(normalize_name), _memo(guess_member_kind)
     out: dict[str, list[_Member]] = {}
-    rows = zip(np.asarray(aids, dtype=object)[keep], *cols.values(), strict=True)
+    rows = zip(aids[keep], names, norms, kinds, _texts(m, "member_region"), _texts(m, "role"), _texts(m, "person"),
+               _amounts(m, "annual_sales").tolist(), strict=True)
     for aid, name, norm, kind, region, role, person, sales in rows:
-        name = _cell(name)
-        out.setdefault(aid, []).append(_Member(
-            name, _cell(norm) or norm_of(name), _cell(kind) or kind_of(name), _cell(region), _cell(role),
-            _cell(person), _number(sales)))
+        out.setdefault(aid, []).append(
+            _Member(name, norm or norm_of(name), kind or kind_of(name), region, role, person, sales))
     return out
 
 

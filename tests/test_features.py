@@ -37,3 +37,13 @@ def test_features_of_real_style_pairs(small_engine):
     assert _pair(small_engine, "R03", "R05")["region_rel"] == "nested"
     assert _pair(small_engine, "R09", "R10")["form_clash"]
     assert _pair(small_engine, "R03", "R04")["industry_rel"] == "related"
+
+
+def test_segments_of_one_industry_are_related_not_same():
+    """湘潭市汽车行业协会 and 湘潭市出租汽车行业协会 share an industry word, not an industry (一业一会)."""
+    from detector.features import _industry_relation
+
+    assert _industry_relation("automobiles", "automobiles", "", "出租") == "related"
+    assert _industry_relation("sports", "sports", "舞蹈", "学生") == "related"
+    assert _industry_relation("footwear", "footwear", "", "") == "same"
+    assert _industry_relation("footwear", "eyewear", "", "") == "different"

@@ -179,9 +179,9 @@ def test_missing_file(tmp_path):
         ("电线电缆", "cables"),
         ("印刷", "printing"),
         ("包装", "packaging"),
-        ("包装机械", "machinery"),
+        ("包装机械", "packaging_machinery"),
         ("食品机械", "machinery"),
-        ("矿山装备", "machinery"),
+        ("矿山装备", "mining_machinery"),
         ("模具", "molds"),
         ("塑编", "plastics"),
         ("五金机电", "hardware"),
@@ -194,8 +194,8 @@ def test_missing_file(tmp_path):
         ("房产中介", "real_estate_agency"),
         ("物业管理", "property_management"),
         ("建筑业", "construction"),
-        ("建设工程造价管理", "engineering_services"),
-        ("建设工程招标投标", "engineering_services"),
+        ("建设工程造价管理", "cost_consulting"),
+        ("建设工程招标投标", "tendering"),
         ("室内装饰", "decoration"),
         ("家居装饰材料", "building_materials"),
         ("预拌混凝土", "cement_concrete"),
@@ -210,10 +210,10 @@ def test_missing_file(tmp_path):
         ("医药", "pharma"),
         ("药品零售", "pharma"),
         ("医疗器械", "medical_devices"),
-        ("民营医院", "healthcare"),
+        ("民营医院", "private_healthcare"),
         ("小额贷款", "finance"),
         ("融资担保", "guarantee"),
-        ("注册税务师", "accounting"),
+        ("注册税务师", "tax_agents"),
         ("茶叶", "tea"),
         ("茶文化", "tea"),
         ("花卉盆景", "flowers"),
@@ -283,7 +283,7 @@ def test_classify_scope(scope, key):
         ("湘潭市物流与采购联合会", "logistics"),
         ("湘潭市青年企业家协会", "entrepreneurs"),
         ("温州市鞋业研究会", "footwear"),
-        ("湘潭市中医药学会", "pharma"),
+        ("湘潭市中医药学会", "tcm"),
     ],
 )
 def test_classify_name(name, key):
@@ -378,3 +378,28 @@ def test_jieba_words_cover_the_vocabulary():
 )
 def test_tokenize_keeps_vocabulary_words(text, token):
     assert token in tokenize(text)
+
+
+@pytest.mark.parametrize(("core", "key", "segment"), [
+    ("出租汽车", "automobiles", "出租"),  # taxi operators within the car industry
+    ("体育舞蹈", "sports", "舞蹈"),
+    ("学生体育", "sports", "学生"),
+    ("财政会计", "accounting", "财政"),
+    ("鞋革", "footwear", ""),  # an alias is the industry itself
+    ("服装服饰", "apparel", ""),  # words of the entry cover the whole core
+    ("眼镜产业", "eyewear", ""),  # generic words do not narrow it
+    ("新闻工作者", "news", ""),
+    ("", "footwear", ""),
+])
+def test_segment(core, key, segment):
+    assert industry.segment(core, key) == segment
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("律师", "司法鉴定"), ("注册会计师", "内部审计师"), ("养猪", "蜂业"), ("石料", "砖瓦"), ("导游", "旅游"),
+    ("医院", "基层卫生"), ("矿山装备", "机械工业"),
+])
+def test_distinct_professions_are_not_one_industry(a, b):
+    """Real registries hold separate associations for these (湘潭市律师协会 and 湘潭市司法鉴定协会)."""
+    ka, kb = industry.match_core(a).key, industry.match_core(b).key
+    assert ka != kb and industry.relation(ka, kb) in (industry.RELATED, industry.DIFFERENT)
