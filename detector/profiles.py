@@ -5,6 +5,7 @@ Everything the pair features need, computed once per registry (and per applicati
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -62,16 +63,28 @@ def _cells(frame: pd.DataFrame, column: str) -> list[str]:
     return [_cell(v) for v in frame[column].to_numpy(dtype=object)] if column in frame.columns else [""] * len(frame)
 
 
-def member_keys(memberships: pd.DataFrame) -> pd.Series:
-    """One key per membership row: the credit code when known (also via another row with the
-    same normalised name), else the normalised member name."""
-    names = _cells(memberships, "member_norm") if "member_norm" in memberships else \
-        [normalize_name(v) for v in _cells(memberships, "member_name")]
+def _member_names(memberships: pd.DataFrame) -> list[str]:
+    if "member_norm" in memberships:
+        return _cells(memberships, "member_norm")
+    return [normalize_name(v) for v in _cells(memberships, "member_name")]
+
+
+def member_codes(memberships: pd.DataFrame) -> dict[str, str]:
+    """Normalised member name → credit code, from every row that gives one (the first code wins)."""
+    codes: dict[str, str] = {}
+    for name, code in zip(_member_names(memberships), _cells(memberships, "member_id")):
+        if code.strip():
+            codes.setdefault(name, code.strip().upper())
+    return codes
+
+
+def member_keys(memberships: pd.DataFrame, codes: Mapping[str, str] | None = None) -> pd.Series:
+    """One key per membership row: the credit code when known (also via another row with the same
+    normalised name, or via ``codes``: e.g. the registry's, when keying an application's members),
+    else the normalised member name."""
+    names = _member_names(memberships)
+    code_of = {**(codes or {}), **member_codes(memberships)}
     ids = [v.strip().upper() for v in _cells(memberships, "member_id")]
-    code_of: dict[str, str] = {}
-    for name, code in zip(names, ids):
-        if code:
-            code_of.setdefault(name, code)
     keys = [f"id:{code or code_of[name]}" if code or name in code_of else f"nm:{name}" for name, code in zip(names, ids)]
     return pd.Series(keys, index=memberships.index, dtype=object)
 
@@ -89,6 +102,7 @@ class Profiles:
     tfidf: sparse.csr_matrix  # jieba-token TF-IDF of scope + purpose + services, rows L2-normalised
     vectorizer: TfidfVectorizer
     home: Division | None
+    member_codes: dict[str, str] = field(default_factory=dict, repr=False)  # member name → credit code
     row_of: dict[str, int] = field(init=False)
     cache: dict = field(init=False, default_factory=dict, repr=False)  # derived lookup tables (blocking)
 
@@ -159,12 +173,13 @@ def _tfidf(docs: list[str], vectorizer: TfidfVectorizer | None) -> tuple[sparse.
     return vectorizer.transform(docs).tocsr(), vectorizer
 
 
-def _member_sets(memberships: pd.DataFrame | None, ids: list[str]) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
+def _member_sets(memberships: pd.DataFrame | None, ids: list[str], codes: Mapping[str, str] | None
+                 ) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
     """Each association's member keys and its 副会长-or-above persons (normalised)."""
     if memberships is None or not len(memberships):
         return [frozenset()] * len(ids), [frozenset()] * len(ids)
     aids = _cells(memberships, "association_id")
-    members = _sets_by_association(aids, list(member_keys(memberships)), ids)
+    members = _sets_by_association(aids, list(member_keys(memberships, codes)), ids)
     roles = set(policy()["leader_roles"])
     lead = [(a, normalize_name(p)) for a, r, p in zip(aids, _cells(memberships, "role"), _cells(memberships, "person"))
             if r in roles and p]
@@ -173,10 +188,13 @@ def _member_sets(memberships: pd.DataFrame | None, ids: list[str]) -> tuple[list
 
 
 def build_profiles(associations: pd.DataFrame, memberships: pd.DataFrame | None, embedder: Embedder,
-                   home: Division | None = None, vectorizer: TfidfVectorizer | None = None) -> Profiles:
+                   home: Division | None = None, vectorizer: TfidfVectorizer | None = None,
+                   known_codes: Mapping[str, str] | None = None) -> Profiles:
     """Profiles for ``associations`` (FORMAT.md columns; missing optional columns allowed).
 
-    Pass the ``home`` and ``vectorizer`` of a registry's profiles to profile applications against it.
+    To profile applications against a registry, pass the registry profiles' ``home``, ``vectorizer`` and
+    ``member_codes`` as ``known_codes`` (so a member named without its credit code still matches the
+    registry's record of it).
     """
     text = {c: _cells(associations, c) for c in ("name", "region", "type", "industry", "scope", "purpose", "services",
                                                   "status")}
@@ -200,7 +218,7 @@ def build_profiles(associations: pd.DataFrame, memberships: pd.DataFrame | None,
     data["desc"] = [normalize_text(f"{s}。{p}".strip("。")) for s, p in zip(text["scope"], text["purpose"])]
     # what name similarity compares: the industry core, else the origin place, else the whole name
     data["core_text"] = [c or o or n for c, o, n in zip(data["industry_core"], data["origin"], data["name_norm"])]
-    members, leaders = _member_sets(memberships, ids)
+    members, leaders = _member_sets(memberships, ids, known_codes)
     data["n_members"] = [len(m) for m in members]
     rest = associations.drop(columns=[c for c in data if c in associations.columns]).reset_index(drop=True)
     frame = pd.concat([rest, pd.DataFrame(data)], axis=1) if len(rest.columns) else pd.DataFrame(data)
@@ -218,4 +236,5 @@ def build_profiles(associations: pd.DataFrame, memberships: pd.DataFrame | None,
         tfidf=tfidf,
         vectorizer=vectorizer,
         home=home,
+        member_codes=member_codes(memberships) if memberships is not None and len(memberships) else {},
     )

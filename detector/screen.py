@@ -119,7 +119,7 @@ def screen_applications(engine: Engine, apps: Registry, today: date | None = Non
     """Verdict, matches and rule findings for every application in ``apps``."""
     reg_p = engine.profiles
     app_p = build_profiles(apps.associations, apps.memberships, engine.embedder, home=reg_p.home,
-                           vectorizer=reg_p.vectorizer)
+                           vectorizer=reg_p.vectorizer, known_codes=reg_p.member_codes)
     vs_registry = score_candidates(app_p, reg_p, scorer=engine.scorer)
     within = score_candidates(app_p, scorer=engine.scorer) if len(app_p) > 1 else vs_registry.iloc[0:0]
     findings = check_rules(app_p.frame, apps.memberships, engine.stats_index, reg_p.home, as_of=today or date.today(),
