@@ -11,9 +11,14 @@ Public API for notebooks and scripts::
     result = detector.study(reg)                           # StudyResult: .groups_frame(), .findings_frame()
     screened = detector.screen("applications/", reg)       # list[ScreenResult]; detector.results_frame(screened)
     detector.parse_name("温州市皖商联合会")
+    detector.demo_dir()                                    # bundled demo: registry/, applications/, labels/
+
+Reports (HTML, Excel, SVG figures) are in :mod:`detector.report`.
 """
 from __future__ import annotations
 
+import sys
+import types
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +29,7 @@ if TYPE_CHECKING:  # imported lazily at run time, so `detector --help` starts fa
     from .industry import classify
     from .io import Registry, load_registry
     from .names import ParsedName, infer_home, parse_name
+    from .paths import demo_dir
     from .pipeline import Engine
     from .screen import ScreenResult, results_frame, screen_applications
     from .study import StudyResult, run_study
@@ -33,9 +39,20 @@ __version__ = "0.1.0"
 _LAZY = {
     "Embedder": "embed", "DetectorError": "errors", "InputError": "errors", "classify": "industry",
     "Registry": "io", "load_registry": "io", "ParsedName": "names", "infer_home": "names", "parse_name": "names",
+    "demo_dir": "paths",
     "Engine": "pipeline", "ScreenResult": "screen", "results_frame": "screen", "screen_applications": "screen",
     "StudyResult": "study", "run_study": "study",
 }
+
+
+class _Package(types.ModuleType):
+    def __setattr__(self, name: str, value: object) -> None:
+        """Importing the submodules ``detector.study`` / ``detector.screen`` keeps the functions of the same name."""
+        if not (name in ("study", "screen") and isinstance(value, types.ModuleType)):
+            super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str):
@@ -75,6 +92,6 @@ def screen(applications: str | Path | Registry, registry: str | Path | Registry 
 
 __all__ = [
     "DetectorError", "Embedder", "Engine", "InputError", "ParsedName", "Registry", "ScreenResult", "StudyResult",
-    "classify", "engine", "infer_home", "load_registry", "parse_name", "results_frame", "run_study", "screen",
-    "screen_applications", "study",
+    "classify", "demo_dir", "engine", "infer_home", "load_registry", "parse_name", "results_frame", "run_study",
+    "screen", "screen_applications", "study",
 ]

@@ -125,21 +125,54 @@ def screen(ctx: click.Context, apps_dir: Path, registry_dir: Path, out_file: Pat
     click.echo(f"结果已写入 {out_file}")
 
 
+def _check_writable(path: Path) -> None:
+    """Fail before the work when ``path`` cannot be written: a folder, or no writable folder to hold it."""
+    folder = next(p for p in path.absolute().parents if p.exists())
+    problem = ("这是一个文件夹" if path.is_dir() else f"{folder} 不是文件夹" if not folder.is_dir()
+               else f"没有 {folder} 的写权限" if not os.access(folder, os.W_OK | os.X_OK) else None)
+    if problem:
+        raise DetectorError(f"无法写入输出文件 {path}：{problem}")
+
+
 @cli.command()
 @click.argument("registry_dir", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="结果文件（JSON）。")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="另存为报告（单个 HTML 文件，含图表，可离线打开、打印）。")
+@click.option("--excel", "excel_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="另存为 Excel 工作簿（概要、合并分组、规则提示、枢纽组织、联合党支部）。")
 @click.pass_context
-def study(ctx: click.Context, registry_dir: Path, out_file: Path) -> None:
+def study(ctx: click.Context, registry_dir: Path, out_file: Path, report_file: Path | None,
+          excel_file: Path | None) -> None:
     """合并研究：找出重复设立的组织并提出合并方案（保留哪一家、理由、合并后覆盖面），并检查政策规则。"""
     from .console import format_study
-    from .io import write_json
+    from .io import write_files, write_json
     from .study import run_study
 
-    result = run_study(_engine(ctx, registry_dir))
-    write_json(result.to_json(), out_file)
+    outputs = [p for p in (out_file, report_file, excel_file) if p is not None]
+    for path in outputs:
+        _check_writable(path)
+    if len({p.resolve() for p in outputs}) < len(outputs):
+        raise DetectorError("--out、--report、--excel 不能是同一个文件")
+    engine = _engine(ctx, registry_dir)
+    result = run_study(engine)
+    extra: dict[Path, str | bytes] = {}
+    if report_file or excel_file:
+        from .report import excel_bytes, render_html
+
+        if report_file:
+            extra[report_file] = render_html(result, engine.registry, engine.thresholds)
+        if excel_file:
+            extra[excel_file] = excel_bytes(result, engine.registry)
+    try:  # the report files together (all or none), then the result
+        write_files(extra)
+        write_json(result.to_json(), out_file)
+    except OSError as exc:
+        raise DetectorError(f"无法写入输出文件 {exc.filename or ''}：{exc.strerror or exc}") from exc
     click.echo(format_study(result))
-    click.echo(f"结果已写入 {out_file}")
+    for path in (out_file, *extra):
+        click.echo(f"结果已写入 {path}")
 
 
 @cli.command()
@@ -188,6 +221,43 @@ def demo(ctx: click.Context, out_dir: Path) -> None:
     from .demo import run_demo
 
     click.echo(run_demo(out_dir, model=ctx.obj["model"]))
+
+
+@cli.command()
+@click.argument("registry_dir", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（0.0.0.0 表示局域网内可访问）。")
+@click.option("--port", type=int, default=8000, show_default=True, help="端口。")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="审查记录与筛查结果的保存目录（默认：登记数据旁的 detector-data；内置演示数据时为用户缓存目录下的 "
+                   "serve-demo）。")
+@click.pass_context
+def serve(ctx: click.Context, registry_dir: Path | None, host: str, port: int, data_dir: Path | None) -> None:
+    """审查工作台（网页）：筛查申请、浏览登记库、合并研究、记录审查决定。
+
+    不指定 REGISTRY_DIR 时使用内置演示登记数据。设置环境变量 DETECTOR_TOKEN 后，每个请求都需要该令牌
+    （首次用 http://地址/?token=令牌 打开，或请求头 Authorization: Bearer 令牌）。
+    """
+    import uvicorn
+
+    from .paths import demo_dir
+    from .web.app import create_app, default_data_dir
+
+    data = data_dir or default_data_dir(registry_dir)
+    try:
+        data.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DetectorError(f"无法创建数据目录 {data}（{exc}）：请用 --data-dir 指定一个可写的目录") from exc
+    token = os.environ.get("DETECTOR_TOKEN") or None
+    click.echo("正在加载登记数据与模型…")
+    engine = _engine(ctx, registry_dir or demo_dir() / "registry")
+    app = create_app(engine, data, token=token)
+    _ = engine.embedder.model  # loaded now, not on the first reviewer's screening
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    address = f"http://{shown}:{port}/" + ("?token=<令牌>" if token else "")
+    click.echo(f"审查工作台：{address}　数据目录：{data}　按 Ctrl+C 停止")
+    if not token and host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo("提示：未设置 DETECTOR_TOKEN，网络中任何人都可访问并记录审查决定。", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def main() -> None:

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from .console import format_screen, format_study, format_summary
 from .embed import Embedder
-from .io import load_registry, write_json, write_jsonl
+from .io import load_registry, write_files, write_json, write_jsonl
 from .paths import demo_dir
 from .pipeline import Engine
+from .report import excel_bytes, render_html
 from .screen import screen_applications
 from .study import run_study
 from .synth import SynthConfig
@@ -25,6 +26,8 @@ def run_demo(out_dir: Path, model: Path | None = None) -> str:
     engine = Engine.load(src / "registry", embedder=Embedder(model))
     study = run_study(engine)
     write_json(study.to_json(), out_dir / "study.json")
+    write_files({out_dir / "report.html": render_html(study, engine.registry, engine.thresholds),
+                 out_dir / "study.xlsx": excel_bytes(study, engine.registry)})
     apps = load_registry(src / "applications", kind="applications", home=engine.registry.home)
     screened = screen_applications(engine, apps)
     write_jsonl([r.to_json() for r in screened], out_dir / "screen.jsonl")
@@ -39,7 +42,8 @@ def run_demo(out_dir: Path, model: Path | None = None) -> str:
         "== 新申请筛查（detector screen）==",
         format_screen(screened),
         "",
-        f"用时 {seconds:.1f} 秒。结果文件：{out_dir / 'study.json'}、{out_dir / 'screen.jsonl'}",
-        "对自己的数据运行：detector validate 数据目录；detector study 数据目录 --out study.json；"
-        "detector screen 申请目录 --registry 数据目录 --out screen.jsonl",
+        f"用时 {seconds:.1f} 秒。结果文件：{out_dir / 'study.json'}、{out_dir / 'report.html'}（合并研究报告）、"
+        f"{out_dir / 'study.xlsx'}、{out_dir / 'screen.jsonl'}",
+        "对自己的数据运行：detector validate 数据目录；detector study 数据目录 --out study.json --report report.html；"
+        "detector screen 申请目录 --registry 数据目录 --out screen.jsonl；审查工作台（网页）：detector serve 数据目录",
     ])

@@ -596,17 +596,15 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(source_row=frame.index.astype("int64")).reset_index(drop=True)
 
 
-def load_registry(path: str | os.PathLike[str], *, kind: str = "registry", home: Division | None = None) -> Registry:
-    """Load and validate a registry folder / ``.xlsx`` workbook (``kind="applications"`` for a batch).
-
-    ``home`` is the registry's city used to infer regions from names; by default inferred from the names
-    (pass the registry's ``home`` when loading an application batch).
-    """
+def _kind_words(kind: str) -> _Words:
     if kind not in _KINDS:
         raise ValueError(f"kind must be one of {sorted(_KINDS)}, not {kind!r}")
+    return _KINDS[kind]
+
+
+def _load(tables: Mapping[str, _Table | None], kind: str, home: Division | None, source: str) -> Registry:
+    """Validate raw tables (``associations`` present) into a :class:`Registry`: the one place for validation."""
     words = _KINDS[kind]
-    path = Path(path)
-    tables = _read_source(path, words)
     associations, more, home = _associations(tables[ASSOCIATIONS], words, home)
     warnings = [w for table in tables.values() if table is not None for w in _table_warnings(table)] + more
     memberships, more = _memberships(tables[MEMBERSHIPS] or _empty_table(MEMBERSHIPS), associations, words)
@@ -624,11 +622,47 @@ def load_registry(path: str | os.PathLike[str], *, kind: str = "registry", home:
         memberships=_finish(memberships),
         industry_stats=None if industry_stats is None else _finish(industry_stats),
         warnings=warnings,
-        source=str(path),
+        source=source,
         kind=kind,
         present_columns={name: tuple(t.frame.columns) for name, t in tables.items() if t is not None},
         home=home,
     )
+
+
+def load_registry(path: str | os.PathLike[str], *, kind: str = "registry", home: Division | None = None) -> Registry:
+    """Load and validate a registry folder / ``.xlsx`` workbook (``kind="applications"`` for a batch).
+
+    ``home`` is the registry's city used to infer regions from names; by default inferred from the names
+    (pass the registry's ``home`` when loading an application batch).
+    """
+    words = _kind_words(kind)
+    path = Path(path)
+    return _load(_read_source(path, words), kind, home, str(path))
+
+
+def _frame_table(name: str, file: str, frame: pd.DataFrame) -> _Table:
+    """An in-memory table (columns = header) as if read from a sheet: header row 1, first data row 2."""
+    rows = [list(frame.columns), *frame.itertuples(index=False, name=None)]
+    return _table(name, file, pd.DataFrame(rows, dtype=object).map(_cell_text).astype(str))
+
+
+def load_tables(tables: Mapping[str, pd.DataFrame | None], *, kind: str = "applications",
+                home: Division | None = None, source: str = "表格") -> Registry:
+    """Validate in-memory tables exactly like :func:`load_registry` (same checks, same messages).
+
+    ``tables`` holds frames keyed by ``associations`` / ``memberships`` / ``industry_stats`` (absent or
+    ``None``: no such file), columns named as in FORMAT.md. Messages name the table as
+    ``{source}（{name}）`` and rows as in a spreadsheet: the header is row 1, the frame's first row is row 2.
+    """
+    words = _kind_words(kind)
+    unknown = set(tables) - set(COLUMNS)
+    if unknown:
+        raise ValueError(f"unknown tables {sorted(unknown)}; expected some of {list(COLUMNS)}")
+    if tables.get(ASSOCIATIONS) is None:
+        raise InputError(f"{words.place}中缺少 {ASSOCIATIONS} 表", source)
+    read = {name: None if (frame := tables.get(name)) is None else _frame_table(name, f"{source}（{name}）", frame)
+            for name in COLUMNS}
+    return _load(read, kind, home, source)
 
 
 def summary(registry: Registry) -> dict[str, Any]:
@@ -739,6 +773,14 @@ def write_json(obj: Any, path: str | os.PathLike[str]) -> None:
 def write_jsonl(rows: Iterable[Any], path: str | os.PathLike[str]) -> None:
     """Write one JSON object per line atomically; ``rows`` may be a generator."""
     _atomic_write(path, lambda f: f.writelines(_dumps(row) + "\n" for row in rows))
+
+
+def write_files(contents: Mapping[str | os.PathLike[str], str | bytes]) -> None:
+    """Write several files together (text as UTF-8): every one is replaced, or on failure none is."""
+    def writer(data: bytes) -> Callable[[IO[str]], None]:
+        return lambda f: f.buffer.write(data)
+
+    _write_atomically({Path(p): writer(d.encode() if isinstance(d, str) else d) for p, d in contents.items()})
 
 
 def _format_column(frame: pd.DataFrame, column: str) -> pd.Series:

@@ -228,6 +228,11 @@ class _Input:
         """Place text → adcode ("" when unknown), memoised."""
         return _memo(lambda v: getattr(resolve_region(v, self.home), "code", ""))
 
+    @cached_property
+    def county_code(self) -> Callable[[str], str]:
+        """Place text → adcode of its county-level unit ("" when none), memoised."""
+        return _memo(lambda v: county_code(v, self.home))
+
 
 def _has(frame: pd.DataFrame, *columns: str) -> bool:
     return all(c in frame.columns for c in columns)
@@ -260,16 +265,21 @@ def _county_chamber_at_city(inp: _Input) -> list[Finding]:
     return out
 
 
-def _county_codes(members: list[_Member], code: Callable[[str], str]) -> set[str]:
+def county_code(place: str, home: Division | None) -> str:
+    """The adcode of the county-level unit a member_region value names (乐清 → 330382); "" when none."""
+    d = resolve_region(place, home)
+    return d.code if d is not None and d.level == COUNTY else ""
+
+
+def _county_codes(members: list[_Member], county: Callable[[str], str]) -> set[str]:
     """Codes of the county-level units the members are registered in."""
-    codes = {code(m.region) for m in members if m.region}
-    return {c for c in codes if c and _division(c).level == COUNTY}
+    return {c for c in (county(m.region) for m in members if m.region) if c}
 
 
 def member_counties(memberships: pd.DataFrame | None, ids: Iterable[str], home: Division | None) -> dict[str, set[str]]:
     """County-level units (adcodes) covered by the members of each association in ``ids`` (those with any)."""
-    code = _memo(lambda v: getattr(resolve_region(v, home), "code", ""))
-    covered = {aid: _county_codes(ms, code) for aid, ms in _members(memberships, ids).items()}
+    county = _memo(lambda v: county_code(v, home))
+    covered = {aid: _county_codes(ms, county) for aid, ms in _members(memberships, ids).items()}
     return {aid: codes for aid, codes in covered.items() if codes}
 
 
@@ -284,7 +294,7 @@ def _coverage_counties(inp: _Input) -> list[Finding]:
         units = _units(_cell(r.get("region_code")))
         if not placed or not units:
             continue
-        codes = _county_codes(placed, inp.region_code)
+        codes = _county_codes(placed, inp.county_code)
         got = [u.name for u in units if u.code in codes]
         if len(got) / len(units) > share:
             continue

@@ -25,3 +25,5 @@ def test_demo_command_runs_the_main_job(embedder, monkeypatch, tmp_path):
     assert len(study["groups"]) >= 10
     rows = (tmp_path / "screen.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(rows) == 40 and {json.loads(x)["verdict"] for x in rows} == {"duplicate", "review", "clear", "reject"}
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "合并" in html and "<svg" in html and (tmp_path / "study.xlsx").stat().st_size > 0

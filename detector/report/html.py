@@ -1,0 +1,89 @@
+"""The merger-study report as one self-contained HTML file (inline CSS and SVG, nothing fetched)."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
+
+from ..io import Registry
+from ..study import StudyResult
+from . import plots, tables
+
+MAX_LISTED = 500  # findings listed per rule: the page stays light for a city-wide registry
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    return Environment(loader=PackageLoader("detector.report", "templates"), autoescape=True,
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+def _groups(result: StudyResult) -> list[dict]:
+    return [{"number": k, "score": g.score, "reasons": g.reasons, "rationale": g.rationale,
+             "coverage": tables.coverage_text(g),
+             "members": [{"id": i, "name": n, "survivor": i == g.survivor}
+                         for i, n in zip(g.ids, g.names, strict=True)]}
+            for k, g in enumerate(result.groups, 1)]
+
+
+def _findings_by_rule(result: StudyResult, max_listed: int) -> list[dict]:
+    """Each rule with findings: code, title, severity, count and the first ``max_listed`` findings."""
+    names = tables.names_by_id(result)
+    listed = {r["rule"]: {**r, "items": []} for r in tables.rule_counts(result)}
+    for f in result.findings:
+        items = listed[f.rule]["items"]
+        if len(items) < max_listed:
+            items.append({"id": f.id, "name": names.get(f.id, ""), "message": f.message})
+    return list(listed.values())
+
+
+def _figures(result: StudyResult, registry: Registry, thresholds: Mapping[str, float], max_groups: int) -> list[dict]:
+    """The report's figures (title, caption, inline SVG); those without data are left out."""
+    capped = len(result.groups) > max_groups
+    cap = f"组数较多，图中只画出规模与得分居前的 {max_groups} 组（共 {len(result.groups)} 组），全部分组见下文列表。" if capped else ""
+    figures = [
+        ("建议合并分组网络", "每组占一格；圆点为组织，连线为两家组织的相似度得分（越粗越高）；粗黑边、粗体名称为建议保留的组织。"
+         + cap, plots.group_network_svg(result, max_groups) if result.groups else None),
+        ("候选对相似度得分分布", f"全部候选对的得分（纵轴为对数刻度）。得分不低于合并分组阈值 {thresholds.get('group', 0):.2f} "
+         "的组织对连成合并分组；重复阈值用于新申请筛查。", plots.score_histogram_svg(result, thresholds)),
+        ("合并后各县级单位会员数", "每行一组（以建议保留的组织命名），每格为合并后在该县级单位登记的不同会员数，右列为覆盖的县级单位数。"
+         + cap, plots.county_members_svg(result, registry.memberships, max_groups)),
+        ("市本级组织的县级覆盖面", "正常状态、有会员数据的市本级组织，按会员覆盖的县级单位数统计；红色为未超过一半"
+         "（行业类组织即触发 coverage_counties 规则）。", plots.city_coverage_svg(result, registry.memberships)),
+    ]
+    return [{"title": t, "caption": c, "svg": Markup(svg)} for t, c, svg in figures if svg]
+
+
+def render_html(result: StudyResult, registry: Registry, thresholds: Mapping[str, float] | None = None, *,
+                generated: datetime | None = None, max_groups: int = plots.MAX_GROUPS,
+                max_listed: int = MAX_LISTED) -> str:
+    """The merger-study report of ``registry`` (the one studied) as a single HTML page, in Chinese.
+
+    ``thresholds``: the engine's (default: the shipped ``models/thresholds.json``). Figures draw at most
+    ``max_groups`` groups and each rule lists at most ``max_listed`` findings (all are counted; the Excel
+    workbook and the JSON result have them all); every group, hub and party branch is listed.
+    """
+    from ..train import load_thresholds
+
+    thresholds = thresholds if thresholds is not None else load_thresholds()
+    names = tables.names_by_id(result)
+    return _env().get_template("report.html.j2").render(
+        title=tables.title(result),
+        generated=(generated or datetime.now()).strftime("%Y年%m月%d日 %H:%M"),
+        source=registry.source,
+        summary=tables.summary_items(result, registry),
+        severities=tables.severity_counts(result),
+        n_groups=len(result.groups),
+        n_involved=sum(len(g.ids) for g in result.groups),
+        n_associations=len(result.profiles),
+        groups=_groups(result),
+        figures=_figures(result, registry, thresholds, max_groups),
+        rules=_findings_by_rule(result, max_listed),
+        hubs=result.hubs,
+        branches=[[{"id": i, "name": names.get(i, "")} for i in ids] for ids in result.party_branches],
+        thresholds=thresholds,
+        names_only=registry.names_only,
+    )

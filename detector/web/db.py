@@ -1,0 +1,238 @@
+"""The workbench's store: screening runs and reviewers' decisions in one SQLite file (append-only).
+
+One connection per operation, WAL journal, ``BEGIN IMMEDIATE`` for writes and a busy timeout, so
+several reviewers (threads or processes) never lose each other's records. Triggers forbid UPDATE and
+DELETE: a decision is corrected by recording a newer one, and the audit trail keeps both.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+DECISIONS = {"approve": "准予登记", "join": "建议加入", "reject": "不予登记", "more_info": "补正材料"}
+BUSY_SECONDS = 30
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY, created_at TEXT NOT NULL, source TEXT NOT NULL,
+    model TEXT NOT NULL, warnings TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS screenings (
+    run_id TEXT NOT NULL REFERENCES runs (run_id), seq INTEGER NOT NULL,
+    app_id TEXT NOT NULL, app_name TEXT NOT NULL, verdict TEXT NOT NULL,
+    application TEXT NOT NULL, result TEXT NOT NULL, PRIMARY KEY (run_id, seq));
+CREATE TABLE IF NOT EXISTS decisions (
+    decision_id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, reviewer TEXT NOT NULL,
+    run_id TEXT NOT NULL, seq INTEGER NOT NULL, app_id TEXT NOT NULL, app_name TEXT NOT NULL,
+    application TEXT NOT NULL, verdict TEXT NOT NULL, top_match_id TEXT NOT NULL, top_match_score REAL,
+    result TEXT NOT NULL, model TEXT NOT NULL, decision TEXT NOT NULL, target_id TEXT NOT NULL,
+    target_name TEXT NOT NULL, comment TEXT NOT NULL,
+    FOREIGN KEY (run_id, seq) REFERENCES screenings (run_id, seq));
+CREATE INDEX IF NOT EXISTS decisions_by_screening ON decisions (run_id, seq);
+"""
+_APPEND_ONLY = """
+CREATE TRIGGER IF NOT EXISTS {table}_no_{op} BEFORE {op} ON {table}
+BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;
+"""
+
+
+@dataclass(frozen=True)
+class Screening:
+    run_id: str
+    seq: int  # 1-based position in the run
+    app_id: str
+    app_name: str
+    verdict: str
+    application: dict  # associations.csv fields + "members"
+    result: dict  # ScreenResult.to_json()
+
+
+@dataclass(frozen=True)
+class Run:
+    run_id: str
+    created_at: str
+    source: str
+    model: dict
+    warnings: list[str]
+    screenings: list[Screening]
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: str
+    created_at: str
+    source: str
+    count: int
+    first_name: str
+
+
+@dataclass(frozen=True)
+class NewDecision:
+    reviewer: str
+    decision: str  # a key of DECISIONS
+    target_id: str  # the existing association to join ("" unless decision == "join")
+    target_name: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    decision_id: int
+    created_at: str
+    reviewer: str
+    run_id: str
+    seq: int
+    app_id: str
+    app_name: str
+    application: dict
+    verdict: str
+    top_match_id: str
+    top_match_score: float | None
+    result: dict
+    model: dict
+    decision: str
+    target_id: str
+    target_name: str
+    comment: str
+
+    @property
+    def decision_zh(self) -> str:
+        return DECISIONS.get(self.decision, self.decision)
+
+    def to_json(self) -> dict:
+        return {**dataclasses.asdict(self), "decision_zh": self.decision_zh}
+
+
+def now() -> str:
+    """Local time with its UTC offset, to the second."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def _screening(row: sqlite3.Row) -> Screening:
+    return Screening(row["run_id"], row["seq"], row["app_id"], row["app_name"], row["verdict"],
+                     json.loads(row["application"]), json.loads(row["result"]))
+
+
+def _decision(row: sqlite3.Row) -> Decision:
+    values = dict(row)
+    for key in ("application", "result", "model"):
+        values[key] = json.loads(values[key])
+    return Decision(**values)
+
+
+class Store:
+    """Runs, screenings and decisions in ``path`` (created on first use)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        triggers = "".join(_APPEND_ONLY.format(table=t, op=op)
+                           for t in ("runs", "screenings", "decisions") for op in ("UPDATE", "DELETE"))
+        with closing(self._connect()) as con:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}{triggers}COMMIT;")
+
+    def _connect(self) -> sqlite3.Connection:
+        con = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+        con.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
+        con.execute("PRAGMA foreign_keys = ON")
+        con.row_factory = sqlite3.Row
+        return con
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taking the write lock up front (no upgrade deadlocks)."""
+        with closing(self._connect()) as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+
+    def _read(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
+        with closing(self._connect()) as con:
+            return con.execute(sql, params).fetchall()
+
+    # ---------------------------------------------------------------------------------------- runs
+
+    def add_run(self, source: str, model: dict, warnings: list[str],
+                items: list[tuple[dict, dict]]) -> str:
+        """Store one screening run: (application, screen result JSON) pairs; returns the run id."""
+        run_id = uuid.uuid4().hex[:16]
+        rows = [(run_id, seq, result["id"], result["name"], result["verdict"], _dumps(app), _dumps(result))
+                for seq, (app, result) in enumerate(items, start=1)]
+        with self._write() as con:
+            con.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?)",
+                        (run_id, now(), source, _dumps(model), _dumps(warnings)))
+            con.executemany("INSERT INTO screenings VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        return run_id
+
+    def run(self, run_id: str) -> Run | None:
+        found = self._read("SELECT * FROM runs WHERE run_id = ?", (run_id,))
+        if not found:
+            return None
+        head = found[0]
+        rows = self._read("SELECT * FROM screenings WHERE run_id = ? ORDER BY seq", (run_id,))
+        return Run(run_id, head["created_at"], head["source"], json.loads(head["model"]),
+                   json.loads(head["warnings"]), [_screening(r) for r in rows])
+
+    def screening(self, run_id: str, seq: int) -> Screening | None:
+        rows = self._read("SELECT * FROM screenings WHERE run_id = ? AND seq = ?", (run_id, seq))
+        return _screening(rows[0]) if rows else None
+
+    def recent_runs(self, limit: int = 10) -> list[RunSummary]:
+        rows = self._read(
+            "SELECT r.run_id, r.created_at, r.source, COUNT(*) AS n, "
+            "MAX(CASE WHEN s.seq = 1 THEN s.app_name END) AS first_name "
+            "FROM runs r JOIN screenings s USING (run_id) GROUP BY r.run_id ORDER BY r.rowid DESC LIMIT ?", (limit,))
+        return [RunSummary(r["run_id"], r["created_at"], r["source"], r["n"], r["first_name"]) for r in rows]
+
+    # ----------------------------------------------------------------------------------- decisions
+
+    def add_decision(self, screening: Screening, new: NewDecision, model: dict) -> int:
+        """Append a reviewer's decision on one screened application; returns its id."""
+        if new.decision not in DECISIONS:
+            raise ValueError(f"unknown decision {new.decision!r}")
+        top = (screening.result.get("matches") or [{}])[0]
+        with self._write() as con:
+            cur = con.execute(
+                "INSERT INTO decisions (created_at, reviewer, run_id, seq, app_id, app_name, application, verdict, "
+                "top_match_id, top_match_score, result, model, decision, target_id, target_name, comment) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (now(), new.reviewer, screening.run_id, screening.seq, screening.app_id, screening.app_name,
+                 _dumps(screening.application), screening.verdict, top.get("id", ""), top.get("score"),
+                 _dumps(screening.result), _dumps(model), new.decision, new.target_id, new.target_name, new.comment))
+            return int(cur.lastrowid)
+
+    def decisions(self, decision: str | None = None, run_id: str | None = None, seq: int | None = None,
+                  limit: int | None = None, offset: int = 0) -> list[Decision]:
+        """Decisions, newest first; optionally only one kind, or those on one screened application."""
+        where, params = _filters(decision, run_id, seq)
+        page = " LIMIT ? OFFSET ?" if limit is not None else ""
+        rows = self._read(f"SELECT * FROM decisions{where} ORDER BY decision_id DESC{page}",
+                          (*params, *((limit, offset) if limit is not None else ())))
+        return [_decision(r) for r in rows]
+
+    def count_decisions(self, decision: str | None = None) -> int:
+        where, params = _filters(decision, None, None)
+        return int(self._read(f"SELECT COUNT(*) FROM decisions{where}", params)[0][0])
+
+
+def _filters(decision: str | None, run_id: str | None, seq: int | None) -> tuple[str, tuple]:
+    clauses = [(c, v) for c, v in (("decision = ?", decision), ("run_id = ?", run_id), ("seq = ?", seq))
+               if v is not None]
+    where = " WHERE " + " AND ".join(c for c, _ in clauses) if clauses else ""
+    return where, tuple(v for _, v in clauses)

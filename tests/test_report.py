@@ -1,0 +1,161 @@
+"""The merger-study report: one self-contained HTML page, an Excel workbook, SVG figures, the CLI options."""
+import re
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from conftest import SMALL
+from detector.cli import cli
+from detector.pipeline import Engine
+from detector.report import (city_coverage_svg, county_members_svg, excel_bytes, group_network_svg, render_html,
+                             score_histogram_svg)
+from detector.study import run_study
+
+SCRIPT = '<script>alert("x")</script>'
+FORMULA = '=HYPERLINK("http://example.com")温州市鞋革研究会'
+
+
+@pytest.fixture(scope="module")
+def small(small_engine):
+    return run_study(small_engine), small_engine
+
+
+@pytest.fixture(scope="module")
+def synth(synth_engine):
+    return run_study(synth_engine), synth_engine
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory, embedder):
+    """wz_small with a name carrying markup and one that looks like an Excel formula."""
+    folder = tmp_path_factory.mktemp("hostile") / "registry"
+    shutil.copytree(SMALL / "registry", folder)
+    csv = folder / "associations.csv"
+    text = csv.read_text(encoding="utf-8")
+    for plain, hostile_name in (("R02,温州市鞋业商会,", f"温州市鞋业商会{SCRIPT}"), ("R13,温州市鞋革研究会,", FORMULA)):
+        quoted = hostile_name.replace('"', '""')
+        text = text.replace(plain, f'{plain[:4]}"{quoted}",', 1)
+    csv.write_text(text, encoding="utf-8")
+    engine = Engine.load(folder, embedder=embedder)
+    return run_study(engine), engine
+
+
+def _svgs(html: str) -> list[str]:
+    return re.findall(r"<svg.*?</svg>", html, flags=re.S)
+
+
+def test_html_is_self_contained_and_complete(synth):
+    result, engine = synth
+    html = render_html(result, engine.registry, engine.thresholds)
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, flags=re.I)
+    assert "<link" not in html and "<script" not in html and "@import" not in html
+    assert "合并研究报告" in html and "建议保留" in html and "方法说明" in html
+    for group in result.groups:
+        assert all(name in html for name in group.names)
+    for rule in {f.rule for f in result.findings}:
+        assert f"<code>{rule}</code>" in html
+    assert html.count("<details") == len({f.rule for f in result.findings})
+    assert len(_svgs(html)) == 4  # network, score distribution, county members, city-level coverage
+
+
+def test_registry_text_is_escaped_everywhere(hostile):
+    result, engine = hostile
+    html = render_html(result, engine.registry, engine.thresholds)
+    assert SCRIPT not in html and "<script" not in html
+    assert "&lt;script&gt;" in html or "&lt;script>" in html
+    for svg in _svgs(html):
+        ET.fromstring(svg)
+
+
+def test_figures_are_svg_with_chinese_text(synth):
+    result, engine = synth
+    memberships = engine.registry.memberships
+    figures = [group_network_svg(result), score_histogram_svg(result, engine.thresholds),
+               county_members_svg(result, memberships), city_coverage_svg(result, memberships)]
+    for svg in figures:
+        root = ET.fromstring(svg)
+        texts = "".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+        assert re.search(r"[\u4e00-\u9fff]", texts), "Chinese labels must stay text"
+        assert "Noto Sans CJK SC" in svg and "sans-serif" in svg
+    assert "第 1 组" in figures[0] and "合并分组阈值" in figures[1]
+
+
+def test_network_caps_the_groups_drawn(synth):
+    result, _ = synth
+    assert len(result.groups) > 3
+    svg = group_network_svg(result, max_groups=3)
+    assert svg.count("组 · ") == 3 and f"3/{len(result.groups)} 组" in svg
+
+
+def test_names_only_registry_still_reports(tmp_path, embedder):
+    (tmp_path / "associations.csv").write_text(
+        "id,name\n1,温州市鞋业协会\n2,温州市鞋业商会\n3,温州市眼镜行业协会\n", encoding="utf-8")
+    engine = Engine.load(tmp_path, embedder=embedder)
+    result = run_study(engine)
+    html = render_html(result, engine.registry)
+    assert "仅有名称数据" in html and len(_svgs(html)) == 2  # no member regions: no county figures
+    assert county_members_svg(result, engine.registry.memberships) is None
+
+
+def test_excel_sheets_rows_and_text_cells(tmp_path, hostile):
+    result, engine = hostile
+    path = tmp_path / "study.xlsx"
+    path.write_bytes(excel_bytes(result, engine.registry))
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["概要", "合并分组", "规则提示", "枢纽组织", "联合党支部"]
+    groups, findings = wb["合并分组"], wb["规则提示"]
+    assert groups.max_row == 1 + sum(len(g.ids) for g in result.groups)
+    assert findings.max_row == 1 + len(result.findings)
+    assert wb["联合党支部"].max_row == 1 + sum(len(b) for b in result.party_branches)
+    assert [c.value for c in groups[1]][:4] == ["组号", "组织名称", "统一社会信用代码/编号", "建议保留"]
+    assert all(ws.freeze_panes == "A2" for ws in wb)
+    assert groups.column_dimensions["B"].width > 10
+    names = [row[3] for row in findings.iter_rows(min_row=2)]
+    assert any(SCRIPT in c.value for c in names)
+    formulas = [c for c in names if c.value == FORMULA]
+    assert formulas and all(c.data_type == "s" for c in formulas)  # registry text never becomes a formula
+
+
+@pytest.fixture
+def run(embedder, monkeypatch):
+    monkeypatch.setenv("DETECTOR_CACHE", str(embedder.cache.path.parent))
+    runner = CliRunner()
+    return lambda *args: runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_cli_writes_report_and_workbook(run, tmp_path):
+    out, report, excel = tmp_path / "s.json", tmp_path / "r" / "report.html", tmp_path / "study.xlsx"
+    r = run("study", SMALL / "registry", "--out", out, "--report", report, "--excel", excel)
+    assert r.exit_code == 0, r.output
+    assert out.is_file() and "温州市江西商会" in report.read_text(encoding="utf-8")
+    assert load_workbook(excel).sheetnames[0] == "概要"
+    assert f"结果已写入 {report}" in r.output
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_cli_unwritable_output_fails_before_the_work(run, tmp_path):
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    out = tmp_path / "s.json"
+    r = run("study", SMALL / "registry", "--out", out, "--report", tmp_path / "a-file" / "report.html")
+    assert r.exit_code == 2 and "无法写入输出文件" in r.output and "不是文件夹" in r.output
+    assert "Traceback" not in r.output and not out.exists()
+
+
+def test_cli_write_failure_leaves_old_files_whole(run, tmp_path, monkeypatch):
+    import detector.io
+
+    out, report, excel = tmp_path / "s.json", tmp_path / "report.html", tmp_path / "study.xlsx"
+    report.write_text("old report", encoding="utf-8")
+
+    def fail(src, dst):
+        raise PermissionError(13, "Permission denied", str(dst))
+
+    monkeypatch.setattr(detector.io.os, "replace", fail)
+    r = run("study", SMALL / "registry", "--out", out, "--report", report, "--excel", excel)
+    assert r.exit_code == 2 and "无法写入输出文件" in r.output and "Permission denied" in r.output
+    assert report.read_text(encoding="utf-8") == "old report"
+    assert not out.exists() and not excel.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
