@@ -45,7 +45,10 @@ class EmbeddingCache:
             con.execute("CREATE TABLE IF NOT EXISTS tok (key TEXT PRIMARY KEY, tokens TEXT NOT NULL)")
 
     def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=30)
+        con = sqlite3.connect(self.path, timeout=30)
+        # a cache: with WAL, NORMAL never corrupts the file and spares an fsync per commit (~50 ms a write)
+        con.execute("PRAGMA synchronous=NORMAL")
+        return con
 
     def get(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}

@@ -83,9 +83,10 @@ def member_keys(memberships: pd.DataFrame, codes: Mapping[str, str] | None = Non
     normalised name, or via ``codes``: e.g. the registry's, when keying an application's members),
     else the normalised member name."""
     names = _member_names(memberships)
-    code_of = {**(codes or {}), **member_codes(memberships)}
+    own, other = member_codes(memberships), codes or {}
     ids = [v.strip().upper() for v in _cells(memberships, "member_id")]
-    keys = [f"id:{code or code_of[name]}" if code or name in code_of else f"nm:{name}" for name, code in zip(names, ids)]
+    found = [code or own.get(name) or other.get(name) for name, code in zip(names, ids)]
+    keys = [f"id:{code}" if code else f"nm:{name}" for name, code in zip(names, found)]
     return pd.Series(keys, index=memberships.index, dtype=object)
 
 

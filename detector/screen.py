@@ -4,10 +4,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import ThreadpoolController
 
 from .explain import reasons_for
 from .industry import RELATED
@@ -117,7 +119,20 @@ def _summary(verdict: str, matches: list[Match], batch: list[Match], findings: l
 
 def screen_applications(engine: Engine, apps: Registry, today: date | None = None) -> list[ScreenResult]:
     """Verdict, matches and rule findings for every application in ``apps``."""
-    reg_p = engine.profiles
+    reg_p = engine.profiles  # built before limiting threads: profiling a registry is heavy work
+    # Screening multiplies small matrices: one BLAS thread is as fast, and idle BLAS threads spinning
+    # beside the embedding model's own threads would halve its speed on a 2-core machine.
+    with _threadpools().limit(limits=1, user_api="blas"):
+        return _screen(engine, reg_p, apps, today)
+
+
+@lru_cache(maxsize=1)
+def _threadpools() -> ThreadpoolController:
+    """The process's thread pools, found once (finding them reads the loaded libraries' files)."""
+    return ThreadpoolController()
+
+
+def _screen(engine: Engine, reg_p: Profiles, apps: Registry, today: date | None) -> list[ScreenResult]:
     app_p = build_profiles(apps.associations, apps.memberships, engine.embedder, home=reg_p.home,
                            vectorizer=reg_p.vectorizer, known_codes=reg_p.member_codes)
     vs_registry = score_candidates(app_p, reg_p, scorer=engine.scorer)
