@@ -11,6 +11,7 @@ import re
 import tomllib
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 
 from .errors import DetectorError
@@ -133,16 +134,21 @@ class Taxonomy:
         return next((i for i in hits if i.kind == "industry"), hits[0] if hits else None)
 
     def segment(self, core: str, key: str) -> str:
-        """What a name core says beyond its industry ``key``: the characters covered neither by the
-        entry's own words (name, aliases, keywords) nor by generic words. 出租汽车 in 汽车 → 出租,
+        """What a name core says beyond its industry ``key``: the runs of characters covered neither by
+        the entry's own words (name, aliases, keywords) nor by generic words, leaving out single
+        characters and runs that are part of an entry word (汽车 in 汽车摩托车配件: auto parts are for cars). 出租汽车 in 汽车 → 出租,
         体育舞蹈 in 体育 → 舞蹈; 鞋革, 服装服饰, 眼镜产业 → "" (the industry itself)."""
         text = normalize_name(core)
         ind = self.get(key)
-        words = _Lexicon.build({w: (key,) for w in (ind.name, *ind.aliases, *ind.keywords, *self.generic)})
+        own = (ind.name, *ind.aliases, *ind.keywords)
+        words = _Lexicon.build({w: (key,) for w in (*own, *self.generic)})
         covered = bytearray(len(text))
         for length, start in words._occurrences(text):
             covered[start : start + length] = b"\x01" * length
-        return "".join(ch for ch, c in zip(text, covered) if not c)
+        pieces = ["".join(ch for ch, _ in run) for free, run in groupby(zip(text, covered), key=lambda x: not x[1])
+                  if free]
+        # one stray character (师, 与) is no segment; nor is a run that is part of an entry word
+        return "".join(p for p in pieces if len(p) > 1 and not any(p in w for w in own))
 
     def classify(self, name: str = "", scope: str = "", purpose: str = "", declared: str = "") -> list[IndustryMatch]:
         """Industries of a record, best first; confidences sum to less than 1."""

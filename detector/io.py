@@ -223,8 +223,8 @@ class _Table:
     frame: pd.DataFrame
 
 
-def _decode(data: bytes, file: str) -> str:
-    """CSV bytes → text: UTF-8 (BOM or not), then GB18030/GBK, then charset-normalizer's guess."""
+def decode_csv(data: bytes, file: str) -> str:
+    """CSV bytes → text (``file`` names it in errors): UTF-8 (BOM or not), then GB18030/GBK, then charset-normalizer's guess."""
     if not data.strip():
         raise InputError("文件为空", file)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's “Unicode 文本” export
@@ -272,7 +272,7 @@ def _table(name: str, file: str, raw: pd.DataFrame) -> _Table:
 
 def _read_csv(path: Path, name: str) -> _Table:
     file = str(path)
-    text = _decode(path.read_bytes(), file)
+    text = decode_csv(path.read_bytes(), file)
     first_line = text.split("\n", 1)[0]
     sep = "\t" if "\t" in first_line and "," not in first_line else ","
     try:

@@ -14,7 +14,7 @@ from ..names import parse_name
 from .db import DECISIONS
 from .forms import MEMBER_LABELS, json_value, load_application, new_application_id
 from .views import FIELD_LABELS, text
-from .workbench import Workbench
+from .workbench import association_or_404, workbench
 
 router = APIRouter(prefix="/api", tags=["接口"])
 
@@ -36,10 +36,6 @@ ApplicationIn = create_model(
 )
 
 
-def _wb(request: Request) -> Workbench:
-    return request.app.state.workbench
-
-
 def _json_location(exc: InputError) -> InputError:
     """A table error located in the request body: ``members[0].annual_sales`` instead of file and row."""
     column = exc.column
@@ -53,7 +49,7 @@ def _json_location(exc: InputError) -> InputError:
                          "返回 FORMAT.md 的筛查结果对象（ScreenResult.to_json()）；结果同时保存，"
                          "响应头 X-Result-Url 给出结果页地址。")
 def screen(request: Request, application: ApplicationIn) -> JSONResponse:  # type: ignore[valid-type]
-    wb = _wb(request)
+    wb = workbench(request)
     sent = application.model_dump(exclude_unset=True)
     members = sent.pop("members", [])
     app_id = text(sent.get("id")) or new_application_id()
@@ -70,11 +66,7 @@ def screen(request: Request, application: ApplicationIn) -> JSONResponse:  # typ
 @router.get("/associations/{association_id:path}", summary="已登记组织",
             description="字段、名称解析、会员，以及最相似的已登记组织（来自合并研究的评分对）。")
 def association(request: Request, association_id: str) -> dict:
-    wb = _wb(request)
-    try:
-        a = wb.registry.get(association_id)
-    except KeyError:
-        raise HTTPException(404, f"登记库中没有编号为 {association_id} 的组织") from None
+    wb, a = association_or_404(request, association_id)
     members = wb.registry.members_of(a.id)[list(COLUMNS[MEMBERSHIPS][1:])]
     return {
         "association": {k: json_value(v) if not isinstance(v, (tuple, dict)) else v for k, v in asdict(a).items()},
@@ -86,7 +78,7 @@ def association(request: Request, association_id: str) -> dict:
 
 @router.get("/study", summary="合并研究", description="FORMAT.md 的研究结果对象（StudyResult.to_json()）。")
 def study(request: Request) -> dict:
-    return _wb(request).study().to_json()
+    return workbench(request).study().to_json()
 
 
 @router.get("/decisions", summary="审查记录", description="最新的在前；decision 可按决定筛选。")
@@ -94,4 +86,4 @@ def decisions(request: Request, decision: str | None = Query(None, description="
               limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> list[dict]:
     if decision is not None and decision not in DECISIONS:
         raise HTTPException(422, f"decision 应为 {' / '.join(DECISIONS)} 之一")
-    return [d.to_json() for d in _wb(request).store.decisions(decision, limit=limit, offset=offset)]
+    return [d.to_json() for d in workbench(request).store.decisions(decision, limit=limit, offset=offset)]

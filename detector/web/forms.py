@@ -19,7 +19,7 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from ..errors import InputError
-from ..io import ASSOCIATIONS, COLUMNS, MEMBERSHIPS, Registry, load_registry, load_tables
+from ..io import ASSOCIATIONS, COLUMNS, MEMBERSHIPS, Registry, decode_csv, load_registry, load_tables
 from ..regions import Division
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -90,19 +90,6 @@ def pasted_rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text), delimiter="\t" if "\t" in text else ","))
 
 
-def _decode(data: bytes, file: str) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's “Unicode 文本”
-        return data.decode("utf-16")
-    if b"\x00" in data[:8192]:
-        raise InputError("不是 CSV 文本文件（含二进制内容）", file)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            pass
-    raise InputError("无法识别文件编码：请另存为 UTF-8 编码的 CSV", file)
-
-
 def _sheet_rows(data: bytes, file: str) -> list[list[Any]]:
     """The ``memberships`` sheet of a workbook (else its first sheet) as rows of cell values."""
     try:
@@ -119,7 +106,7 @@ def uploaded_member_rows(data: bytes, filename: str) -> list[list[Any]]:
     _check_upload(filename, data)
     if data.startswith(_XLSX):
         return _sheet_rows(data, filename)
-    return pasted_rows(_decode(data, filename))
+    return pasted_rows(decode_csv(data, filename))
 
 
 # ------------------------------------------------------------------------------------- applications

@@ -21,17 +21,13 @@ from .app import page
 from .db import DECISIONS, NewDecision, Screening
 from .export import XLSX_TYPE, decisions_workbook
 from .forms import FORM_FIELDS, MAX_UPLOAD_BYTES, MEMBER_LABELS, form_application, load_batch
-from .workbench import Workbench
+from .workbench import Workbench, association_or_404, workbench
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
 REVIEWER_COOKIE = "detector_reviewer"
 MAX_COMMENT = 2000
 MAX_REVIEWER = 50
-
-
-def _wb(request: Request) -> Workbench:
-    return request.app.state.workbench
 
 
 async def _form(request: Request) -> FormData:
@@ -65,7 +61,7 @@ def home() -> RedirectResponse:
 
 
 def _form_page(request: Request, status: int = 200, **context: object) -> Response:
-    wb = _wb(request)
+    wb = workbench(request)
     defaults = {"values": {}, "members_text": "", "error": None, "batch_error": None, "member_labels": MEMBER_LABELS,
                 "regions": sorted(set(wb.registry.associations["region"]) - {""}), "types": TYPES,
                 "recent": wb.store.recent_runs()}
@@ -79,7 +75,7 @@ def screen_form(request: Request) -> Response:
 
 @router.post("/screen")
 async def screen_submit(request: Request) -> Response:
-    wb = _wb(request)
+    wb = workbench(request)
     form = await _form(request)
     values = {k: str(form.get(k) or "").strip() for k in FORM_FIELDS}
     members_text = str(form.get("members_text") or "")
@@ -94,7 +90,7 @@ async def screen_submit(request: Request) -> Response:
 
 @router.post("/screen/batch")
 async def batch_submit(request: Request) -> Response:
-    wb = _wb(request)
+    wb = workbench(request)
     form = await _form(request)
     try:
         applications = await _upload(form, "applications_file")
@@ -110,7 +106,7 @@ async def batch_submit(request: Request) -> Response:
 
 @router.get("/screen/{run_id}")
 def batch_result(request: Request, run_id: str) -> Response:
-    run = _wb(request).store.run(run_id)
+    run = workbench(request).store.run(run_id)
     if run is None:
         raise HTTPException(404, f"没有编号为 {run_id} 的筛查记录")
     if len(run.screenings) == 1:
@@ -127,7 +123,7 @@ def _screening(wb: Workbench, run_id: str, seq: int) -> Screening:
 
 
 def _result_page(request: Request, run_id: str, seq: int, status: int = 200, **context: object) -> Response:
-    wb = _wb(request)
+    wb = workbench(request)
     screening = _screening(wb, run_id, seq)
     run = wb.store.run(run_id)
     home = wb.registry.home
@@ -163,7 +159,7 @@ def _decision_error(decision: str, target_id: str, targets: set[str], reviewer: 
 
 @router.post("/screen/{run_id}/{seq}/decisions")
 async def record_decision(request: Request, run_id: str, seq: int) -> Response:
-    wb = _wb(request)
+    wb = workbench(request)
     screening = _screening(wb, run_id, seq)
     form = await request.form(max_files=0, max_fields=16)
     decision, target_id, comment, reviewer = (str(form.get(k) or "").strip()
@@ -189,7 +185,7 @@ async def record_decision(request: Request, run_id: str, seq: int) -> Response:
 @router.get("/registry")
 def registry(request: Request, q: str = "", region: str = "", type: str = "", status: str = "",
              page_no: int = Query(1, ge=1, alias="page")) -> Response:
-    frame = _wb(request).registry.associations
+    frame = workbench(request).registry.associations
     hits = views.search(frame, q, region, type, status)
     start = (page_no - 1) * PAGE_SIZE
     return page(request, "registry.html", {
@@ -202,11 +198,7 @@ def registry(request: Request, q: str = "", region: str = "", type: str = "", st
 
 @router.get("/registry/{association_id:path}")
 def association(request: Request, association_id: str) -> Response:
-    wb = _wb(request)
-    try:
-        a = wb.registry.get(association_id)
-    except KeyError:
-        raise HTTPException(404, f"登记库中没有编号为 {association_id} 的组织") from None
+    wb, a = association_or_404(request, association_id)
     study = wb.study()
     group = next((n for n, g in enumerate(study.groups, 1) if a.id in g.ids), None)
     fields = [(views.FIELD_LABELS[c], views.text(getattr(a, c))) for c in COLUMNS[ASSOCIATIONS]]
@@ -224,7 +216,7 @@ def association(request: Request, association_id: str) -> Response:
 
 @router.get("/study")
 def study(request: Request) -> Response:
-    result = _wb(request).study()
+    result = workbench(request).study()
     by_rule = Counter(f.rule for f in result.findings)
     names = dict(zip(result.profiles.frame["id"], result.profiles.frame["name"], strict=True))
     return page(request, "study.html", {"result": result, "by_rule": sorted(by_rule.items()), "names": names,
@@ -234,7 +226,7 @@ def study(request: Request) -> Response:
 
 @router.get("/study/network.svg")
 def network_svg(request: Request) -> Response:
-    return Response(_wb(request).network_svg(), media_type="image/svg+xml")
+    return Response(workbench(request).network_svg(), media_type="image/svg+xml")
 
 
 # ------------------------------------------------------------------------------------------- decisions
@@ -246,7 +238,7 @@ def _decision_filter(decision: str) -> str | None:
 
 @router.get("/decisions")
 def decisions(request: Request, decision: str = "", page_no: int = Query(1, ge=1, alias="page")) -> Response:
-    store = _wb(request).store
+    store = workbench(request).store
     kind = _decision_filter(decision)
     total = store.count_decisions(kind)
     rows = store.decisions(kind, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
@@ -256,7 +248,7 @@ def decisions(request: Request, decision: str = "", page_no: int = Query(1, ge=1
 
 @router.get("/decisions.xlsx")
 def decisions_xlsx(request: Request, decision: str = "") -> Response:
-    rows = _wb(request).store.decisions(_decision_filter(decision))
+    rows = workbench(request).store.decisions(_decision_filter(decision))
     filename = f"decisions-{datetime.now():%Y%m%d-%H%M}.xlsx"
     return Response(decisions_workbook(rows), media_type=XLSX_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

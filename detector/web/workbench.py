@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from fastapi import HTTPException, Request
 
 from .. import __version__
 from ..explain import reasons_for
-from ..io import Registry
+from ..io import Association, Registry
 from ..pipeline import Engine
 from ..screen import screen_applications
 from ..study import StudyResult, run_study
@@ -119,3 +120,17 @@ class Workbench:
         p = study.profiles
         return Similar(p.frame["id"].iat[other], p.frame["name"].iat[other], round(float(f["score"]), 4),
                        round(float(f["model_p"]), 4), relation, reasons_for(f, p, p))
+
+
+def workbench(request: Request) -> Workbench:
+    """The application's workbench (one per server)."""
+    return request.app.state.workbench
+
+
+def association_or_404(request: Request, association_id: str) -> tuple[Workbench, Association]:
+    """The workbench and a registered association; 404 with a Chinese message when there is none."""
+    wb = workbench(request)
+    try:
+        return wb, wb.registry.get(association_id)
+    except KeyError:
+        raise HTTPException(404, f"登记库中没有编号为 {association_id} 的组织") from None
