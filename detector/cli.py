@@ -223,6 +223,24 @@ def demo(ctx: click.Context, out_dir: Path) -> None:
     click.echo(run_demo(out_dir, model=ctx.obj["model"]))
 
 
+def _check_port(host: str, port: int) -> None:
+    """Fail at once, in Chinese, when the address cannot be listened on (before minutes of loading)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise DetectorError(f"无法解析监听地址 {host}：{exc.strerror}") from exc
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(address)
+        except OSError as exc:
+            raise DetectorError(f"无法在 {host}:{port} 上监听（{exc.strerror}）：端口可能已被占用，请用 --port 换一个端口")\
+                from exc
+
+
 @cli.command()
 @click.argument("registry_dir", required=False, type=click.Path(exists=True, path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（0.0.0.0 表示局域网内可访问）。")
@@ -248,6 +266,7 @@ def serve(ctx: click.Context, registry_dir: Path | None, host: str, port: int, d
     except OSError as exc:
         raise DetectorError(f"无法创建数据目录 {data}（{exc}）：请用 --data-dir 指定一个可写的目录") from exc
     token = os.environ.get("DETECTOR_TOKEN") or None
+    _check_port(host, port)
     click.echo("正在加载登记数据与模型…")
     engine = _engine(ctx, registry_dir or demo_dir() / "registry")
     app = create_app(engine, data, token=token)

@@ -76,3 +76,18 @@ def test_public_api_is_lazy_but_complete():
 
     assert set(detector.__all__) >= {"study", "screen", "load_registry", "parse_name", "results_frame"}
     assert all(getattr(detector, name) for name in detector.__all__)
+
+
+def test_serve_on_a_busy_port_says_so(tmp_path):
+    import socket
+
+    from click.testing import CliRunner
+
+    from detector.cli import cli
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = CliRunner().invoke(cli, ["serve", "--port", str(port), "--data-dir", str(tmp_path)])
+    assert r.exit_code == 2 and "端口可能已被占用" in r.output
