@@ -7,7 +7,7 @@ from rapidfuzz.distance import Indel
 
 from . import industry as industry_mod
 from .industry import DIFFERENT, RELATED, SAME, UNKNOWN
-from .profiles import Profiles
+from .profiles import Profiles, policy
 
 # Region and origin relations add one value to the industry ones (same / related / different / unknown).
 NESTED = "nested"
@@ -37,10 +37,18 @@ def _origin_relation(a_town: bool, b_town: bool, a: str, b: str) -> str:
     return {SAME: SAME, NESTED: NESTED, UNKNOWN: UNKNOWN}.get(rel, DIFFERENT)
 
 
-def _industry_relation(a: str, b: str, segment_a: str, segment_b: str) -> str:
-    """Relation of two industries; one industry in different segments of it (汽车 / 出租汽车) is related."""
+def many_shared_members(shared: float, containment: float) -> bool:
+    """Many members in common (policy ``review_member_share`` / ``review_member_min``); NaN: no member data."""
+    cfg = policy()
+    return containment == containment and containment >= cfg["review_member_share"] \
+        and shared >= cfg["review_member_min"]
+
+
+def _industry_relation(a: str, b: str, segment_a: str, segment_b: str, many_shared: bool) -> str:
+    """Relation of two industries; one industry in different segments of it (汽车 / 出租汽车) is related,
+    unless the two share many members (then the segments serve one constituency)."""
     rel = industry_mod.relation(a or None, b or None)
-    return RELATED if rel == SAME and segment_a != segment_b else rel
+    return RELATED if rel == SAME and segment_a != segment_b and not many_shared else rel
 
 
 def _set_overlap(a: list[frozenset], b: list[frozenset]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -90,8 +98,9 @@ def pair_features(left: Profiles, right: Profiles, i: np.ndarray, j: np.ndarray)
         [left.members[k] for k in i], [right.members[k] for k in j])
     f["shared_leaders"], _, _ = _set_overlap([left.leaders[k] for k in i], [right.leaders[k] for k in j])
     f["industry_a"], f["industry_b"] = li["industry_key"], rj["industry_key"]
+    many = [many_shared_members(s, c) for s, c in zip(f["shared_members"], f["member_cont"])]
     f["industry_rel"] = [_industry_relation(*x) for x in
-                         zip(li["industry_key"], rj["industry_key"], li["core_segment"], rj["core_segment"])]
+                         zip(li["industry_key"], rj["industry_key"], li["core_segment"], rj["core_segment"], many)]
     f["industry_conf"] = np.minimum(li["industry_conf"].astype(float), rj["industry_conf"].astype(float))
     f["region_rel"] = [_region_relation(a, b) for a, b in zip(li["region_code"], rj["region_code"])]
     f["origin_rel"] = [_origin_relation(a, b, x, y) for a, b, x, y in

@@ -135,13 +135,16 @@ class Taxonomy:
 
     def segment(self, core: str, key: str) -> str:
         """What a name core says beyond its industry ``key``: the runs of characters covered neither by
-        the entry's own words (name, aliases, keywords) nor by generic words, leaving out single
-        characters and runs that are part of an entry word (汽车 in 汽车摩托车配件: auto parts are for cars). 出租汽车 in 汽车 → 出租,
-        体育舞蹈 in 体育 → 舞蹈; 鞋革, 服装服饰, 眼镜产业 → "" (the industry itself)."""
+        the entry's own words (name, aliases, keywords), the names of related entries nor generic words,
+        leaving out single characters and runs that are part of an entry word (汽车 in 汽车摩托车配件:
+        auto parts are for cars). 出租汽车 in 汽车 → 出租, 体育舞蹈 in 体育 → 舞蹈; 鞋革, 服装服饰,
+        眼镜产业, 饭店餐饮 → "" (the industry itself)."""
         text = normalize_name(core)
         ind = self.get(key)
         own = (ind.name, *ind.aliases, *ind.keywords)
-        words = _Lexicon.build({w: (key,) for w in (*own, *self.generic)})
+        # a related industry named beside it makes a combined field (饭店餐饮), not a narrower segment
+        beside = tuple(w for k in ind.related for w in (self.industries[k].name, *self.industries[k].aliases))
+        words = _Lexicon.build({w: (key,) for w in (*own, *beside, *self.generic)})
         covered = bytearray(len(text))
         for length, start in words._occurrences(text):
             covered[start : start + length] = b"\x01" * length

@@ -50,6 +50,7 @@ class _Grammar:
     trailing_generic: tuple[str, ...]
     unit_markers: tuple[str, ...]
     audiences: tuple[str, ...]
+    member_kinds: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -64,6 +65,7 @@ def _grammar() -> _Grammar:
         trailing_generic=tuple(g["core"]["trailing_generic"]),
         unit_markers=tuple(g["core"]["unit_markers"]),
         audiences=tuple(sorted(g["core"]["audiences"], key=len, reverse=True)),
+        member_kinds=tuple(sorted(g["core"]["member_kinds"], key=len, reverse=True)),
     )
 
 
@@ -136,6 +138,24 @@ def _parse_origin(core: str, form: str | None, region: Division | None, home: Di
     return origin
 
 
+def _foreign(region: Division | None, home: Division | None) -> bool:
+    """A place written first that is neither inside the registry's city nor one containing it."""
+    return region is not None and home is not None and not regions.contains(home, region) \
+        and not regions.contains(region, home)
+
+
+def _unfold_form(core: str, form: str, typ: str | None) -> tuple[str, str, str | None]:
+    """A form that opens with the members' kind (企业家联合会, 企业联合会) names who the members are when
+    no origin precedes it: 企业家 goes back to the core and the plain form remains."""
+    for prefix in _grammar().member_kinds:
+        rest = form.removeprefix(prefix)
+        if rest != form:
+            plain = dict(_grammar().forms).get(rest)
+            if plain is not None:
+                return core + prefix, rest, plain
+    return core, form, typ
+
+
 def _strip_generic(core: str) -> str:
     for word in _grammar().trailing_generic:
         if core.endswith(word) and len(core) > len(word):
@@ -158,9 +178,16 @@ def parse_name(name: str, home: Division | None = None) -> ParsedName:
     origin = None
     if form in _grammar().origin_forms or form is None:
         origin = _parse_origin(core, form, region, home)
+        if origin is None and _foreign(region, home):
+            # 河南信阳商会 in a 常州市 registry: no region written, the place is the origin
+            origin = _parse_origin(body, form, None, home)
+            region = None if origin is not None else region
     if origin is not None:
         typ = OUT_OF_TOWN
         core = ""
+    elif form is not None:
+        # 青年企业家联合会 without an origin: 企业家 belongs to the core, the form is 联合会
+        core, form, typ = _unfold_form(core, form, typ)
     core = _strip_generic(core)
     return ParsedName(
         raw=name,

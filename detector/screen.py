@@ -12,10 +12,11 @@ import pandas as pd
 from threadpoolctl import ThreadpoolController
 
 from .explain import reasons_for
+from .features import many_shared_members
 from .industry import RELATED
 from .io import Registry, records
 from .pipeline import Engine
-from .profiles import Profiles, build_profiles, policy
+from .profiles import Profiles, build_profiles
 from .rules import ERROR, Finding, check_rules, to_json as finding_json
 from .scoring import score_candidates
 
@@ -60,9 +61,7 @@ def _crossover(f: Mapping[str, Any]) -> bool:
     """业务交叉 in the same region: a related industry, or many shared members."""
     if f["gate_reason"]:
         return False
-    share = f["member_cont"] if f["member_cont"] == f["member_cont"] else 0.0  # NaN: no member data
-    many = share >= policy()["review_member_share"] and f["shared_members"] >= policy()["review_member_min"]
-    return f["industry_rel"] == RELATED or bool(many)
+    return f["industry_rel"] == RELATED or many_shared_members(f["shared_members"], f["member_cont"])
 
 
 def _relation(f: Mapping[str, Any], thresholds: dict) -> str | None:

@@ -43,7 +43,8 @@ def test_segments_of_one_industry_are_related_not_same():
     """湘潭市汽车行业协会 and 湘潭市出租汽车行业协会 share an industry word, not an industry (一业一会)."""
     from detector.features import _industry_relation
 
-    assert _industry_relation("automobiles", "automobiles", "", "出租") == "related"
-    assert _industry_relation("sports", "sports", "舞蹈", "学生") == "related"
-    assert _industry_relation("footwear", "footwear", "", "") == "same"
-    assert _industry_relation("footwear", "eyewear", "", "") == "different"
+    assert _industry_relation("automobiles", "automobiles", "", "出租", False) == "related"
+    assert _industry_relation("automobiles", "automobiles", "", "出租", True) == "same"  # one constituency
+    assert _industry_relation("sports", "sports", "舞蹈", "学生", False) == "related"
+    assert _industry_relation("footwear", "footwear", "", "", False) == "same"
+    assert _industry_relation("footwear", "eyewear", "", "", False) == "different"

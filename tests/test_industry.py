@@ -160,7 +160,7 @@ def test_missing_file(tmp_path):
         ("汽配", "auto_parts"),
         ("摩配", "auto_parts"),
         ("汽车零部件", "auto_parts"),
-        ("汽车用品", "auto_parts"),
+        ("汽车用品", "car_accessories"),
         ("汽车销售", "car_dealers"),
         ("汽车经销商", "car_dealers"),
         ("二手车流通", "used_cars"),
@@ -208,7 +208,7 @@ def test_missing_file(tmp_path):
         ("烹饪", "catering"),
         ("饭店业", "hotels"),
         ("医药", "pharma"),
-        ("药品零售", "pharma"),
+        ("药品零售", "drug_retail"),
         ("医疗器械", "medical_devices"),
         ("民营医院", "private_healthcare"),
         ("小额贷款", "finance"),
@@ -403,3 +403,13 @@ def test_distinct_professions_are_not_one_industry(a, b):
     """Real registries hold separate associations for these (湘潭市律师协会 and 湘潭市司法鉴定协会)."""
     ka, kb = industry.match_core(a).key, industry.match_core(b).key
     assert ka != kb and industry.relation(ka, kb) in (industry.RELATED, industry.DIFFERENT)
+
+
+@pytest.mark.parametrize(("core", "key"), [
+    ("饭店餐饮", "catering"),  # two related industries named together: a combined field
+    ("婚庆礼仪", "photography_wedding"),
+    ("融资性担保", "guarantee"),
+    ("小额贷款公司", "finance"),
+])
+def test_no_segment_in_combined_or_generic_words(core, key):
+    assert industry.match_core(core).key == key and industry.segment(core, key) == ""

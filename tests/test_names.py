@@ -151,3 +151,20 @@ def test_audience_and_unit_internal_bodies():
     assert parse_name("温州市企业家协会", WZ).audience == ""
     assert parse_name("湘潭钢铁集团有限公司职工技术协会").affiliated
     assert not parse_name("温州市小额贷款公司协会", WZ).affiliated
+
+
+def test_entrepreneur_forms_keep_their_member_group():
+    """青年企业家联合会: the core is 青年企业家 (a distinct member group), the form 联合会."""
+    p = parse_name("泉州市青年企业家联合会")
+    assert (p.industry_core, p.org_form, p.type, p.audience) == ("青年企业家", "联合会", "联合会", "青年")
+    assert parse_name("温州市企业家联合会").industry == parse_name("温州市青年企业家联合会").industry == "entrepreneurs"
+    assert parse_name("温州市江西企业家联合会", regions.lookup("温州市")).origin == "江西省"  # a place before it: origin
+
+
+def test_out_of_town_chamber_without_the_city_in_its_name():
+    """In a 常州市 registry, 河南信阳商会 is the chamber of people from 信阳, not a body of 信阳."""
+    home = regions.lookup("常州市")
+    p = parse_name("河南信阳商会", home)
+    assert (p.region, p.origin, p.origin_level, p.type) == (None, "信阳市", "prefecture", "异地商会")
+    assert parse_name("甘肃商会", home).origin == "甘肃省"
+    assert parse_name("杭州市鞋业商会", regions.lookup("温州市")).origin is None  # an industry, not a place
