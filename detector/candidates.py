@@ -12,11 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .industry import get as get_industry
 from .profiles import Profiles
 
-KNN_DESC, KNN_CORE, SAME_INDUSTRY, SAME_ORIGIN, SHARED_MEMBERS, NAME_CORE, RELATED_INDUSTRY = (
-    1, 2, 4, 8, 16, 32, 64)
+KNN_DESC, KNN_CORE, SAME_INDUSTRY, SAME_ORIGIN, SHARED_MEMBERS, NAME_CORE = (1, 2, 4, 8, 16, 32)
 SOURCE_NAMES = {
     KNN_DESC: "业务范围语义近邻",
     KNN_CORE: "名称语义近邻",
@@ -24,7 +22,6 @@ SOURCE_NAMES = {
     SAME_ORIGIN: "同区域同籍贯",
     SHARED_MEMBERS: "共有会员",
     NAME_CORE: "名称核心词相近",
-    RELATED_INDUSTRY: "同区域相关行业",
 }
 
 
@@ -95,20 +92,6 @@ def _blocks(left: Profiles, right: Profiles, cols: tuple[str, str], cfg: Blockin
                     yield i, j
 
 
-def _related_blocks(left: Profiles, right: Profiles, cfg: BlockingConfig, same: bool):
-    """When screening: the same region's associations of related industries (业务交叉 for a reviewer)."""
-    if same:
-        return
-    cols = ("region_code", "block_industry")
-    index = _block_index(right, cols)
-    for i, (region, key) in enumerate(_keys(left, cols)):
-        if region and key:
-            for other in get_industry(key).related:
-                block = index.get((region, other))
-                if block and len(block) <= cfg.max_block:
-                    yield from ((i, j) for j in block)
-
-
 def _member_index(p: Profiles) -> dict[str, list[int]]:
     def build() -> dict[str, list[int]]:
         index: dict[str, list[int]] = defaultdict(list)
@@ -175,7 +158,6 @@ def candidate_pairs(left: Profiles, right: Profiles | None = None,
         (_blocks(left, right, ("region_code", "origin_code"), cfg, same), SAME_ORIGIN),
         (_shared_members(left, right, cfg, same), SHARED_MEMBERS),
         (_name_cores(left, right, cfg, same), NAME_CORE),
-        (_related_blocks(left, right, cfg, same), RELATED_INDUSTRY),
     ]
     parts_i, parts_j, parts_bit = [], [], []
     for pairs, bit in sources:
