@@ -69,24 +69,44 @@ def _member_names(memberships: pd.DataFrame) -> list[str]:
     return [normalize_name(v) for v in _cells(memberships, "member_name")]
 
 
-def member_codes(memberships: pd.DataFrame) -> dict[str, str]:
+def _member_codes(names: list[str], ids: list[str]) -> dict[str, str]:
     """Normalised member name → credit code, from every row that gives one (the first code wins)."""
     codes: dict[str, str] = {}
-    for name, code in zip(_member_names(memberships), _cells(memberships, "member_id")):
-        if code.strip():
-            codes.setdefault(name, code.strip().upper())
+    for name, code in zip(names, ids):
+        if code:
+            codes.setdefault(name, code)
     return codes
 
 
-def member_keys(memberships: pd.DataFrame, codes: Mapping[str, str] | None = None) -> pd.Series:
-    """One key per membership row: the credit code when known (also via another row with the same
-    normalised name, or via ``codes``: e.g. the registry's, when keying an application's members),
-    else the normalised member name."""
+def _keys(memberships: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
+    """Per row: normalised name, credit code (upper case, "" when none) and key."""
     names = _member_names(memberships)
-    own, other = member_codes(memberships), codes or {}
     ids = [v.strip().upper() for v in _cells(memberships, "member_id")]
-    found = [code or own.get(name) or other.get(name) for name, code in zip(names, ids)]
-    keys = [f"id:{code}" if code else f"nm:{name}" for name, code in zip(names, found)]
+    codes = _member_codes(names, ids)
+    found = [code or codes.get(name, "") for name, code in zip(names, ids)]
+    return names, ids, [f"id:{code}" if code else f"nm:{name}" for name, code in zip(names, found)]
+
+
+def member_vocabulary(memberships: pd.DataFrame) -> dict[str, str]:
+    """How a registry keys its members, by credit code (``c:…``) and by normalised name (``n:…``)."""
+    names, ids, keys = _keys(memberships)
+    vocabulary: dict[str, str] = {}
+    for name, code, key in zip(names, ids, keys):
+        if code:
+            vocabulary.setdefault(f"c:{code}", key)
+        vocabulary.setdefault(f"n:{name}", key)
+    return vocabulary
+
+
+def member_keys(memberships: pd.DataFrame, vocabulary: Mapping[str, str] | None = None) -> pd.Series:
+    """One key per membership row: the credit code when known (also via another row with the same
+    normalised name), else the normalised member name. With another registry's ``vocabulary``
+    (:func:`member_vocabulary`, when keying an application's members) a member takes the key that
+    registry gives it, whether the code or the name is what the two have in common."""
+    names, ids, keys = _keys(memberships)
+    if vocabulary:
+        keys = [(code and vocabulary.get(f"c:{code}")) or vocabulary.get(f"n:{name}") or key
+                for name, code, key in zip(names, ids, keys)]
     return pd.Series(keys, index=memberships.index, dtype=object)
 
 
@@ -103,7 +123,7 @@ class Profiles:
     tfidf: sparse.csr_matrix  # jieba-token TF-IDF of scope + purpose + services, rows L2-normalised
     vectorizer: TfidfVectorizer
     home: Division | None
-    member_codes: dict[str, str] = field(default_factory=dict, repr=False)  # member name → credit code
+    member_vocabulary: dict[str, str] = field(default_factory=dict, repr=False)  # see member_vocabulary()
     row_of: dict[str, int] = field(init=False)
     cache: dict = field(init=False, default_factory=dict, repr=False)  # derived lookup tables (blocking)
 
@@ -174,13 +194,13 @@ def _tfidf(docs: list[str], vectorizer: TfidfVectorizer | None) -> tuple[sparse.
     return vectorizer.transform(docs).tocsr(), vectorizer
 
 
-def _member_sets(memberships: pd.DataFrame | None, ids: list[str], codes: Mapping[str, str] | None
+def _member_sets(memberships: pd.DataFrame | None, ids: list[str], vocabulary: Mapping[str, str] | None
                  ) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
     """Each association's member keys and its 副会长-or-above persons (normalised)."""
     if memberships is None or not len(memberships):
         return [frozenset()] * len(ids), [frozenset()] * len(ids)
     aids = _cells(memberships, "association_id")
-    members = _sets_by_association(aids, list(member_keys(memberships, codes)), ids)
+    members = _sets_by_association(aids, list(member_keys(memberships, vocabulary)), ids)
     roles = set(policy()["leader_roles"])
     lead = [(a, normalize_name(p)) for a, r, p in zip(aids, _cells(memberships, "role"), _cells(memberships, "person"))
             if r in roles and p]
@@ -190,12 +210,12 @@ def _member_sets(memberships: pd.DataFrame | None, ids: list[str], codes: Mappin
 
 def build_profiles(associations: pd.DataFrame, memberships: pd.DataFrame | None, embedder: Embedder,
                    home: Division | None = None, vectorizer: TfidfVectorizer | None = None,
-                   known_codes: Mapping[str, str] | None = None) -> Profiles:
+                   known_members: Mapping[str, str] | None = None) -> Profiles:
     """Profiles for ``associations`` (FORMAT.md columns; missing optional columns allowed).
 
     To profile applications against a registry, pass the registry profiles' ``home``, ``vectorizer`` and
-    ``member_codes`` as ``known_codes`` (so a member named without its credit code still matches the
-    registry's record of it).
+    ``member_vocabulary`` as ``known_members`` (so a member matches the registry's record of it whether
+    the application or the registry left out its credit code).
     """
     text = {c: _cells(associations, c) for c in ("name", "region", "type", "industry", "scope", "purpose", "services",
                                                   "status")}
@@ -219,7 +239,7 @@ def build_profiles(associations: pd.DataFrame, memberships: pd.DataFrame | None,
     data["desc"] = [normalize_text(f"{s}。{p}".strip("。")) for s, p in zip(text["scope"], text["purpose"])]
     # what name similarity compares: the industry core, else the origin place, else the whole name
     data["core_text"] = [c or o or n for c, o, n in zip(data["industry_core"], data["origin"], data["name_norm"])]
-    members, leaders = _member_sets(memberships, ids, known_codes)
+    members, leaders = _member_sets(memberships, ids, known_members)
     data["n_members"] = [len(m) for m in members]
     rest = associations.drop(columns=[c for c in data if c in associations.columns]).reset_index(drop=True)
     frame = pd.concat([rest, pd.DataFrame(data)], axis=1) if len(rest.columns) else pd.DataFrame(data)
@@ -237,5 +257,5 @@ def build_profiles(associations: pd.DataFrame, memberships: pd.DataFrame | None,
         tfidf=tfidf,
         vectorizer=vectorizer,
         home=home,
-        member_codes=member_codes(memberships) if memberships is not None and len(memberships) else {},
+        member_vocabulary=member_vocabulary(memberships) if memberships is not None and len(memberships) else {},
     )

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 from ..industry import get as get_industry
 from ..io import Association, Registry
 from ..names import ParsedName, parse_name
-from ..profiles import member_codes, member_keys
+from ..profiles import member_keys, member_vocabulary
 from ..regions import LEVEL_ZH, Division
 from ..text import normalize_name, normalize_text, tokenize
 
@@ -105,7 +105,7 @@ def shared_members(mine: pd.DataFrame, theirs: pd.DataFrame) -> list[str]:
     if not len(mine) or not len(theirs):
         return []
     keys = set(member_keys(theirs))
-    mine_keys = member_keys(mine, member_codes(theirs))
+    mine_keys = member_keys(mine, member_vocabulary(theirs))
     return list(dict.fromkeys(n for n, k in zip(mine["member_name"], mine_keys, strict=True) if k in keys))
 
 
