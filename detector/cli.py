@@ -147,7 +147,7 @@ def study(ctx: click.Context, registry_dir: Path, out_file: Path, report_file: P
           excel_file: Path | None) -> None:
     """合并研究：找出重复设立的组织并提出合并方案（保留哪一家、理由、合并后覆盖面），并检查政策规则。"""
     from .console import format_study
-    from .io import write_files, write_json
+    from .io import json_text, write_files
     from .study import run_study
 
     outputs = [p for p in (out_file, report_file, excel_file) if p is not None]
@@ -157,21 +157,20 @@ def study(ctx: click.Context, registry_dir: Path, out_file: Path, report_file: P
         raise DetectorError("--out、--report、--excel 不能是同一个文件")
     engine = _engine(ctx, registry_dir)
     result = run_study(engine)
-    extra: dict[Path, str | bytes] = {}
+    files: dict[Path, str | bytes] = {out_file: json_text(result.to_json())}
     if report_file or excel_file:
         from .report import excel_bytes, render_html
 
         if report_file:
-            extra[report_file] = render_html(result, engine.registry, engine.thresholds)
+            files[report_file] = render_html(result, engine.registry, engine.thresholds)
         if excel_file:
-            extra[excel_file] = excel_bytes(result, engine.registry)
-    try:  # the report files together (all or none), then the result
-        write_files(extra)
-        write_json(result.to_json(), out_file)
+            files[excel_file] = excel_bytes(result, engine.registry)
+    try:  # all outputs together: every one is replaced, or none
+        write_files(files)
     except OSError as exc:
         raise DetectorError(f"无法写入输出文件 {exc.filename or ''}：{exc.strerror or exc}") from exc
     click.echo(format_study(result))
-    for path in (out_file, *extra):
+    for path in files:
         click.echo(f"结果已写入 {path}")
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .console import format_screen, format_study, format_summary
 from .embed import Embedder
-from .io import load_registry, write_files, write_json, write_jsonl
+from .io import json_text, load_registry, write_files, write_jsonl
 from .paths import demo_dir
 from .pipeline import Engine
 from .report import excel_bytes, render_html
@@ -25,8 +25,8 @@ def run_demo(out_dir: Path, model: Path | None = None) -> str:
     t0 = time.perf_counter()
     engine = Engine.load(src / "registry", embedder=Embedder(model))
     study = run_study(engine)
-    write_json(study.to_json(), out_dir / "study.json")
-    write_files({out_dir / "report.html": render_html(study, engine.registry, engine.thresholds),
+    write_files({out_dir / "study.json": json_text(study.to_json()),
+                 out_dir / "report.html": render_html(study, engine.registry, engine.thresholds),
                  out_dir / "study.xlsx": excel_bytes(study, engine.registry)})
     apps = load_registry(src / "applications", kind="applications", home=engine.registry.home)
     screened = screen_applications(engine, apps)

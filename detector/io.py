@@ -764,9 +764,14 @@ def _dumps(obj: Any, **kwargs: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, allow_nan=False, default=_json_default, **kwargs)
 
 
+def json_text(obj: Any) -> str:
+    """One JSON document as written by :func:`write_json` (UTF-8 text, indented, Chinese readable)."""
+    return _dumps(obj, indent=2) + "\n"
+
+
 def write_json(obj: Any, path: str | os.PathLike[str]) -> None:
     """Write one JSON document atomically (UTF-8, indented)."""
-    text = _dumps(obj, indent=2) + "\n"
+    text = json_text(obj)
     _atomic_write(path, lambda f: f.write(text))
 
 
