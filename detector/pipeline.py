@@ -11,7 +11,7 @@ import pandas as pd
 from .embed import Embedder
 from .features import pair_features
 from .io import Registry, load_registry
-from .profiles import Profiles, build_profiles
+from .profiles import Profiles, build_profiles, member_vocabulary
 from .rules import LeaderPosts, StatsIndex, leader_posts, stats_index
 from .scoring import Scorer, load_scorer, score_pairs
 from .train import load_thresholds
@@ -35,6 +35,11 @@ class Engine:
     @cached_property
     def profiles(self) -> Profiles:
         return build_profiles(self.registry.associations, self.registry.memberships, self.embedder, self.registry.home)
+
+    @cached_property
+    def member_vocabulary(self) -> dict[str, str]:
+        """How the registry keys its members, to key applicants' members alike when screening."""
+        return member_vocabulary(self.registry.memberships)
 
     @cached_property
     def leader_posts(self) -> LeaderPosts:

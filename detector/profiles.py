@@ -123,7 +123,6 @@ class Profiles:
     tfidf: sparse.csr_matrix  # jieba-token TF-IDF of scope + purpose + services, rows L2-normalised
     vectorizer: TfidfVectorizer
     home: Division | None
-    member_vocabulary: dict[str, str] = field(default_factory=dict, repr=False)  # see member_vocabulary()
     row_of: dict[str, int] = field(init=False)
     cache: dict = field(init=False, default_factory=dict, repr=False)  # derived lookup tables (blocking)
 
@@ -213,9 +212,9 @@ def build_profiles(associations: pd.DataFrame, memberships: pd.DataFrame | None,
                    known_members: Mapping[str, str] | None = None) -> Profiles:
     """Profiles for ``associations`` (FORMAT.md columns; missing optional columns allowed).
 
-    To profile applications against a registry, pass the registry profiles' ``home``, ``vectorizer`` and
-    ``member_vocabulary`` as ``known_members`` (so a member matches the registry's record of it whether
-    the application or the registry left out its credit code).
+    To profile applications against a registry, pass the registry profiles' ``home`` and ``vectorizer``
+    and the registry's :func:`member_vocabulary` as ``known_members`` (so a member matches the registry's
+    record of it whether the application or the registry left out its credit code).
     """
     text = {c: _cells(associations, c) for c in ("name", "region", "type", "industry", "scope", "purpose", "services",
                                                   "status")}
@@ -257,5 +256,4 @@ def build_profiles(associations: pd.DataFrame, memberships: pd.DataFrame | None,
         tfidf=tfidf,
         vectorizer=vectorizer,
         home=home,
-        member_vocabulary=member_vocabulary(memberships) if memberships is not None and len(memberships) else {},
     )

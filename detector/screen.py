@@ -133,7 +133,7 @@ def _threadpools() -> ThreadpoolController:
 
 def _screen(engine: Engine, reg_p: Profiles, apps: Registry, today: date | None) -> list[ScreenResult]:
     app_p = build_profiles(apps.associations, apps.memberships, engine.embedder, home=reg_p.home,
-                           vectorizer=reg_p.vectorizer, known_members=reg_p.member_vocabulary)
+                           vectorizer=reg_p.vectorizer, known_members=engine.member_vocabulary)
     vs_registry = score_candidates(app_p, reg_p, scorer=engine.scorer)
     within = score_candidates(app_p, scorer=engine.scorer) if len(app_p) > 1 else vs_registry.iloc[0:0]
     findings = check_rules(app_p.frame, apps.memberships, engine.stats_index, reg_p.home, as_of=today or date.today(),
