@@ -53,14 +53,18 @@ def resolve_region(value: object, home: Division | None) -> Division | None:
     return place
 
 
-def _cell(value: object) -> str:
-    """A cell as text; missing (None, NaN, NA) → ""."""
-    return "" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else str(value)
+def cell(value: object) -> str:
+    """A cell as stripped text; missing (None, NaN, NA, NaT) → ""."""
+    if isinstance(value, str):
+        return value.strip()
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).strip()
 
 
 def _cells(frame: pd.DataFrame, column: str) -> list[str]:
     """A column as a list of texts ("" when the column is absent)."""
-    return [_cell(v) for v in frame[column].to_numpy(dtype=object)] if column in frame.columns else [""] * len(frame)
+    return [cell(v) for v in frame[column].to_numpy(dtype=object)] if column in frame.columns else [""] * len(frame)
 
 
 def _member_names(memberships: pd.DataFrame) -> list[str]:

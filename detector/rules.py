@@ -20,7 +20,7 @@ from . import industry, regions
 from .errors import DetectorError
 from .io import ENTERPRISE, guess_member_kind, records
 from .names import OUT_OF_TOWN
-from .profiles import INACTIVE, RESEARCH_TYPES, policy, resolve_region
+from .profiles import INACTIVE, RESEARCH_TYPES, cell, policy, resolve_region
 from .regions import COUNTY, LEVEL_ZH, PREFECTURE, Division
 from .text import normalize_name, normalize_text
 
@@ -63,21 +63,12 @@ def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
 # 300,000-membership registry is a single pass.
 
 
-def _cell(value: object) -> str:
-    """A cell as stripped text; missing (None, NaN, NA, NaT) → ""."""
-    if isinstance(value, str):
-        return value.strip()
-    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
-        return ""
-    return str(value).strip()
-
-
 def _number(value: object) -> float:
     """A number, numeric text (thousands separators allowed) → float; empty or invalid → NaN."""
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
         return float(value)
     try:
-        return float(_cell(value).replace(",", ""))
+        return float(cell(value).replace(",", ""))
     except ValueError:
         return float("nan")
 
@@ -88,7 +79,7 @@ def _date(value: object) -> date | None:
         return None if value is pd.NaT else value.date()
     if isinstance(value, date):
         return value
-    text = _cell(value)
+    text = cell(value)
     if not text:
         return None
     try:
@@ -106,8 +97,8 @@ def _memo(fn: Callable[[str], Any]) -> Callable[[str], Any]:
 def _is_active(record: dict) -> bool:
     """The profiles' ``active`` flag, else status not 注销/撤销; unknown → active."""
     if "active" in record:
-        return _cell(record["active"]).lower() not in _FALSE
-    return normalize_text(_cell(record.get("status"))) not in INACTIVE
+        return cell(record["active"]).lower() not in _FALSE
+    return normalize_text(cell(record.get("status"))) not in INACTIVE
 
 
 def _pct(x: float) -> str:
@@ -163,7 +154,7 @@ def _active_rows(frame: pd.DataFrame) -> list[dict]:
     """The active rows of ``frame`` as dicts of the columns rules read, ``id`` as text."""
     rows = [r for r in records(frame, ROW_COLUMNS) if _is_active(r)]
     for r in rows:
-        r["id"] = _cell(r["id"])
+        r["id"] = cell(r["id"])
     return rows
 
 
@@ -226,7 +217,7 @@ class _Input:
     @cached_property
     def region_code(self) -> Callable[[str], str]:
         """Place text → adcode ("" when unknown), memoised."""
-        return _memo(lambda v: getattr(resolve_region(v, self.home), "code", ""))
+        return _memo(lambda v: region_code(v, self.home))
 
     @cached_property
     def county_code(self) -> Callable[[str], str]:
@@ -256,13 +247,18 @@ def _county_chamber_at_city(inp: _Input) -> list[Finding]:
         if not (r.get("region_level") == PREFECTURE and r.get("eff_type") == OUT_OF_TOWN
                 and r.get("origin_level") == COUNTY):
             continue
-        origin, province = _cell(r.get("origin")), _cell(r.get("origin_province"))
+        origin, province = cell(r.get("origin")), cell(r.get("origin_province"))
         where = f"{LEVEL_ZH[COUNTY]}，{province}" if province else LEVEL_ZH[COUNTY]
-        place = _short(_cell(r.get("region_code")), _cell(r.get("region_name")))
+        place = _short(cell(r.get("region_code")), cell(r.get("region_name")))
         out.append(_finding(r["id"], "county_chamber_at_city",
                             f"市本级不再新成立在{place}的县级异地商会：籍贯 {origin}（{where}）",
                             origin=origin, origin_level=COUNTY, origin_province=province))
     return out
+
+
+def region_code(place: str, home: Division | None) -> str:
+    """The adcode of the deepest division a place text names (浙江省温州市鹿城区 → 330302); "" when none."""
+    return getattr(resolve_region(place, home), "code", "")
 
 
 def county_code(place: str, home: Division | None) -> str:
@@ -291,7 +287,7 @@ def _coverage_counties(inp: _Input) -> list[Finding]:
         if r.get("region_level") != PREFECTURE or r.get("eff_type") not in INDUSTRY_TYPES:
             continue
         placed = [m for m in inp.members.get(r["id"], ()) if m.region]
-        units = _units(_cell(r.get("region_code")))
+        units = _units(cell(r.get("region_code")))
         if not placed or not units:
             continue
         codes = _county_codes(placed, inp.county_code)
@@ -328,9 +324,9 @@ def stats_index(stats: pd.DataFrame | None, home: Division | None) -> StatsIndex
     by_text: dict = {}
     by_key: dict = {}
     key_of, text_of = _memo(_stat_key), _memo(normalize_name)
-    code_of = _memo(lambda v: getattr(resolve_region(v, home), "code", ""))
+    code_of = _memo(lambda v: region_code(v, home))
     for label, region, units, sales in stats[["industry", "region", "units", "sales"]].itertuples(index=False):
-        label, region = _cell(label), _cell(region)
+        label, region = cell(label), cell(region)
         row = {"label": label, "region": region, "units": _number(units), "sales": _number(sales),
                "key": key_of(label), "region_code": code_of(region)}
         if not (row["region_code"] and row["units"] > 0 and row["sales"] > 0):
@@ -363,7 +359,7 @@ def _coverage_share(inp: _Input) -> list[Finding]:
         known = [m.sales for m in firms if m.sales == m.sales]
         if not known:  # unknown sales: no claim
             continue
-        s = _stat_row(_cell(r.get("industry")), _cell(r.get("industry_key")), _cell(r.get("region_code")), inp.stats)
+        s = _stat_row(cell(r.get("industry")), cell(r.get("industry_key")), cell(r.get("region_code")), inp.stats)
         if s is None:
             continue
         n, total = len(firms), float(sum(known))
@@ -385,7 +381,7 @@ def _member_outside_region(inp: _Input) -> list[Finding]:
     outside the city; a city body: outside the city). Individual members are not registered anywhere."""
     out = []
     for r in inp.rows:
-        own = _cell(r.get("region_code"))
+        own = cell(r.get("region_code"))
         if not own:
             continue
         placed = [(m, inp.region_code(m.region)) for m in inp.distinct.get(r["id"], ())
@@ -394,7 +390,7 @@ def _member_outside_region(inp: _Input) -> list[Finding]:
         outside = [m for m, code in placed if _disjoint(_division(own), _division(code))]
         if not outside:
             continue
-        region = _cell(r.get("region_name")) or _division(own).name
+        region = cell(r.get("region_name")) or _division(own).name
         shown = [f"{m.name}（{m.region}）" for m in outside]
         out.append(_finding(r["id"], "member_outside_region",
                             f"{len(outside)} 家会员企业的登记地不在本会所在行政区域（{region}）内"
@@ -434,9 +430,9 @@ def _non_industry_member(inp: _Input) -> list[Finding]:
     unrelated = _memo(lambda own, keys: all(industry.relation(own, k) == industry.DIFFERENT for k in keys))
     out = []
     for r in inp.rows:
-        own = _cell(r.get("industry_key"))
+        own = cell(r.get("industry_key"))
         if (r.get("eff_type") not in INDUSTRY_TYPES or _industry_kind(own) != industry.INDUSTRY
-                or _cell(r.get("origin"))):  # a 行业协会 named after a place of origin is a 异地商会 in disguise
+                or cell(r.get("origin"))):  # a 行业协会 named after a place of origin is a 异地商会 in disguise
             continue
         flagged = []
         for m in inp.distinct.get(r["id"], ()):
@@ -491,7 +487,7 @@ def leader_posts(frame: pd.DataFrame, memberships: pd.DataFrame | None) -> Leade
     """The posts of ``frame``'s active associations (a profiled frame or a raw associations frame)."""
     rows = _active_rows(frame) if "id" in frame.columns else []
     members = _members(memberships, [r["id"] for r in rows])
-    return LeaderPosts(_posts(members, list(policy()["leader_roles"])), {r["id"]: _cell(r.get("name")) for r in rows})
+    return LeaderPosts(_posts(members, list(policy()["leader_roles"])), {r["id"]: cell(r.get("name")) for r in rows})
 
 
 def _leader_overlap(inp: _Input) -> list[Finding]:
@@ -500,7 +496,7 @@ def _leader_overlap(inp: _Input) -> list[Finding]:
     own = _posts(inp.members, roles)
     if not own:
         return []
-    names = {r["id"]: _cell(r.get("name")) for r in inp.rows}
+    names = {r["id"]: cell(r.get("name")) for r in inp.rows}
     here = {aid: i for i, aid in enumerate(names)}
     there: dict[str, int] = {}
     if inp.context is not None:
@@ -590,21 +586,21 @@ def _exit_no_staff(inp: _Input) -> list[Finding]:
 
 def _exit_no_office(inp: _Input) -> list[Finding]:
     return [_finding(r["id"], "exit_no_office", "无固定办公场所", has_office=False)
-            for r in inp.rows if _cell(r.get("has_office")).lower() in _FALSE]
+            for r in inp.rows if cell(r.get("has_office")).lower() in _FALSE]
 
 
 def _exit_no_funding(inp: _Input) -> list[Finding]:
     """Empty funding, when the column is given (an all-empty column counts as absent)."""
-    if not any(_cell(r.get("funding")) for r in inp.rows):
+    if not any(cell(r.get("funding")) for r in inp.rows):
         return []
     return [_finding(r["id"], "exit_no_funding", "无经费来源（funding 为空）", funding="")
-            for r in inp.rows if not _cell(r.get("funding"))]
+            for r in inp.rows if not cell(r.get("funding"))]
 
 
 def _exit_inspection(inp: _Input) -> list[Finding]:
     out = []
     for r in inp.rows:
-        result = normalize_text(_cell(r.get("inspection")))
+        result = normalize_text(cell(r.get("inspection")))
         if result in FAILED_INSPECTIONS:
             out.append(_finding(r["id"], "exit_inspection", f"上次年检结果：{result}", inspection=result))
     return out
