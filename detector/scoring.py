@@ -113,10 +113,6 @@ class Scorer:
         z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
         return 1.0 / (1.0 + np.exp(-z))
 
-    def contributions(self, x: np.ndarray) -> np.ndarray:
-        """Per-feature contribution to the log-odds (for explanations)."""
-        return ((x - self.mean) / self.scale) * self.coef
-
     def to_json(self) -> dict:
         return {
             "kind": "logistic-regression",

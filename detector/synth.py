@@ -291,19 +291,8 @@ def load_vocab(path: str | None = None) -> Vocab:
 # ---------------------------------------------------------------------------------- credit codes
 
 CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015 character set (no I O Z S V)
-_CODE_VALUE = {ch: i for i, ch in enumerate(CODE_CHARS)}
 _CODE_WEIGHTS = np.array([pow(3, i, 31) for i in range(17)], dtype=np.int64)
 _ORG_WEIGHTS = np.array([3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)  # GB 11714 organisation code
-
-
-def credit_check_char(code17: str) -> str:
-    """The 18th (check) character of a 统一社会信用代码 (GB 32100-2015)."""
-    s = sum(_CODE_VALUE[ch] * int(w) for ch, w in zip(code17, _CODE_WEIGHTS))
-    return CODE_CHARS[(31 - s % 31) % 31]
-
-
-def is_valid_credit_code(code: str) -> bool:
-    return len(code) == 18 and all(ch in _CODE_VALUE for ch in code) and credit_check_char(code[:17]) == code[17]
 
 
 def _org_value(chars: np.ndarray) -> np.ndarray:
