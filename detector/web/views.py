@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup, escape
 
+from ..console import SEVERITY_ZH
 from ..industry import get as get_industry
 from ..io import Association, Registry
 from ..names import ParsedName, parse_name
@@ -19,7 +20,7 @@ from ..text import normalize_name, normalize_text, tokenize
 
 VERDICTS = {"duplicate": "重复设立", "review": "需复核", "clear": "未发现重复", "reject": "不予登记"}
 RELATIONS = {"duplicate": "重复", "review": "需复核", "related": "相关（不构成重复）"}
-SEVERITIES = {"error": "禁止", "warning": "警告", "info": "提示"}
+SEVERITIES = SEVERITY_ZH
 SOURCES = {"form": "表单", "api": "接口", "upload": "上传批次"}
 FIELD_LABELS = {
     "id": "编号", "name": "名称", "region": "登记区域", "type": "类型", "industry": "行业", "scope": "业务范围",
