@@ -36,7 +36,7 @@ from detector.embed import Embedder
 from detector.evaluate import evaluate_dataset, format_results
 from detector.io import load_registry
 from detector.metrics import group_pairs
-from detector.pipeline import Engine
+from detector.engine import Engine
 from detector.profiles import build_profiles
 from detector.screen import screen_applications
 from detector.study import run_study

@@ -158,9 +158,9 @@ def _parser(names: list[str]) -> Callable[[str], _Parsed]:
 
 @lru_cache(maxsize=1)
 def _tokenize_fn() -> Callable[[str], list[str]]:
-    """detector.text.tokenize (jieba + industry vocabulary) or plain jieba until that works."""
+    """detector.tokens.tokenize (jieba + industry vocabulary) or plain jieba until that works."""
     try:
-        from detector.text import tokenize
+        from detector.tokens import tokenize
 
         tokenize("温州市鞋革行业协会")
         return tokenize

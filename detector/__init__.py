@@ -1,8 +1,12 @@
 """detector: duplicate detection, screening and merger studies for registries of industry
 associations and chambers of commerce (行业协会商会, 一业一会).
 
-The pipeline, one module per stage: text (normalise) → names (parse) → industry → embed →
-profiles → candidates (blocking) → features → scoring → cluster / screen → rules → study / report.
+The pipeline, one module per stage (docs/ARCHITECTURE.md draws it):
+io (read, validate, write) → text (normalise) → tokens (jieba) → names (parse) → regions (geography)
+→ industry (taxonomy) → members (the member table) → embed → profiles → candidates (blocking) →
+features → scoring → cluster / screen → rules (policy findings) → study → report / web / console.
+The engine holds one registry's built state; policy holds the policy's vocabulary and thresholds;
+the lab (generator, training, evaluation) is off the runtime path.
 
 Public API for notebooks and scripts::
 
@@ -30,7 +34,7 @@ if TYPE_CHECKING:  # imported lazily at run time, so `detector --help` starts fa
     from .io import Registry, load_registry
     from .names import ParsedName, infer_home, parse_name
     from .paths import demo_dir
-    from .pipeline import Engine
+    from .engine import Engine
     from .screen import ScreenResult, results_frame, screen_applications
     from .study import StudyResult, run_study
 
@@ -40,15 +44,15 @@ _LAZY = {
     "Embedder": "embed", "DetectorError": "errors", "InputError": "errors", "classify": "industry",
     "Registry": "io", "load_registry": "io", "ParsedName": "names", "infer_home": "names", "parse_name": "names",
     "demo_dir": "paths",
-    "Engine": "pipeline", "ScreenResult": "screen", "results_frame": "screen", "screen_applications": "screen",
+    "Engine": "engine", "ScreenResult": "screen", "results_frame": "screen", "screen_applications": "screen",
     "StudyResult": "study", "run_study": "study",
 }
 
 
 class _Package(types.ModuleType):
     def __setattr__(self, name: str, value: object) -> None:
-        """Importing the submodules ``detector.study`` / ``detector.screen`` keeps the functions of the same name."""
-        if not (name in ("study", "screen") and isinstance(value, types.ModuleType)):
+        """Importing the submodules ``detector.engine`` / ``study`` / ``screen`` keeps the functions of the same name."""
+        if not (name in ("engine", "study", "screen") and isinstance(value, types.ModuleType)):
             super().__setattr__(name, value)
 
 
@@ -64,14 +68,14 @@ def __getattr__(name: str):
 def engine(registry: str | Path | Registry, model: str | Path | None = None) -> Engine:
     """A registry ready for repeated screening and studies (profiles and embeddings built once)."""
     from .embed import Embedder
-    from .pipeline import Engine
+    from .engine import Engine
 
     return Engine.load(registry, embedder=Embedder(model))
 
 
 def study(registry: str | Path | Registry | Engine, model: str | Path | None = None) -> StudyResult:
     """Merger study of a registry (folder, .xlsx, loaded Registry or Engine)."""
-    from .pipeline import Engine
+    from .engine import Engine
     from .study import run_study
 
     return run_study(registry if isinstance(registry, Engine) else engine(registry, model))
@@ -81,7 +85,7 @@ def screen(applications: str | Path | Registry, registry: str | Path | Registry 
            model: str | Path | None = None) -> list[ScreenResult]:
     """Screen an application batch against a registry."""
     from .io import Registry, load_registry
-    from .pipeline import Engine
+    from .engine import Engine
     from .screen import screen_applications
 
     eng = registry if isinstance(registry, Engine) else engine(registry, model)

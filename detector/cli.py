@@ -99,7 +99,7 @@ def generate(out_dir: Path, seed: int, city: str, n_associations: int, variation
 
 def _engine(ctx: click.Context, registry_dir: Path):
     from .embed import Embedder
-    from .pipeline import Engine
+    from .engine import Engine
 
     return Engine.load(registry_dir, embedder=Embedder(ctx.obj["model"]))
 

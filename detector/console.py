@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .names import ParsedName
+from .policy import RELATED_ONLY, RULES, SEVERITY_ZH, VERDICT_ZH, rule_title
 from .regions import LEVEL_ZH
 
 _DASH = "—"
@@ -63,12 +64,8 @@ def format_summary(registry, show_warnings: bool = True) -> str:
     return "\n".join(lines)
 
 
-VERDICT_ZH = {"duplicate": "重复", "review": "需复核", "clear": "未见重复", "reject": "不予登记"}
-SEVERITY_ZH = {"error": "禁止", "warning": "警告", "info": "提示"}
-
-
 def _match_score(m) -> str:
-    if m.relation == "related":
+    if m.relation == RELATED_ONLY:
         return f"相关（相似度 {m.similarity:.2f}）"
     return f"得分 {m.score:.2f}" if m.score > 0 else f"业务交叉（相似度 {m.similarity:.2f}）"
 
@@ -83,7 +80,7 @@ def format_screen(results) -> str:
         for m in r.batch_matches[:2]:
             lines.append(f"    · 同批申请 {m.name}  {_match_score(m)}：{'；'.join(m.reasons)}")
         for f in r.findings:
-            lines.append(f"    ! {SEVERITY_ZH.get(f.severity, f.severity)} {f.rule}：{f.message}")
+            lines.append(f"    ! {SEVERITY_ZH.get(f.severity, f.severity)} {rule_title(f.rule)}：{f.message}")
     counts = {v: sum(r.verdict == v for r in results) for v in VERDICT_ZH}
     lines.append("合计：" + "，".join(f"{VERDICT_ZH[v]} {n}" for v, n in counts.items()) + f"（共 {len(results)} 件）")
     return "\n".join(lines)
@@ -108,5 +105,5 @@ def format_study(result, limit: int = 15) -> str:
     if result.party_branches:
         lines.append(f"建议联合党支部 {len(result.party_branches)} 个（党员不足 3 人的组织按区域、行业相近组合）")
     by_rule = Counter(f.rule for f in result.findings)
-    lines.append("政策规则提示：" + ("，".join(f"{r} {n}" for r, n in sorted(by_rule.items())) or "无"))
+    lines.append("政策规则提示：" + ("，".join(f"{rule_title(r)} {by_rule[r]}" for r in RULES if by_rule[r]) or "无"))
     return "\n".join(lines)

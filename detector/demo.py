@@ -8,7 +8,7 @@ from .console import format_screen, format_study, format_summary
 from .embed import Embedder
 from .io import json_text, load_registry, write_files, write_jsonl
 from .paths import demo_dir
-from .pipeline import Engine
+from .engine import Engine
 from .report import excel_bytes, render_html
 from .screen import screen_applications
 from .study import run_study

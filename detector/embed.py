@@ -15,7 +15,8 @@ from tqdm import tqdm
 
 from .errors import DetectorError
 from .paths import cache_dir, default_model_path
-from .text import normalize_text, tokenize
+from .text import normalize_text
+from .tokens import tokenize, vocabulary_hash
 
 _SQL_CHUNK = 500  # keys per SELECT (SQLite's variable limit is far higher; this keeps memory flat)
 PROGRESS_MIN = 200  # show a progress bar when at least this many texts must be embedded
@@ -68,8 +69,10 @@ class EmbeddingCache:
             )
 
     def tokenized(self, docs: Sequence[str]) -> list[str]:
-        """``docs`` segmented by :func:`detector.text.tokenize` (space-joined), each text segmented once, ever."""
-        keys = {d: hashlib.sha1(f"tok\0{d}".encode()).hexdigest() for d in set(docs)}
+        """``docs`` segmented by :func:`detector.tokens.tokenize` (space-joined), each text segmented once per
+        vocabulary (the key includes :func:`~detector.tokens.vocabulary_hash`)."""
+        vocab = vocabulary_hash()
+        keys = {d: hashlib.sha1(f"tok\0{vocab}\0{d}".encode()).hexdigest() for d in set(docs)}
         found: dict[str, str] = {}
         with closing(self._connect()) as con:
             values = list(keys.values())

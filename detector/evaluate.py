@@ -15,7 +15,7 @@ import pandas as pd
 from .embed import Embedder
 from .io import load_registry
 from .metrics import PRF, bcubed, group_pairs, pairwise, prf
-from .pipeline import Engine
+from .engine import Engine
 from .screen import DUPLICATE, screen_applications
 from .study import run_study
 from .train import Dataset, materialise, truth_pairs

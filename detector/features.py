@@ -7,7 +7,8 @@ from rapidfuzz.distance import Indel
 
 from . import industry as industry_mod
 from .industry import DIFFERENT, RELATED, SAME, UNKNOWN
-from .profiles import Profiles, policy
+from .policy import settings
+from .profiles import Profiles
 
 # Region and origin relations add one value to the industry ones (same / related / different / unknown).
 NESTED = "nested"
@@ -39,7 +40,7 @@ def _origin_relation(a_town: bool, b_town: bool, a: str, b: str) -> str:
 
 def many_shared_members(shared: float, containment: float) -> bool:
     """Many members in common (policy ``review_member_share`` / ``review_member_min``); NaN: no member data."""
-    cfg = policy()
+    cfg = settings()
     return containment == containment and containment >= cfg["review_member_share"] \
         and shared >= cfg["review_member_min"]
 

@@ -4,10 +4,8 @@ Everything the pair features need, computed once per registry (and per applicati
 """
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -17,101 +15,16 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from . import regions
 from .embed import Embedder
 from .industry import classify, get as get_industry, segment
+from .members import MemberTable, member_table
 from .names import OUT_OF_TOWN, infer_home, parse_name
-from .paths import models_dir
-from .regions import Division
-from .text import normalize_name, normalize_text, split_items, tokenize
-
-INACTIVE = frozenset({"注销", "撤销"})
-RESEARCH_TYPES = frozenset({"研究会", "学会"})
-CITY_LEVEL_WORDS = ("市本级", "本级", "市级", "市直")
-
-
-@lru_cache(maxsize=1)
-def policy() -> dict:
-    """Policy settings from ``models/policy.toml``."""
-    with (models_dir() / "policy.toml").open("rb") as f:
-        return tomllib.load(f)
-
-
-def resolve_region(value: object, home: Division | None) -> Division | None:
-    """A region / member_region value → the deepest division it names: 乐清 → 乐清市,
-    浙江省温州市鹿城区 → 鹿城区, 市本级 → ``home``; None when it names no place."""
-    text = normalize_name(value)
-    if not text:
-        return None
-    if home is not None and text in CITY_LEVEL_WORDS:
-        return home
-    for word in CITY_LEVEL_WORDS:
-        text = text.removesuffix(word)
-    place = None
-    while text:
-        m = regions.match_prefix(text, place or home)
-        if m is None or (place is not None and not regions.contains(place, m[0])):
-            break
-        place, text = m[0], text[len(m[1]):]
-    return place
-
-
-def cell(value: object) -> str:
-    """A cell as stripped text; missing (None, NaN, NA, NaT) → ""."""
-    if isinstance(value, str):
-        return value.strip()
-    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
-        return ""
-    return str(value).strip()
-
+from .policy import INACTIVE, RESEARCH_TYPES
+from .regions import Division, resolve_region
+from .text import cell, normalize_text, split_items
+from .tokens import tokenize
 
 def _cells(frame: pd.DataFrame, column: str) -> list[str]:
     """A column as a list of texts ("" when the column is absent)."""
     return [cell(v) for v in frame[column].to_numpy(dtype=object)] if column in frame.columns else [""] * len(frame)
-
-
-def _member_names(memberships: pd.DataFrame) -> list[str]:
-    if "member_norm" in memberships:
-        return _cells(memberships, "member_norm")
-    return [normalize_name(v) for v in _cells(memberships, "member_name")]
-
-
-def _member_codes(names: list[str], ids: list[str]) -> dict[str, str]:
-    """Normalised member name → credit code, from every row that gives one (the first code wins)."""
-    codes: dict[str, str] = {}
-    for name, code in zip(names, ids):
-        if code:
-            codes.setdefault(name, code)
-    return codes
-
-
-def _keys(memberships: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
-    """Per row: normalised name, credit code (upper case, "" when none) and key."""
-    names = _member_names(memberships)
-    ids = [v.strip().upper() for v in _cells(memberships, "member_id")]
-    codes = _member_codes(names, ids)
-    found = [code or codes.get(name, "") for name, code in zip(names, ids)]
-    return names, ids, [f"id:{code}" if code else f"nm:{name}" for name, code in zip(names, found)]
-
-
-def member_vocabulary(memberships: pd.DataFrame) -> dict[str, str]:
-    """How a registry keys its members, by credit code (``c:…``) and by normalised name (``n:…``)."""
-    names, ids, keys = _keys(memberships)
-    vocabulary: dict[str, str] = {}
-    for name, code, key in zip(names, ids, keys):
-        if code:
-            vocabulary.setdefault(f"c:{code}", key)
-        vocabulary.setdefault(f"n:{name}", key)
-    return vocabulary
-
-
-def member_keys(memberships: pd.DataFrame, vocabulary: Mapping[str, str] | None = None) -> pd.Series:
-    """One key per membership row: the credit code when known (also via another row with the same
-    normalised name), else the normalised member name. With another registry's ``vocabulary``
-    (:func:`member_vocabulary`, when keying an application's members) a member takes the key that
-    registry gives it, whether the code or the name is what the two have in common."""
-    names, ids, keys = _keys(memberships)
-    if vocabulary:
-        keys = [(code and vocabulary.get(f"c:{code}")) or vocabulary.get(f"n:{name}") or key
-                for name, code, key in zip(names, ids, keys)]
-    return pd.Series(keys, index=memberships.index, dtype=object)
 
 
 @dataclass
@@ -121,8 +34,9 @@ class Profiles:
     frame: pd.DataFrame
     core_vec: np.ndarray
     desc_vec: np.ndarray
-    members: list[frozenset[str]]
-    leaders: list[frozenset[str]]
+    member_table: MemberTable  # their memberships: the one source of member facts
+    members: list[frozenset[str]]  # member keys, per row
+    leaders: list[frozenset[str]]  # 副会长-or-above post holders, per row
     services: list[frozenset[str]]
     tfidf: sparse.csr_matrix  # jieba-token TF-IDF of scope + purpose + services, rows L2-normalised
     vectorizer: TfidfVectorizer
@@ -182,13 +96,6 @@ def _industry(name: str, scope: str, purpose: str, declared: str, name_industry:
     return (matches[0].industry.key, float(matches[0].confidence)) if matches else ("", 0.0)
 
 
-def _sets_by_association(ids: list[str], keys: list[str], order: list[str]) -> list[frozenset[str]]:
-    grouped: dict[str, set[str]] = {}
-    for aid, key in zip(ids, keys):
-        grouped.setdefault(aid, set()).add(key)
-    return [frozenset(grouped.get(i, ())) for i in order]
-
-
 def _tfidf(docs: list[str], vectorizer: TfidfVectorizer | None) -> tuple[sparse.csr_matrix, TfidfVectorizer]:
     if vectorizer is None:
         vectorizer = TfidfVectorizer(analyzer=str.split, sublinear_tf=True)
@@ -197,28 +104,14 @@ def _tfidf(docs: list[str], vectorizer: TfidfVectorizer | None) -> tuple[sparse.
     return vectorizer.transform(docs).tocsr(), vectorizer
 
 
-def _member_sets(memberships: pd.DataFrame | None, ids: list[str], vocabulary: Mapping[str, str] | None
-                 ) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
-    """Each association's member keys and its 副会长-or-above persons (normalised)."""
-    if memberships is None or not len(memberships):
-        return [frozenset()] * len(ids), [frozenset()] * len(ids)
-    aids = _cells(memberships, "association_id")
-    members = _sets_by_association(aids, list(member_keys(memberships, vocabulary)), ids)
-    roles = set(policy()["leader_roles"])
-    lead = [(a, normalize_name(p)) for a, r, p in zip(aids, _cells(memberships, "role"), _cells(memberships, "person"))
-            if r in roles and p]
-    leaders = _sets_by_association([a for a, _ in lead], [p for _, p in lead], ids)
-    return members, leaders
-
-
 def build_profiles(associations: pd.DataFrame, memberships: pd.DataFrame | None, embedder: Embedder,
                    home: Division | None = None, vectorizer: TfidfVectorizer | None = None,
                    known_members: Mapping[str, str] | None = None) -> Profiles:
     """Profiles for ``associations`` (FORMAT.md columns; missing optional columns allowed).
 
     To profile applications against a registry, pass the registry profiles' ``home`` and ``vectorizer``
-    and the registry's :func:`member_vocabulary` as ``known_members`` (so a member matches the registry's
-    record of it whether the application or the registry left out its credit code).
+    and the registry's member :func:`~detector.members.vocabulary` as ``known_members`` (so a member
+    matches the registry's record of it whether the application or the registry left out its credit code).
     """
     text = {c: _cells(associations, c) for c in ("name", "region", "type", "industry", "scope", "purpose", "services",
                                                   "status")}
@@ -242,7 +135,8 @@ def build_profiles(associations: pd.DataFrame, memberships: pd.DataFrame | None,
     data["desc"] = [normalize_text(f"{s}。{p}".strip("。")) for s, p in zip(text["scope"], text["purpose"])]
     # what name similarity compares: the industry core, else the origin place, else the whole name
     data["core_text"] = [c or o or n for c, o, n in zip(data["industry_core"], data["origin"], data["name_norm"])]
-    members, leaders = _member_sets(memberships, ids, known_members)
+    table = member_table(memberships, home, known_members)
+    members, leaders = table.key_sets(ids), table.leader_sets(ids)
     data["n_members"] = [len(m) for m in members]
     rest = associations.drop(columns=[c for c in data if c in associations.columns]).reset_index(drop=True)
     frame = pd.concat([rest, pd.DataFrame(data)], axis=1) if len(rest.columns) else pd.DataFrame(data)
@@ -254,6 +148,7 @@ def build_profiles(associations: pd.DataFrame, memberships: pd.DataFrame | None,
         frame=frame,
         core_vec=embedder.encode(data["core_text"]),
         desc_vec=embedder.encode(data["desc"]),
+        member_table=table,
         members=members,
         leaders=leaders,
         services=[frozenset(split_items(s)) for s in text["services"]],

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .errors import DetectorError
 from .paths import models_dir
+from .text import normalize_name
 
 PROVINCE, PREFECTURE, COUNTY = "province", "prefecture", "county"
 LEVEL_ZH = {PROVINCE: "省级", PREFECTURE: "地市级", COUNTY: "县级"}
@@ -129,11 +130,16 @@ def match_prefix(text: str, home: Division | None = None, *, allow_short: bool =
     return None
 
 
+@lru_cache(maxsize=1)
+def _by_code() -> dict[str, Division]:
+    out: dict[str, Division] = {}
+    for d in divisions():  # a municipality's province entry comes first and wins
+        out.setdefault(d.code, d)
+    return out
+
+
 def by_code(code: str) -> Division | None:
-    for d in divisions():
-        if d.code == code:
-            return d
-    return None
+    return _by_code().get(code)
 
 
 def county_units(prefecture: Division) -> list[Division]:
@@ -171,3 +177,37 @@ def province_abbreviations() -> dict[str, Division]:
             raise DetectorError(f"models/names.toml：简称 {abbr} 对应的 {full_name} 不在行政区划数据中")
         out[abbr] = next(x for x in _index()[0][full_name] if x.level == PROVINCE)
     return out
+
+
+# Words a registry writes for "the city itself" in a region column.
+CITY_LEVEL_WORDS = ("市本级", "本级", "市级", "市直")
+
+
+def resolve_region(value: object, home: Division | None) -> Division | None:
+    """A region / member_region value → the deepest division it names: 乐清 → 乐清市,
+    浙江省温州市鹿城区 → 鹿城区, 市本级 → ``home``; None when it names no place."""
+    text = normalize_name(value)
+    if not text:
+        return None
+    if home is not None and text in CITY_LEVEL_WORDS:
+        return home
+    for word in CITY_LEVEL_WORDS:
+        text = text.removesuffix(word)
+    place = None
+    while text:
+        m = match_prefix(text, place or home)
+        if m is None or (place is not None and not contains(place, m[0])):
+            break
+        place, text = m[0], text[len(m[1]):]
+    return place
+
+
+def region_code(place: object, home: Division | None) -> str:
+    """The adcode of the deepest division a place text names (浙江省温州市鹿城区 → 330302); "" when none."""
+    return getattr(resolve_region(place, home), "code", "")
+
+
+def county_code(place: object, home: Division | None) -> str:
+    """The adcode of the county-level unit a place text names (乐清 → 330382); "" when none."""
+    d = resolve_region(place, home)
+    return d.code if d is not None and d.level == COUNTY else ""

@@ -11,27 +11,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import industry, regions
 from .errors import DetectorError
-from .io import ENTERPRISE, guess_member_kind, records
+from .io import ENTERPRISE, records
+from .members import Member, MemberTable, member_table
 from .names import OUT_OF_TOWN
-from .profiles import INACTIVE, RESEARCH_TYPES, cell, policy, resolve_region
-from .regions import COUNTY, LEVEL_ZH, PREFECTURE, Division
-from .text import normalize_name, normalize_text
+from .policy import INACTIVE, INDUSTRY_TYPES, RESEARCH_TYPES, RULES, SEVERITY, settings
+from .regions import COUNTY, LEVEL_ZH, PREFECTURE, Division, region_code
+from .text import cell, normalize_name, normalize_text
 
-ERROR, WARNING, INFO = "error", "warning", "info"
-EXIT_RULES = ("exit_election_overdue", "exit_no_staff", "exit_no_office", "exit_no_funding", "exit_inspection",
-              "exit_no_party")
-RULES = ("county_chamber_at_city", "coverage_counties", "coverage_share", "member_outside_region",
-         "non_industry_member", "leader_overlap", "research_enterprise_share", *EXIT_RULES)
-# county_chamber_at_city forbids; layout rules ask for review; 退出机制 signals inform.
-SEVERITY = {**dict.fromkeys(RULES, WARNING), "county_chamber_at_city": ERROR, **dict.fromkeys(EXIT_RULES, INFO)}
-INDUSTRY_TYPES = frozenset({"行业协会", "商会", "联合会", "促进会"})  # bodies of one industry (not 异地商会/研究会/学会)
 FAILED_INSPECTIONS = frozenset({"不合格", "未参检"})
 _FALSE = frozenset({"否", "无", "n", "no", "false", "0"})  # a flag cell meaning "no" (bools print as False)
 SHOWN = 5  # examples named in a message
@@ -140,16 +133,6 @@ ROW_COLUMNS = ("id", "name", "active", "status", "region_level", "region_code", 
                "staff_fulltime", "has_office", "funding", "inspection", "party_members")
 
 
-class _Member(NamedTuple):
-    name: str
-    norm: str  # normalised name: the member's identity within an association
-    kind: str  # 企业 / 个人 (guessed from the name when not given)
-    region: str
-    role: str
-    person: str
-    sales: float  # NaN when unknown
-
-
 def _active_rows(frame: pd.DataFrame) -> list[dict]:
     """The active rows of ``frame`` as dicts of the columns rules read, ``id`` as text."""
     rows = [r for r in records(frame, ROW_COLUMNS) if _is_active(r)]
@@ -158,71 +141,19 @@ def _active_rows(frame: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def _texts(frame: pd.DataFrame, column: str) -> np.ndarray:
-    """A column as stripped texts, "" when missing or absent (vectorised: a registry has ~300,000 memberships)."""
-    if column not in frame.columns:
-        return np.full(len(frame), "", dtype=object)
-    return frame[column].astype("string").fillna("").str.strip().to_numpy(dtype=object)
-
-
-def _amounts(frame: pd.DataFrame, column: str) -> np.ndarray:
-    """A numeric column (numbers or numeric text with thousands separators) as floats; NaN when unknown."""
-    if column not in frame.columns:
-        return np.full(len(frame), np.nan)
-    values = frame[column]
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        return values.to_numpy(dtype=float, na_value=np.nan)
-    return pd.to_numeric(pd.Series(_texts(frame, column)).str.replace(",", "", regex=False),
-                         errors="coerce").to_numpy(dtype=float)
-
-
-def _members(memberships: pd.DataFrame | None, ids: Iterable[str]) -> dict[str, list[_Member]]:
-    """Association id → its membership rows (input order), for the associations in ``ids``."""
-    if memberships is None or not _has(memberships, "association_id", "member_name") or not len(memberships):
-        return {}
-    aids = _texts(memberships, "association_id")
-    keep = pd.Series(aids).isin(set(ids)).to_numpy()
-    m = memberships[keep]
-    names, norms, kinds = (_texts(m, c) for c in ("member_name", "member_norm", "member_kind"))
-    norm_of, kind_of = _memo(normalize_name), _memo(guess_member_kind)
-    out: dict[str, list[_Member]] = {}
-    rows = zip(aids[keep], names, norms, kinds, _texts(m, "member_region"), _texts(m, "role"), _texts(m, "person"),
-               _amounts(m, "annual_sales").tolist(), strict=True)
-    for aid, name, norm, kind, region, role, person, sales in rows:
-        out.setdefault(aid, []).append(
-            _Member(name, norm or norm_of(name), kind or kind_of(name), region, role, person, sales))
-    return out
-
-
-def _distinct(members: list[_Member]) -> list[_Member]:
-    """One row per member (the first), by normalised name."""
-    seen: set[str] = set()
-    return [m for m in members if not (m.norm in seen or seen.add(m.norm))]
-
-
 @dataclass
 class _Input:
     rows: list[dict]  # active associations, frame order
-    members: dict[str, list[_Member]]  # their memberships by association id
+    table: MemberTable  # their memberships
     stats: StatsIndex | None
     home: Division | None
     cfg: dict
     as_of: date
     context: LeaderPosts | None
 
-    @cached_property
-    def distinct(self) -> dict[str, list[_Member]]:
-        return {aid: _distinct(ms) for aid, ms in self.members.items()}
-
-    @cached_property
-    def region_code(self) -> Callable[[str], str]:
-        """Place text → adcode ("" when unknown), memoised."""
-        return _memo(lambda v: region_code(v, self.home))
-
-    @cached_property
-    def county_code(self) -> Callable[[str], str]:
-        """Place text → adcode of its county-level unit ("" when none), memoised."""
-        return _memo(lambda v: county_code(v, self.home))
+    def members(self, aid: str) -> list[Member]:
+        """Each distinct member of an association once (its first row)."""
+        return self.table.members(aid, distinct=True)
 
 
 def _has(frame: pd.DataFrame, *columns: str) -> bool:
@@ -256,29 +187,6 @@ def _county_chamber_at_city(inp: _Input) -> list[Finding]:
     return out
 
 
-def region_code(place: str, home: Division | None) -> str:
-    """The adcode of the deepest division a place text names (浙江省温州市鹿城区 → 330302); "" when none."""
-    return getattr(resolve_region(place, home), "code", "")
-
-
-def county_code(place: str, home: Division | None) -> str:
-    """The adcode of the county-level unit a member_region value names (乐清 → 330382); "" when none."""
-    d = resolve_region(place, home)
-    return d.code if d is not None and d.level == COUNTY else ""
-
-
-def _county_codes(members: list[_Member], county: Callable[[str], str]) -> set[str]:
-    """Codes of the county-level units the members are registered in."""
-    return {c for c in (county(m.region) for m in members if m.region) if c}
-
-
-def member_counties(memberships: pd.DataFrame | None, ids: Iterable[str], home: Division | None) -> dict[str, set[str]]:
-    """County-level units (adcodes) covered by the members of each association in ``ids`` (those with any)."""
-    county = _memo(lambda v: county_code(v, home))
-    covered = {aid: _county_codes(ms, county) for aid, ms in _members(memberships, ids).items()}
-    return {aid: codes for aid, codes in covered.items() if codes}
-
-
 def _coverage_counties(inp: _Input) -> list[Finding]:
     """A city-level industry body whose members cover no more than the policy share of the city's county units."""
     share = inp.cfg["coverage_counties_share"]
@@ -286,11 +194,10 @@ def _coverage_counties(inp: _Input) -> list[Finding]:
     for r in inp.rows:
         if r.get("region_level") != PREFECTURE or r.get("eff_type") not in INDUSTRY_TYPES:
             continue
-        placed = [m for m in inp.members.get(r["id"], ()) if m.region]
         units = _units(cell(r.get("region_code")))
-        if not placed or not units:
+        if not units or not any(m.region for m in inp.members(r["id"])):
             continue
-        codes = _county_codes(placed, inp.county_code)
+        codes = inp.table.counties([r["id"]])
         got = [u.name for u in units if u.code in codes]
         if len(got) / len(units) > share:
             continue
@@ -355,14 +262,12 @@ def _coverage_share(inp: _Input) -> list[Finding]:
     for r in inp.rows:
         if r.get("eff_type") not in INDUSTRY_TYPES:
             continue
-        firms = [m for m in inp.distinct.get(r["id"], ()) if m.kind == ENTERPRISE]
-        known = [m.sales for m in firms if m.sales == m.sales]
-        if not known:  # unknown sales: no claim
+        n, total = inp.table.sales([r["id"]])
+        if total is None:  # unknown sales: no claim
             continue
         s = _stat_row(cell(r.get("industry")), cell(r.get("industry_key")), cell(r.get("region_code")), inp.stats)
         if s is None:
             continue
-        n, total = len(firms), float(sum(known))
         u, v = n / s["units"], total / s["sales"]
         if u >= units_share or v >= sales_share:
             continue
@@ -384,9 +289,7 @@ def _member_outside_region(inp: _Input) -> list[Finding]:
         own = cell(r.get("region_code"))
         if not own:
             continue
-        placed = [(m, inp.region_code(m.region)) for m in inp.distinct.get(r["id"], ())
-                  if m.region and m.kind == ENTERPRISE]
-        placed = [(m, code) for m, code in placed if code]
+        placed = [(m, m.place) for m in inp.members(r["id"]) if m.place and m.kind == ENTERPRISE]
         outside = [m for m, code in placed if _disjoint(_division(own), _division(code))]
         if not outside:
             continue
@@ -435,7 +338,7 @@ def _non_industry_member(inp: _Input) -> list[Finding]:
                 or cell(r.get("origin"))):  # a 行业协会 named after a place of origin is a 异地商会 in disguise
             continue
         flagged = []
-        for m in inp.distinct.get(r["id"], ()):
+        for m in inp.members(r["id"]):
             if m.kind != ENTERPRISE:
                 continue
             words = words_of(m.norm)
@@ -470,30 +373,22 @@ class LeaderPosts:
         return {aid: i for i, aid in enumerate(self.names)}
 
 
-def _posts(members: dict[str, list[_Member]], roles: list[str]) -> dict[str, dict[str, int]]:
-    """person (normalised) → {association id: best rank} of 副会长-or-above posts."""
-    rank_of = {r: i for i, r in enumerate(roles)}
-    norm = _memo(normalize_name)
-    out: dict[str, dict[str, int]] = {}
-    for aid, ms in members.items():
-        for m in ms:
-            if m.role in rank_of and m.person:
-                held = out.setdefault(norm(m.person), {})
-                held[aid] = min(held.get(aid, len(roles)), rank_of[m.role])
-    return out
+def _table(members: MemberTable | pd.DataFrame | None, home: Division | None) -> MemberTable:
+    return members if isinstance(members, MemberTable) else member_table(members, home)
 
 
-def leader_posts(frame: pd.DataFrame, memberships: pd.DataFrame | None) -> LeaderPosts:
+def leader_posts(frame: pd.DataFrame, members: MemberTable | pd.DataFrame | None,
+                 home: Division | None = None) -> LeaderPosts:
     """The posts of ``frame``'s active associations (a profiled frame or a raw associations frame)."""
     rows = _active_rows(frame) if "id" in frame.columns else []
-    members = _members(memberships, [r["id"] for r in rows])
-    return LeaderPosts(_posts(members, list(policy()["leader_roles"])), {r["id"]: cell(r.get("name")) for r in rows})
+    posts = _table(members, home).posts([r["id"] for r in rows])
+    return LeaderPosts(posts, {r["id"]: cell(r.get("name")) for r in rows})
 
 
 def _leader_overlap(inp: _Input) -> list[Finding]:
     """One person in 副会长-or-above posts of ≥ leader_overlap_max active associations (frame + context)."""
     roles, limit = list(inp.cfg["leader_roles"]), int(inp.cfg["leader_overlap_max"])
-    own = _posts(inp.members, roles)
+    own = inp.table.posts([r["id"] for r in inp.rows])
     if not own:
         return []
     names = {r["id"]: cell(r.get("name")) for r in inp.rows}
@@ -535,7 +430,7 @@ def _research_enterprise_share(inp: _Input) -> list[Finding]:
     limit = inp.cfg["research_enterprise_share"]
     out = []
     for r in inp.rows:
-        members = inp.distinct.get(r["id"], ())
+        members = inp.members(r["id"])
         if r.get("eff_type") not in RESEARCH_TYPES or not members:
             continue
         n, k = len(members), sum(m.kind == ENTERPRISE for m in members)
@@ -593,7 +488,7 @@ def _exit_no_funding(inp: _Input) -> list[Finding]:
     """Empty funding, when the column is given (an all-empty column counts as absent)."""
     if not any(cell(r.get("funding")) for r in inp.rows):
         return []
-    return [_finding(r["id"], "exit_no_funding", "无经费来源（funding 为空）", funding="")
+    return [_finding(r["id"], "exit_no_funding", "无经费来源（经费来源未填写）", funding="")
             for r in inp.rows if not cell(r.get("funding"))]
 
 
@@ -625,12 +520,13 @@ _CHECKS: tuple[Callable[[_Input], list[Finding]], ...] = (
 )
 
 
-def check_rules(frame: pd.DataFrame, memberships: pd.DataFrame | None,
+def check_rules(frame: pd.DataFrame, members: MemberTable | pd.DataFrame | None,
                 industry_stats: pd.DataFrame | StatsIndex | None,
                 home: Division | None, *, as_of: date | None = None,
                 context: LeaderPosts | None = None) -> list[Finding]:
     """Policy findings for the active rows of ``frame`` (a profiled frame), in frame order, then rule order.
 
+    ``members``: their :class:`~detector.members.MemberTable` (or a raw memberships frame).
     ``context``: the existing registry's :func:`leader_posts` when ``frame`` holds applications, so that
     leader_overlap counts posts across both. ``as_of`` (default today) dates the election check.
     """
@@ -639,8 +535,8 @@ def check_rules(frame: pd.DataFrame, memberships: pd.DataFrame | None,
     rows = _active_rows(frame)
     stats = industry_stats if isinstance(industry_stats, StatsIndex) or industry_stats is None \
         else stats_index(industry_stats, home)
-    inp = _Input(rows=rows, members=_members(memberships, [r["id"] for r in rows]), stats=stats, home=home,
-                 cfg=policy(), as_of=as_of or date.today(), context=context)
+    inp = _Input(rows=rows, table=_table(members, home), stats=stats, home=home,
+                 cfg=settings(), as_of=as_of or date.today(), context=context)
     position = {r["id"]: i for i, r in enumerate(rows)}
     rank = {rule: i for i, rule in enumerate(RULES)}
     findings = [f for check in _CHECKS for f in check(inp)]

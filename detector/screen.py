@@ -15,12 +15,12 @@ from .explain import reasons_for
 from .features import many_shared_members
 from .industry import RELATED
 from .io import Registry, records
-from .pipeline import Engine
+from .engine import Engine
 from .profiles import Profiles, build_profiles
-from .rules import ERROR, Finding, check_rules, to_json as finding_json
+from .policy import CLEAR, DUPLICATE, ERROR, RELATED_ONLY, REJECT, REVIEW
+from .rules import Finding, check_rules, to_json as finding_json
 from .scoring import score_candidates
 
-DUPLICATE, REVIEW, CLEAR, REJECT = "duplicate", "review", "clear", "reject"
 MAX_MATCHES = 5
 
 
@@ -64,12 +64,13 @@ def _crossover(f: Mapping[str, Any]) -> bool:
     return f["industry_rel"] == RELATED or many_shared_members(f["shared_members"], f["member_cont"])
 
 
-def _relation(f: Mapping[str, Any], thresholds: dict) -> str | None:
+def relation(f: Mapping[str, Any], thresholds: dict) -> str | None:
+    """How a scored pair relates: duplicate / review (业务交叉) / related (similar, ruled out by policy) / None."""
     if f["score"] >= thresholds["duplicate"]:
         return DUPLICATE
     if f["score"] >= thresholds["review"] or _crossover(f):
         return REVIEW
-    return "related" if f["model_p"] >= thresholds["duplicate"] else None
+    return RELATED_ONLY if f["model_p"] >= thresholds["duplicate"] else None
 
 
 def _matches(pairs: pd.DataFrame, left: Profiles, right: Profiles, row: int, thresholds: dict,
@@ -84,13 +85,13 @@ def _matches(pairs: pd.DataFrame, left: Profiles, right: Profiles, row: int, thr
         mine["i"], mine["j"] = np.where(flip, mine["j"], mine["i"]), np.where(flip, mine["i"], mine["j"])
     found = []
     for f in records(mine):
-        relation = _relation(f, thresholds)
-        if relation:
-            found.append(({DUPLICATE: 0, REVIEW: 1}.get(relation, 2), -f["score"], -f["model_p"], relation, f))
+        how = relation(f, thresholds)
+        if how:
+            found.append(({DUPLICATE: 0, REVIEW: 1}.get(how, 2), -f["score"], -f["model_p"], how, f))
     ranked = sorted(found, key=lambda x: x[:3])[:MAX_MATCHES]  # reasons only for what is shown
     return [Match(right.frame["id"].iat[int(f["j"])], right.frame["name"].iat[int(f["j"])], round(float(f["score"]), 4),
-                  reasons_for(f, left, right), round(float(f["model_p"]), 4), relation)
-            for *_, relation, f in ranked]
+                  reasons_for(f, left, right), round(float(f["model_p"]), 4), how)
+            for *_, how, f in ranked]
 
 
 def _verdict(matches: list[Match], batch: list[Match], findings: list[Finding]) -> str:
@@ -136,7 +137,7 @@ def _screen(engine: Engine, reg_p: Profiles, apps: Registry, today: date | None)
                            vectorizer=reg_p.vectorizer, known_members=engine.member_vocabulary)
     vs_registry = score_candidates(app_p, reg_p, scorer=engine.scorer)
     within = score_candidates(app_p, scorer=engine.scorer) if len(app_p) > 1 else vs_registry.iloc[0:0]
-    findings = check_rules(app_p.frame, apps.memberships, engine.stats_index, reg_p.home, as_of=today or date.today(),
+    findings = check_rules(app_p.frame, app_p.member_table, engine.stats_index, reg_p.home, as_of=today or date.today(),
                            context=engine.leader_posts)
     by_id: dict[str, list[Finding]] = {}
     for f in findings:

@@ -13,9 +13,9 @@ from scipy import sparse
 from . import regions
 from .cluster import cluster
 from .explain import reasons_for
-from .pipeline import Engine
-from .profiles import Profiles, policy
-from . import rules
+from .engine import Engine
+from .policy import settings
+from .profiles import Profiles
 from .rules import Finding, check_rules, to_json as finding_json
 from .scoring import score_candidates
 
@@ -68,20 +68,21 @@ class StudyResult:
         return pd.DataFrame([finding_json(f) for f in self.findings], columns=["id", "rule", "severity", "message"])
 
 
-def member_counties(profiles: Profiles, memberships: pd.DataFrame) -> dict[str, set[str]]:
-    """Association id → codes of the home city's county-level units its members are registered in."""
+def member_counties(profiles: Profiles) -> dict[str, set[str]]:
+    """Association id → the home city's county-level units its members are registered in (those with any)."""
     if profiles.home is None:
         return {}
     units = {d.code for d in regions.county_units(profiles.home)}
-    covered = rules.member_counties(memberships, profiles.frame["id"].astype(str), profiles.home)
-    return {aid: codes & units for aid, codes in covered.items() if codes & units}
+    table = profiles.member_table
+    covered = {aid: table.counties([aid]) & units for aid in table.associations()}
+    return {aid: codes for aid, codes in covered.items() if codes}
 
 
-def _sales(memberships: pd.DataFrame) -> dict[str, float]:
-    if memberships is None or not len(memberships) or "annual_sales" not in memberships:
-        return {}
-    s = pd.to_numeric(memberships["annual_sales"], errors="coerce").fillna(0.0)
-    return s.groupby(memberships["association_id"].astype(str)).sum().to_dict()
+def member_sales(profiles: Profiles) -> dict[str, float]:
+    """Association id → its member sales (each member counted once; those with known sales)."""
+    table = profiles.member_table
+    sales = {aid: table.sales([aid])[1] for aid in table.associations()}
+    return {aid: total for aid, total in sales.items() if total is not None}
 
 
 def _age_years(founded: object, today: date) -> float | None:
@@ -115,11 +116,12 @@ def _survivor(ids: list[str], p: Profiles, counties: dict, sales: dict, problems
     return best, f"建议保留「{r['name']}」：" + "、".join(parts) + "（在本组中综合最优）"
 
 
-def _combined(ids: list[str], p: Profiles, counties: dict, sales: dict, n_units: int) -> dict:
+def _combined(ids: list[str], p: Profiles, n_units: int) -> dict:
+    """The group after the merger: its distinct members, the home city's county units they cover, their sales."""
     members = frozenset().union(*(p.members[p.row_of[i]] for i in ids))
-    covered = set().union(*(counties.get(i, set()) for i in ids))
-    return {"members": len(members), "counties": len(covered), "county_units": n_units,
-            "sales": round(sum(sales.get(i, 0.0) for i in ids), 2)}
+    units = {d.code for d in regions.county_units(p.home)} if p.home is not None else set()
+    return {"members": len(members), "counties": len(p.member_table.counties(ids) & units), "county_units": n_units,
+            "sales": round(p.member_table.sales(ids)[1] or 0.0, 2)}
 
 
 def hubs(p: Profiles, top: int = 10, min_shared: int = 2) -> list[Hub]:
@@ -158,8 +160,8 @@ def party_branches(p: Profiles) -> list[list[str]]:
     if "party_members" not in p.frame:
         return []
     members = pd.to_numeric(p.frame["party_members"], errors="coerce")
-    small = p.frame[(members < policy()["party_branch_below"]) & p.frame["active"]]
-    size = policy()["party_branch_max_size"]
+    small = p.frame[(members < settings()["party_branch_below"]) & p.frame["active"]]
+    size = settings()["party_branch_max_size"]
     out = []
     for _, block in small.groupby("region_code", sort=True):
         order = sorted(block.index, key=lambda r: (_industry_order(block.at[r, "industry_key"]), block.at[r, "id"]))
@@ -173,7 +175,7 @@ def party_branches(p: Profiles) -> list[list[str]]:
 def run_study(engine: Engine, today: date | None = None) -> StudyResult:
     """Score the registry's candidate pairs, cluster them into groups and check the policy rules."""
     today = today or date.today()
-    p, reg = engine.profiles, engine.registry
+    p = engine.profiles
     pairs = score_candidates(p, scorer=engine.scorer)
     threshold = engine.thresholds["group"]
 
@@ -181,12 +183,12 @@ def run_study(engine: Engine, today: date | None = None) -> StudyResult:
         return engine.score_ids(p, p, missing)["score"].to_numpy()
 
     id_groups = cluster(list(zip(pairs["id_a"], pairs["id_b"], pairs["score"])), threshold, rescore)
-    findings = check_rules(p.frame, reg.memberships, engine.stats_index, p.home, as_of=today)
+    findings = check_rules(p.frame, p.member_table, engine.stats_index, p.home, as_of=today)
     problems: dict[str, int] = {}
     for f in findings:
         problems[f.id] = problems.get(f.id, 0) + 1
-    counties = member_counties(p, reg.memberships)
-    sales = _sales(reg.memberships)
+    counties = member_counties(p)
+    sales = member_sales(p)
     n_units = len(regions.county_units(p.home)) if p.home is not None else 0
     by_pair = {frozenset((a, b)): k for k, (a, b) in enumerate(zip(pairs["id_a"], pairs["id_b"]))}
     groups = []
@@ -202,7 +204,7 @@ def run_study(engine: Engine, today: date | None = None) -> StudyResult:
             score=round(float(scored["score"].mean()), 4),
             reasons=reasons_for(best, p, p),
             rationale=rationale,
-            coverage=_combined(ids, p, counties, sales, n_units),
+            coverage=_combined(ids, p, n_units),
         ))
     return StudyResult(groups, findings, hubs(p), party_branches(p), pairs, p)
 

@@ -1,15 +1,12 @@
 """Chinese text normalisation and tokenisation (OpenCC + jieba)."""
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from functools import lru_cache
 
-import jieba
 import opencc
-
-jieba.setLogLevel(logging.WARNING)
+import pandas as pd
 
 _SPACE = re.compile(r"\s+")
 # Brackets and separators that carry no meaning inside an organisation name.
@@ -62,33 +59,10 @@ def split_items(text: object) -> list[str]:
     return [item for item in (normalize_text(p) for p in _SEPARATORS.split(normalize_text(text))) if item]
 
 
-@lru_cache(maxsize=1)
-def tokenizer() -> jieba.Tokenizer:
-    """A jieba tokenizer with the industry vocabulary, region names and organisation forms added."""
-    from .industry import jieba_words  # the taxonomy lives in models/, loaded lazily
-
-    tok = jieba.Tokenizer()
-    tok.initialize()
-    for word, freq in jieba_words():
-        tok.add_word(word, freq=freq)
-    return tok
-
-
-_STOP = frozenset(
-    "的 和 与 及 或 等 其 为 对 在 以 从 向 并 各 有关 相关 开展 提供 组织 进行 推动 促进 加强 "
-    "服务 活动 工作 事项 业务 其他 依法 须经 批准 项目 经 相关 部门 后方 可 开展经营活动".split()
-)
-
-
-def tokenize(text: object, *, keep_stopwords: bool = False) -> list[str]:
-    """Normalise and segment text with jieba; drops punctuation, digits and (by default) stop words."""
-    s = normalize_text(text)
-    out = []
-    for tok in tokenizer().lcut(s, HMM=False):  # dictionary words only: fast and deterministic
-        tok = tok.strip()
-        if not tok or not any("\u4e00" <= ch <= "\u9fff" or ch.isalpha() for ch in tok):
-            continue
-        if not keep_stopwords and tok in _STOP:
-            continue
-        out.append(tok)
-    return out
+def cell(value: object) -> str:
+    """A table cell as stripped text; missing (None, NaN, NA, NaT) → ""."""
+    if isinstance(value, str):
+        return value.strip()
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).strip()

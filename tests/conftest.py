@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from detector.embed import EmbeddingCache, Embedder
-from detector.pipeline import Engine
+from detector.engine import Engine
 
 DATA = Path(__file__).parent / "data"
 SMALL = DATA / "wz_small"

@@ -8,7 +8,7 @@ import pytest
 
 from detector import industry
 from detector.errors import DetectorError
-from detector.text import tokenize
+from detector.tokens import tokenize
 
 GBT_FILE = Path(__file__).parents[2] / "shared/data/gbt4754_2017.csv"
 

@@ -44,3 +44,13 @@ def test_province_abbreviations_cover_all_listed():
                      "秦": "陕西省", "黔": "贵州省", "蒙": "内蒙古自治区", "港": "香港特别行政区"}.items():
         assert abbr[ch].name == prov and abbr[ch].level == "province"
     assert len(set(abbr)) >= 34
+
+
+WZ = regions.lookup("温州市")
+
+
+def test_region_column_values_resolve():
+    assert regions.resolve_region("乐清", WZ).name == "乐清市"
+    assert regions.resolve_region("市本级", WZ).name == "温州市"
+    assert regions.resolve_region("温州市本级", WZ).name == "温州市"
+    assert regions.resolve_region("", WZ) is None

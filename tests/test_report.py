@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from conftest import SMALL
 from detector.cli import cli
-from detector.pipeline import Engine
+from detector.engine import Engine
 from detector.report import (city_coverage_svg, county_members_svg, excel_bytes, group_network_svg, render_html,
                              score_histogram_svg)
 from detector.study import run_study
@@ -72,9 +72,8 @@ def test_registry_text_is_escaped_everywhere(hostile):
 
 def test_figures_are_svg_with_chinese_text(synth):
     result, engine = synth
-    memberships = engine.registry.memberships
     figures = [group_network_svg(result), score_histogram_svg(result, engine.thresholds),
-               county_members_svg(result, memberships), city_coverage_svg(result, memberships)]
+               county_members_svg(result), city_coverage_svg(result)]
     for svg in figures:
         root = ET.fromstring(svg)
         texts = "".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
@@ -97,7 +96,7 @@ def test_names_only_registry_still_reports(tmp_path, embedder):
     result = run_study(engine)
     html = render_html(result, engine.registry)
     assert "仅有名称数据" in html and len(_svgs(html)) == 2  # no member regions: no county figures
-    assert county_members_svg(result, engine.registry.memberships) is None
+    assert county_members_svg(result) is None
 
 
 def test_excel_sheets_rows_and_text_cells(tmp_path, hostile):

@@ -11,7 +11,9 @@ import pytest
 from detector import regions
 from detector.embed import EmbeddingCache, Embedder
 from detector.io import load_registry
-from detector.profiles import build_profiles, policy, resolve_region
+from detector.policy import settings
+from detector.profiles import build_profiles
+from detector.regions import resolve_region
 from detector.rules import RULES, Finding, check_rules, findings_frame, leader_posts, to_json
 from detector.synth import SynthConfig, generate
 
@@ -307,7 +309,7 @@ def test_exit_messages(exit_registry):
     by_rule = {f.rule: f for f in run(frame) if f.id == "E1"}
     assert by_rule["exit_election_overdue"].message == "上次换届 2018-01-01，任期 5 年，应于 2023-01-01 前换届，已逾期 730 天"
     assert by_rule["exit_inspection"].message == "上次年检结果：不合格"
-    assert by_rule["exit_no_party"].message == f"党员 0 名，不足 {policy()['exit_party_min']} 名，无法单独建立党组织"
+    assert by_rule["exit_no_party"].message == f"党员 0 名，不足 {settings()['exit_party_min']} 名，无法单独建立党组织"
     assert {f.severity for f in by_rule.values()} == {"info"}
     overdue = [f for f in run(frame) if f.id == "E3" and f.rule == "exit_election_overdue"]
     assert overdue[0].evidence["due"] == "2024-06-01"  # term_years 3 from the row, not the default

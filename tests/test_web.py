@@ -20,7 +20,7 @@ from detector.web import app as web_app
 from detector.web.app import create_app, default_data_dir
 from detector.web.db import NewDecision, Store
 from detector.web.forms import members_frame, pasted_rows
-from detector.web.views import common_phrases, highlight
+from detector.web.viewmodels import common_phrases, highlight
 
 APPS = SMALL / "applications"
 # A01 of the small batch: a duplicate of 温州市鞋业商会 / 温州市鞋革行业协会 (see test_screen.py).

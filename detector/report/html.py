@@ -9,6 +9,7 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from ..io import Registry
+from ..policy import rule_title
 from ..study import StudyResult
 from . import plots, tables
 
@@ -50,9 +51,9 @@ def _figures(result: StudyResult, registry: Registry, thresholds: Mapping[str, f
         ("候选对相似度得分分布", f"全部候选对的得分（纵轴为对数刻度）。得分不低于合并分组阈值 {thresholds.get('group', 0):.2f} "
          "的组织对连成合并分组；重复阈值用于新申请筛查。", plots.score_histogram_svg(result, thresholds)),
         ("合并后各县级单位会员数", "每行一组（以建议保留的组织命名），每格为合并后在该县级单位登记的不同会员数，右列为覆盖的县级单位数。"
-         + cap, plots.county_members_svg(result, registry.memberships, max_groups)),
+         + cap, plots.county_members_svg(result, max_groups)),
         ("市本级组织的县级覆盖面", "正常状态、有会员数据的市本级组织，按会员覆盖的县级单位数统计；红色为未超过一半"
-         "（行业类组织即触发 coverage_counties 规则）。", plots.city_coverage_svg(result, registry.memberships)),
+         f"（行业类组织即触发「{rule_title('coverage_counties')}」提示）。", plots.city_coverage_svg(result)),
     ]
     return [{"title": t, "caption": c, "svg": Markup(svg)} for t, c, svg in figures if svg]
 

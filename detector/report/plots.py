@@ -21,9 +21,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from .. import regions
-from ..profiles import member_keys, policy
+from ..policy import rule_title, settings
 from ..regions import PREFECTURE
-from ..rules import county_code
 from ..study import StudyResult, member_counties
 from .tables import drawn_groups
 
@@ -176,27 +175,15 @@ def score_histogram_svg(result: StudyResult, thresholds: Mapping[str, float] | N
 # ------------------------------------------------------------------------------------------ county views
 
 
-def _row_counties(memberships: pd.DataFrame, units: set[str], home: regions.Division) -> pd.Series:
-    """The home city's county-level unit (adcode) of each membership row; '' when none."""
-    places = memberships["member_region"].fillna("").astype(str) if "member_region" in memberships else \
-        pd.Series("", index=memberships.index)
-    codes = {p: county_code(p, home) for p in places.unique()}
-    return places.map(lambda p: codes[p] if codes[p] in units else "").astype(object)
-
-
-def _county_members(result: StudyResult, memberships: pd.DataFrame, shown: list, units: list) -> np.ndarray:
+def _county_members(result: StudyResult, shown: list, units: list) -> np.ndarray:
     """Distinct members per (drawn group, county unit) after the merger."""
-    ids = {i for _, g in shown for i in g.ids}
-    m = memberships[memberships["association_id"].astype(str).isin(ids)]
-    frame = pd.DataFrame({"aid": m["association_id"].astype(str), "key": member_keys(m),
-                          "county": _row_counties(m, {u.code for u in units}, result.profiles.home)})
-    frame = frame[frame["county"] != ""]
+    table = result.profiles.member_table
     column = {u.code: c for c, u in enumerate(units)}
     counts = np.zeros((len(shown), len(units)), dtype=int)
     for r, (_, g) in enumerate(shown):
-        per_county = frame[frame["aid"].isin(g.ids)].groupby("county")["key"].nunique()
-        for code, n in per_county.items():
-            counts[r, column[code]] = n
+        for code in table.county[table.distinct_rows(g.ids)].tolist():
+            if code in column:
+                counts[r, column[code]] += 1
     return counts
 
 
@@ -231,24 +218,22 @@ def _draw_county_members(fig: Figure, result: StudyResult, shown: list, units: l
                  f"{_cap_note(len(shown), len(result.groups))}", fontsize=10, pad=24)
 
 
-def _units(result: StudyResult, memberships: pd.DataFrame | None) -> list[regions.Division]:
+def _units(result: StudyResult) -> list[regions.Division]:
     """The home city's county-level units, when there are member regions to place in them."""
     home = result.profiles.home
-    if (home is None or home.level != PREFECTURE or memberships is None or "member_region" not in memberships
-            or not (memberships["member_region"].astype(str).str.strip() != "").any()):
+    if home is None or home.level != PREFECTURE or not (result.profiles.member_table.region != "").any():
         return []
     return regions.county_units(home)
 
 
-def county_members_svg(result: StudyResult, memberships: pd.DataFrame | None,
-                       max_groups: int = MAX_GROUPS) -> str | None:
+def county_members_svg(result: StudyResult, max_groups: int = MAX_GROUPS) -> str | None:
     """Heat map of members per county-level unit for each proposed group after the merger (None without
     groups or member regions)."""
-    units = _units(result, memberships)
+    units = _units(result)
     if not units or not result.groups:
         return None
     shown = drawn_groups(result, max_groups)
-    return _render(_draw_county_members, result, shown, units, _county_members(result, memberships, shown, units))
+    return _render(_draw_county_members, result, shown, units, _county_members(result, shown, units))
 
 
 def _draw_city_coverage(fig: Figure, covered: np.ndarray, n_units: int, share: float) -> None:
@@ -257,7 +242,7 @@ def _draw_city_coverage(fig: Figure, covered: np.ndarray, n_units: int, share: f
     counts = np.bincount(covered, minlength=n_units + 1)
     low = np.arange(n_units + 1) <= share * n_units
     ax.bar(np.arange(n_units + 1), counts, color=np.where(low, "#e45756", "#4c78a8"))
-    ax.legend(handles=[Patch(color="#e45756", label=f"未超过 {share:.0%}（规则 coverage_counties）"),
+    ax.legend(handles=[Patch(color="#e45756", label=f"未超过 {share:.0%}（{rule_title('coverage_counties')}）"),
                        Patch(color="#4c78a8", label=f"超过 {share:.0%}")], loc="upper left", fontsize=8, frameon=False)
     ax.set_xticks(range(n_units + 1))
     ax.set_xlabel("会员覆盖的县级单位数")
@@ -266,15 +251,15 @@ def _draw_city_coverage(fig: Figure, covered: np.ndarray, n_units: int, share: f
     ax.spines[["top", "right"]].set_visible(False)
 
 
-def city_coverage_svg(result: StudyResult, memberships: pd.DataFrame | None) -> str | None:
+def city_coverage_svg(result: StudyResult) -> str | None:
     """Bar chart: active city-level associations with members, by number of county-level units covered."""
-    units = _units(result, memberships)
+    units = _units(result)
     if not units:
         return None
     frame = result.profiles.frame
     city = frame[(frame["region_level"] == PREFECTURE) & frame["active"] & (frame["n_members"] > 0)]
     if not len(city):
         return None
-    covered = member_counties(result.profiles, memberships)
+    covered = member_counties(result.profiles)
     counts = np.array([len(covered.get(aid, ())) for aid in city["id"].astype(str)], dtype=int)
-    return _render(_draw_city_coverage, counts, len(units), float(policy()["coverage_counties_share"]))
+    return _render(_draw_city_coverage, counts, len(units), float(settings()["coverage_counties_share"]))

@@ -8,26 +8,10 @@ from collections import Counter
 
 import pandas as pd
 
-from ..console import SEVERITY_ZH
 from ..io import Registry, summary
-from ..rules import RULES, SEVERITY
+from ..policy import RULES, SEVERITY, SEVERITY_ZH, rule_title
 from ..study import Group, StudyResult
 
-RULE_TITLES = {
-    "county_chamber_at_city": "市本级设立县级异地商会",
-    "coverage_counties": "会员覆盖县级单位不足一半",
-    "coverage_share": "会员占行业企业数与销售额比重偏低",
-    "member_outside_region": "会员在本行政区域以外",
-    "non_industry_member": "非本行业会员",
-    "leader_overlap": "一人在多家组织任副会长以上职务",
-    "research_enterprise_share": "研究会/学会企业会员比例过高",
-    "exit_election_overdue": "逾期未换届",
-    "exit_no_staff": "无专职工作人员",
-    "exit_no_office": "无固定办公场所",
-    "exit_no_funding": "无经费来源",
-    "exit_inspection": "年检不合格或未参检",
-    "exit_no_party": "党员不足，无法单独建立党组织",
-}
 
 
 def title(result: StudyResult) -> str:
@@ -97,7 +81,7 @@ def group_members_frame(result: StudyResult) -> pd.DataFrame:
 def findings_table(result: StudyResult) -> pd.DataFrame:
     """One row per finding, with the association's name and the rule's Chinese title."""
     names = names_by_id(result)
-    rows = [{"规则代码": f.rule, "规则": RULE_TITLES.get(f.rule, f.rule), "级别": SEVERITY_ZH.get(f.severity, f.severity),
+    rows = [{"规则代码": f.rule, "规则": rule_title(f.rule), "级别": SEVERITY_ZH.get(f.severity, f.severity),
              "组织名称": names.get(f.id, ""), "统一社会信用代码/编号": f.id, "说明": f.message}
             for f in result.findings]
     return pd.DataFrame(rows, columns=["规则代码", "规则", "级别", "组织名称", "统一社会信用代码/编号", "说明"])
@@ -106,7 +90,7 @@ def findings_table(result: StudyResult) -> pd.DataFrame:
 def rule_counts(result: StudyResult) -> list[dict]:
     """Every rule with at least one finding, in the order of FORMAT.md: code, title, severity, count."""
     counts = Counter(f.rule for f in result.findings)
-    return [{"rule": r, "title": RULE_TITLES.get(r, r), "severity": SEVERITY_ZH[SEVERITY[r]], "count": counts[r]}
+    return [{"rule": r, "title": rule_title(r), "severity": SEVERITY_ZH[SEVERITY[r]], "count": counts[r]}
             for r in RULES if counts[r]]
 
 

@@ -13,7 +13,7 @@ from ..io import ASSOCIATIONS, COLUMNS, MEMBERSHIPS
 from ..names import parse_name
 from .db import DECISIONS
 from .forms import MEMBER_LABELS, json_value, load_application, new_application_id
-from .views import FIELD_LABELS, text
+from .viewmodels import FIELD_LABELS, text
 from .workbench import association_or_404, workbench
 
 router = APIRouter(prefix="/api", tags=["接口"])

@@ -8,27 +8,23 @@ from __future__ import annotations
 import hmac
 import re
 from pathlib import Path
-from urllib.parse import quote
 
-import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.templating import Jinja2Templates
 
 from .. import __version__
 from ..errors import DetectorError, InputError
 from ..io import Registry
 from ..paths import cache_dir
-from ..pipeline import Engine
-from . import views
-from .db import DECISIONS
+from ..engine import Engine
+from . import api, pages
 from .forms import MAX_UPLOAD_BYTES
-from .workbench import Workbench, version_label
+from .templating import HERE, templates
+from .workbench import Workbench
 
-HERE = Path(__file__).resolve().parent
 TOKEN_COOKIE = "detector_token"
 MAX_BODY_BYTES = 2 * MAX_UPLOAD_BYTES + 1024 * 1024  # two uploaded files and the form fields
 STATUS_ZH = {400: "请求有误", 401: "需要访问令牌", 403: "无权访问", 404: "页面或数据不存在", 405: "不支持该请求方法",
@@ -48,17 +44,6 @@ def default_data_dir(registry: Path | None) -> Path:
     return Path(registry).resolve().parent / "detector-data"
 
 
-def _templates() -> Jinja2Templates:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["q"] = lambda value: quote(str(value), safe="")
-    env.filters["text"] = views.text
-    env.globals.update(VERDICTS=views.VERDICTS, RELATIONS=views.RELATIONS, SEVERITIES=views.SEVERITIES,
-                       SOURCES=views.SOURCES, DECISIONS=DECISIONS, FIELD_LABELS=views.FIELD_LABELS,
-                       version=__version__, version_label=version_label)
-    return Jinja2Templates(env=env)
-
-
 def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
 
@@ -67,9 +52,8 @@ def error_response(request: Request, status: int, message: str, **extra: object)
     """A Chinese error: JSON ``{"detail": message, ...}`` for the API, an HTML page otherwise."""
     if is_api(request):
         return JSONResponse({"detail": message, **extra}, status_code=status)
-    templates: Jinja2Templates = request.app.state.templates
     context = {"status": status, "title": STATUS_ZH.get(status, "出错了"), "message": message}
-    return templates.TemplateResponse(request, "error.html", context, status_code=status)
+    return request.app.state.templates.TemplateResponse(request, "error.html", context, status_code=status)
 
 
 def _validation_message(errors: list[dict]) -> str:
@@ -157,14 +141,12 @@ def create_app(engine_or_registry: Engine | Registry | str | Path, data_dir: str
 
     ``token``: when set, every request must carry it (see :func:`_add_auth`).
     """
-    from . import api, pages
-
     engine = engine_or_registry if isinstance(engine_or_registry, Engine) else Engine.load(engine_or_registry)
     app = FastAPI(title="行业协会商会审查工作台", version=__version__, docs_url=None, redoc_url=None,
                   description="筛查新申请（一业一会）、浏览登记库、合并研究与审查记录。接口说明见 /docs，"
                               "机器可读的 OpenAPI 描述见 /openapi.json。")
     app.state.workbench = Workbench(engine, Path(data_dir))
-    app.state.templates = _templates()
+    app.state.templates = templates()
     _add_error_handlers(app)
     _add_body_limit(app)
     if token:
@@ -173,10 +155,3 @@ def create_app(engine_or_registry: Engine | Registry | str | Path, data_dir: str
     app.include_router(pages.router)
     app.include_router(api.router)
     return app
-
-
-def page(request: Request, template: str, context: dict, status: int = 200) -> HTMLResponse:
-    """Render a page template (``request`` and the workbench are always available to it)."""
-    templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, template, {"wb": request.app.state.workbench, **context},
-                                      status_code=status)

@@ -10,7 +10,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .db import Decision
-from .views import VERDICTS
+from ..policy import VERDICT_ZH
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_CELL = 32_000  # Excel holds at most 32,767 characters per cell
@@ -23,7 +23,7 @@ COLUMNS = (
 
 def _values(d: Decision) -> list[object]:
     return [
-        d.decision_id, d.created_at, d.reviewer, d.app_id, d.app_name, VERDICTS.get(d.verdict, d.verdict),
+        d.decision_id, d.created_at, d.reviewer, d.app_id, d.app_name, VERDICT_ZH.get(d.verdict, d.verdict),
         d.top_match_id, d.top_match_score, d.decision_zh, d.target_id, d.target_name, d.comment,
         f"/screen/{d.run_id}/{d.seq}", json.dumps(d.model, ensure_ascii=False),
         json.dumps(d.application, ensure_ascii=False), json.dumps(d.result, ensure_ascii=False),

@@ -16,8 +16,8 @@ from ..errors import InputError
 from ..io import ASSOCIATIONS, COLUMNS, MEMBERSHIPS, TYPES
 from ..names import parse_name
 from ..rules import to_json as finding_json
-from . import views
-from .app import page
+from . import viewmodels
+from .templating import page
 from .db import DECISIONS, NewDecision, Screening
 from .export import XLSX_TYPE, decisions_workbook
 from .forms import FORM_FIELDS, MAX_UPLOAD_BYTES, MEMBER_LABELS, form_application, load_batch
@@ -127,13 +127,13 @@ def _result_page(request: Request, run_id: str, seq: int, status: int = 200, **c
     screening = _screening(wb, run_id, seq)
     run = wb.store.run(run_id)
     home = wb.registry.home
-    comparisons = [views.compare(screening.application, m, wb.registry, home) for m in screening.result["matches"]]
+    comparisons = [viewmodels.compare(screening.application, m, wb.engine) for m in screening.result["matches"]]
     reviewer = unquote(request.cookies.get(REVIEWER_COOKIE, ""))
     saved = request.query_params.get("saved", "")
     defaults = {"decision": "", "target_id": "", "comment": "", "reviewer": reviewer, "decision_error": None}
     return page(request, "result.html", {
         "run": run, "s": screening, "r": screening.result, "app": screening.application,
-        "parsed_rows": views.parsed_rows(parse_name(screening.app_name, home)),
+        "parsed_rows": viewmodels.parsed_rows(parse_name(screening.app_name, home)),
         "comparisons": comparisons, "targets": [c.match for c in comparisons if c.found],
         "decisions": wb.store.decisions(run_id=run_id, seq=seq), "member_labels": MEMBER_LABELS,
         "saved": saved if saved.isdigit() else None, "form": {**defaults, **context},
@@ -186,7 +186,7 @@ async def record_decision(request: Request, run_id: str, seq: int) -> Response:
 def registry(request: Request, q: str = "", region: str = "", type: str = "", status: str = "",
              page_no: int = Query(1, ge=1, alias="page")) -> Response:
     frame = workbench(request).registry.associations
-    hits = views.search(frame, q, region, type, status)
+    hits = viewmodels.search(frame, q, region, type, status)
     start = (page_no - 1) * PAGE_SIZE
     return page(request, "registry.html", {
         "q": q, "region": region, "type": type, "status": status, "page_no": page_no,
@@ -201,10 +201,10 @@ def association(request: Request, association_id: str) -> Response:
     wb, a = association_or_404(request, association_id)
     study = wb.study()
     group = next((n for n, g in enumerate(study.groups, 1) if a.id in g.ids), None)
-    fields = [(views.FIELD_LABELS[c], views.text(getattr(a, c))) for c in COLUMNS[ASSOCIATIONS]]
-    fields += [(k, views.text(v)) for k, v in a.extra.items()]
+    fields = [(viewmodels.FIELD_LABELS[c], viewmodels.text(getattr(a, c))) for c in COLUMNS[ASSOCIATIONS]]
+    fields += [(k, viewmodels.text(v)) for k, v in a.extra.items()]
     return page(request, "association.html", {
-        "a": a, "fields": fields, "parsed_rows": views.parsed_rows(parse_name(a.name, wb.registry.home)),
+        "a": a, "fields": fields, "parsed_rows": viewmodels.parsed_rows(parse_name(a.name, wb.registry.home)),
         "members": wb.registry.members_of(a.id).to_dict("records"), "member_columns": COLUMNS[MEMBERSHIPS][1:],
         "member_labels": MEMBER_LABELS, "similar": wb.similar(a.id), "group": group,
         "findings": [finding_json(f) for f in study.findings if f.id == a.id],
@@ -259,4 +259,4 @@ def decisions_xlsx(request: Request, decision: str = "") -> Response:
 
 @router.get("/docs")
 def docs(request: Request) -> Response:
-    return page(request, "docs.html", {"endpoints": views.endpoints(request.app.openapi())})
+    return page(request, "docs.html", {"endpoints": viewmodels.endpoints(request.app.openapi())})

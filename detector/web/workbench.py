@@ -13,8 +13,9 @@ from fastapi import HTTPException, Request
 from .. import __version__
 from ..explain import reasons_for
 from ..io import Association, Registry
-from ..pipeline import Engine
-from ..screen import screen_applications
+from ..engine import Engine
+from ..policy import RELATED_ONLY
+from ..screen import relation, screen_applications
 from ..study import StudyResult, run_study
 from .db import Store
 from .forms import application_records
@@ -115,11 +116,10 @@ class Workbench:
             f = f.copy()
             f["i"], f["j"] = f["j"], f["i"]
         other = int(f["j"])
-        t = self.engine.thresholds
-        relation = "duplicate" if f["score"] >= t["duplicate"] else "review" if f["score"] >= t["review"] else "related"
         p = study.profiles
         return Similar(p.frame["id"].iat[other], p.frame["name"].iat[other], round(float(f["score"]), 4),
-                       round(float(f["model_p"]), 4), relation, reasons_for(f, p, p))
+                       round(float(f["model_p"]), 4), relation(f, self.engine.thresholds) or RELATED_ONLY,
+                       reasons_for(f, p, p))
 
 
 def workbench(request: Request) -> Workbench:

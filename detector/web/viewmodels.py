@@ -1,4 +1,7 @@
-"""What the pages show, as plain data: labels, highlighted texts, side-by-side comparisons (pure functions)."""
+"""View models: what the pages show, as plain data (labels, highlighted texts, side-by-side comparisons).
+
+Pure functions; the request handlers are in :mod:`.pages` and :mod:`.api`.
+"""
 from __future__ import annotations
 
 import re
@@ -10,17 +13,14 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup, escape
 
-from ..console import SEVERITY_ZH
+from ..engine import Engine
 from ..industry import get as get_industry
-from ..io import Association, Registry
+from ..io import Association
+from ..members import member_table
 from ..names import ParsedName, parse_name
-from ..profiles import member_keys, member_vocabulary
 from ..regions import LEVEL_ZH, Division
-from ..text import normalize_name, normalize_text, tokenize
-
-VERDICTS = {"duplicate": "重复设立", "review": "需复核", "clear": "未发现重复", "reject": "不予登记"}
-RELATIONS = {"duplicate": "重复", "review": "需复核", "related": "相关（不构成重复）"}
-SEVERITIES = SEVERITY_ZH
+from ..text import normalize_name, normalize_text
+from ..tokens import tokenize
 SOURCES = {"form": "表单", "api": "接口", "upload": "上传批次"}
 FIELD_LABELS = {
     "id": "编号", "name": "名称", "region": "登记区域", "type": "类型", "industry": "行业", "scope": "业务范围",
@@ -95,19 +95,16 @@ def highlight(value: str, phrases: Iterable[str]) -> Markup:
     return Markup("").join(out)
 
 
-def _member_frame(members: list[Mapping[str, Any]]) -> pd.DataFrame:
-    columns = ("member_name", "member_id")
-    return pd.DataFrame([{c: text(m.get(c)) for c in columns} for m in members], columns=list(columns))
-
-
-def shared_members(mine: pd.DataFrame, theirs: pd.DataFrame) -> list[str]:
-    """Names of ``mine``'s members also in ``theirs`` (same credit code, else same normalised name), as
-    the scorer counts them."""
-    if not len(mine) or not len(theirs):
+def shared_members(members: list[Mapping[str, Any]], engine: Engine, association_id: str) -> list[str]:
+    """Names of an application's ``members`` that are members of a registered association (same credit
+    code, else same normalised name, keyed as the registry keys them: as the scorer counts them)."""
+    theirs = set(engine.profiles.member_table.key_sets([association_id])[0])
+    if not members or not theirs:
         return []
-    keys = set(member_keys(theirs))
-    mine_keys = member_keys(mine, member_vocabulary(theirs))
-    return list(dict.fromkeys(n for n, k in zip(mine["member_name"], mine_keys, strict=True) if k in keys))
+    columns = ("member_name", "member_id")
+    frame = pd.DataFrame([{c: text(m.get(c)) for c in columns} for m in members], columns=list(columns))
+    mine = member_table(frame.assign(association_id=""), engine.profiles.home, engine.member_vocabulary)
+    return list(dict.fromkeys(n for n, k in zip(mine.name.tolist(), mine.key.tolist(), strict=True) if k in theirs))
 
 
 @dataclass(frozen=True)
@@ -158,17 +155,17 @@ def _rows(left: Side, right: Side) -> list[tuple[str, Markup, Markup]]:
     return rows
 
 
-def compare(app: Mapping[str, Any], match: dict, registry: Registry, home: Division | None) -> Comparison:
+def compare(app: Mapping[str, Any], match: dict, engine: Engine) -> Comparison:
     """The application beside the matched existing association ``match["id"]``."""
     try:
-        other = registry.get(match["id"])
+        other = engine.registry.get(match["id"])
     except KeyError:  # a stored result from a server started with another registry
         return Comparison(match, False, [], [])
-    theirs = registry.members_of(other.id)
+    home = engine.profiles.home
+    n_members = len(engine.profiles.members[engine.profiles.row_of[other.id]])
     left = application_side(app, home)
-    right = association_side(other, len(theirs), home)
-    return Comparison(match, True, _rows(left, right),
-                      shared_members(_member_frame(app.get("members") or []), theirs))
+    right = association_side(other, n_members, home)
+    return Comparison(match, True, _rows(left, right), shared_members(app.get("members") or [], engine, other.id))
 
 
 def search(frame: pd.DataFrame, query: str = "", region: str = "", type_: str = "", status: str = "") -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Shared pipeline state: a loaded registry with its profiles, scorer and thresholds."""
+"""The engine: a loaded registry with its profiles, member table, scorer and thresholds, built once."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,7 +11,8 @@ import pandas as pd
 from .embed import Embedder
 from .features import pair_features
 from .io import Registry, load_registry
-from .profiles import Profiles, build_profiles, member_vocabulary
+from .members import vocabulary
+from .profiles import Profiles, build_profiles
 from .rules import LeaderPosts, StatsIndex, leader_posts, stats_index
 from .scoring import Scorer, load_scorer, score_pairs
 from .train import load_thresholds
@@ -39,12 +40,12 @@ class Engine:
     @cached_property
     def member_vocabulary(self) -> dict[str, str]:
         """How the registry keys its members, to key applicants' members alike when screening."""
-        return member_vocabulary(self.registry.memberships)
+        return vocabulary(self.profiles.member_table)
 
     @cached_property
     def leader_posts(self) -> LeaderPosts:
         """Leader posts across the registry, the context of leader_overlap when screening."""
-        return leader_posts(self.profiles.frame, self.registry.memberships)
+        return leader_posts(self.profiles.frame, self.profiles.member_table)
 
     @cached_property
     def stats_index(self) -> StatsIndex | None:

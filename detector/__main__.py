@@ -1,0 +1,4 @@
+"""``python -m detector``: the command line (same as ``detector``)."""
+from .cli import main
+
+main()

@@ -1,0 +1,224 @@
+"""Memberships, in one place: one member table per registry (or application batch), built once.
+
+Every consumer (profiles' member sets, the policy rules, the study's survivor and coverage figures, the
+report's county views, the workbench's shared members) asks this table, so each of these has one
+definition:
+
+- a **member** of an association is identified by its *key*: the credit code when known (also via another
+  row with the same normalised name), else the normalised name; a member listed twice counts once;
+- a **leader** is a member row whose role is 副会长-or-above (``leader_roles`` in ``models/policy.toml``)
+  and that names the person holding it;
+- **member sales** are the known annual sales of an association's distinct enterprise members;
+- **county coverage** is the set of county-level units (adcodes) its members are registered in.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from . import regions
+from .io import ENTERPRISE, guess_member_kind
+from .policy import settings
+from .regions import Division
+from .text import normalize_name
+
+_TEXT_COLUMNS = ("association_id", "member_name", "member_norm", "member_id", "member_kind", "member_region",
+                 "role", "person")
+
+
+class Member(NamedTuple):
+    """One membership row, as every rule sees it."""
+
+    name: str  # as written
+    key: str  # identity across the registry (credit code, else normalised name)
+    norm: str  # normalised name
+    kind: str  # 企业 / 个人 (guessed from the name when not given)
+    region: str  # member_region as written
+    place: str  # adcode of the deepest division member_region names ("" when none)
+    county: str  # adcode of its county-level unit ("" when none)
+    role: str
+    person: str  # the post holder's name, normalised ("" when none)
+    sales: float  # annual sales (万元); NaN when unknown
+
+
+def texts(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A column as stripped texts, "" when missing or absent (vectorised: a registry has ~300,000 rows)."""
+    if column not in frame.columns:
+        return np.full(len(frame), "", dtype=object)
+    return frame[column].astype("string").fillna("").str.strip().to_numpy(dtype=object)
+
+
+def amounts(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A numeric column (numbers or numeric text with thousands separators) as floats; NaN when unknown."""
+    if column not in frame.columns:
+        return np.full(len(frame), np.nan)
+    values = frame[column]
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.to_numpy(dtype=float, na_value=np.nan)
+    return pd.to_numeric(pd.Series(texts(frame, column)).str.replace(",", "", regex=False),
+                         errors="coerce").to_numpy(dtype=float)
+
+
+def _per_value(values: np.ndarray, fn: Callable[[str], str]) -> np.ndarray:
+    """``fn`` applied once per distinct value (member names and places repeat across a registry)."""
+    if not len(values):
+        return np.array([], dtype=object)
+    uniques, inverse = np.unique(values.astype(str), return_inverse=True)
+    return np.array([fn(u) for u in uniques], dtype=object)[inverse]
+
+
+def _keys(norms: np.ndarray, codes: np.ndarray, vocabulary: Mapping[str, str] | None) -> np.ndarray:
+    """Per row: ``id:<code>`` when the row or another row of the same name gives a code, else ``nm:<name>``.
+    With another registry's ``vocabulary`` a member takes the key that registry gives it."""
+    code_of: dict[str, str] = {}
+    for name, code in zip(norms.tolist(), codes.tolist()):
+        if code:
+            code_of.setdefault(name, code)
+    found = [code or code_of.get(name, "") for name, code in zip(norms.tolist(), codes.tolist())]
+    keys = [f"id:{c}" if c else f"nm:{name}" for name, c in zip(norms.tolist(), found)]
+    if vocabulary:
+        keys = [(code and vocabulary.get(f"c:{code}")) or vocabulary.get(f"n:{name}") or key
+                for name, code, key in zip(norms.tolist(), codes.tolist(), keys)]
+    return np.array(keys, dtype=object)
+
+
+@dataclass(frozen=True)
+class MemberTable:
+    """One row per membership row (input order), as column arrays; build it with :func:`member_table`."""
+
+    aid: np.ndarray  # association id
+    name: np.ndarray
+    key: np.ndarray
+    norm: np.ndarray
+    code: np.ndarray  # credit code as given, upper case ("" when none)
+    kind: np.ndarray
+    region: np.ndarray
+    place: np.ndarray
+    county: np.ndarray
+    role: np.ndarray
+    person: np.ndarray
+    sales_column: np.ndarray  # annual sales (万元), float, NaN when unknown
+
+    def __len__(self) -> int:
+        return len(self.aid)
+
+    @cached_property
+    def _rows(self) -> dict[str, np.ndarray]:
+        """Association id → its row positions, input order."""
+        if not len(self):
+            return {}
+        order = np.argsort(self.aid, kind="stable")
+        ids, starts = np.unique(self.aid[order], return_index=True)
+        return dict(zip(ids.tolist(), np.split(order, starts[1:]), strict=True))
+
+    @cached_property
+    def _first(self) -> np.ndarray:
+        """True on the first row of each (association, member): a member listed twice counts once."""
+        return ~pd.DataFrame({"a": self.aid, "k": self.key}).duplicated().to_numpy()
+
+    def rows(self, aid: str, *, distinct: bool = False) -> np.ndarray:
+        rows = self._rows.get(aid, np.array([], dtype=int))
+        return rows[self._first[rows]] if distinct else rows
+
+    def members(self, aid: str, *, distinct: bool = False) -> list[Member]:
+        """An association's membership rows (``distinct``: the first row of each member)."""
+        columns = [getattr(self, "sales_column" if f == "sales" else f) for f in Member._fields]
+        return [Member(*(c[r] for c in columns)) for r in self.rows(aid, distinct=distinct).tolist()]
+
+    def associations(self) -> list[str]:
+        """The association ids with at least one membership row."""
+        return list(self._rows)
+
+    # ---------------------------------------------------------------------------------- per association
+
+    def key_sets(self, ids: Iterable[str]) -> list[frozenset[str]]:
+        """Each association's member keys, in the order of ``ids``."""
+        return [frozenset(self.key[self.rows(a)].tolist()) for a in ids]
+
+    @cached_property
+    def _leader_rows(self) -> np.ndarray:
+        return np.isin(self.role, list(settings()["leader_roles"])) & (self.person != "")
+
+    def leader_sets(self, ids: Iterable[str]) -> list[frozenset[str]]:
+        """Each association's leaders (副会长-or-above post holders, normalised names), in the order of ``ids``."""
+        lead = self._leader_rows
+        return [frozenset(self.person[r[lead[r]]].tolist()) for r in (self.rows(a) for a in ids)]
+
+    def posts(self, ids: Iterable[str]) -> dict[str, dict[str, int]]:
+        """person → {association id: best rank (index in ``leader_roles``)} of the leader posts in ``ids``."""
+        roles = list(settings()["leader_roles"])
+        rank_of = {r: i for i, r in enumerate(roles)}
+        out: dict[str, dict[str, int]] = {}
+        for aid in ids:
+            rows = self.rows(aid)
+            for r in rows[self._leader_rows[rows]].tolist():
+                held = out.setdefault(self.person[r], {})
+                held[aid] = min(held.get(aid, len(roles)), rank_of[self.role[r]])
+        return out
+
+    def distinct_rows(self, ids: Iterable[str]) -> np.ndarray:
+        """Rows of the associations in ``ids`` taken together, the first row of each member only."""
+        ids = list(ids)
+        if len(ids) == 1:
+            return self.rows(ids[0], distinct=True)
+        rows = np.concatenate([self.rows(a) for a in ids] or [np.array([], dtype=int)])
+        return rows[~pd.Series(self.key[rows]).duplicated().to_numpy()]
+
+    def counties(self, ids: Iterable[str]) -> set[str]:
+        """County coverage: the county-level units (adcodes) the members of ``ids`` are registered in."""
+        rows = np.concatenate([self.rows(a) for a in ids] or [np.array([], dtype=int)])
+        return set(self.county[rows].tolist()) - {""}
+
+    def sales(self, ids: Iterable[str]) -> tuple[int, float | None]:
+        """Member sales of ``ids`` (one association, or a merger's together): the number of distinct
+        enterprise members and their known annual sales summed (None when none is known)."""
+        rows = self.distinct_rows(ids)
+        values = self.sales_column[rows[self.kind[rows] == ENTERPRISE]]
+        known = values[~np.isnan(values)]
+        return int((self.kind[rows] == ENTERPRISE).sum()), (float(known.sum()) if len(known) else None)
+
+
+def member_table(memberships: pd.DataFrame | None, home: Division | None,
+                 vocabulary: Mapping[str, str] | None = None) -> MemberTable:
+    """The member table of a memberships frame (FORMAT.md columns, missing optional columns allowed).
+
+    ``vocabulary``: another registry's :func:`vocabulary` when keying an application batch's members, so
+    a member matches the registry's record of it whichever side left out the credit code.
+    """
+    m = memberships if memberships is not None else pd.DataFrame(columns=list(_TEXT_COLUMNS))
+    col = {c: texts(m, c) for c in _TEXT_COLUMNS}
+    norm = col["member_norm"]
+    if not len(norm) or (norm == "").any():
+        norm = np.where(norm == "", _per_value(col["member_name"], normalize_name), norm).astype(object)
+    kind = np.where(col["member_kind"] == "", _per_value(norm, guess_member_kind), col["member_kind"]).astype(object)
+    code = np.char.upper(col["member_id"].astype(str)).astype(object) if len(m) else col["member_id"]
+    place = _per_value(col["member_region"], _memo_region(home, regions.region_code))
+    county = _per_value(col["member_region"], _memo_region(home, regions.county_code))
+    return MemberTable(
+        aid=col["association_id"], name=col["member_name"], key=_keys(norm, code, vocabulary), norm=norm,
+        code=code, kind=kind, region=col["member_region"], place=place, county=county, role=col["role"],
+        person=_per_value(col["person"], normalize_name), sales_column=amounts(m, "annual_sales"),
+    )
+
+
+def _memo_region(home: Division | None, fn: Callable[[str, Division | None], str]) -> Callable[[str], str]:
+    @lru_cache(maxsize=None)
+    def resolve(value: str) -> str:
+        return fn(value, home) if value else ""
+
+    return resolve
+
+
+def vocabulary(table: MemberTable) -> dict[str, str]:
+    """How a registry keys its members, by credit code (``c:…``) and by normalised name (``n:…``)."""
+    out: dict[str, str] = {}
+    for name, code, key in zip(table.norm.tolist(), table.code.tolist(), table.key.tolist()):
+        if code:
+            out.setdefault(f"c:{code}", key)
+        out.setdefault(f"n:{name}", key)
+    return out
