@@ -18,8 +18,8 @@ import pandas as pd
 
 from . import industry, regions
 from .errors import DetectorError
-from .io import ENTERPRISE, guess_member_kind, records
-from .names import OUT_OF_TOWN
+from .io import ENTERPRISE, records
+from .names import OUT_OF_TOWN, guess_member_kind
 from .profiles import INACTIVE, RESEARCH_TYPES, cell, policy, resolve_region
 from .regions import COUNTY, LEVEL_ZH, PREFECTURE, Division
 from .text import normalize_name, normalize_text
