@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import regions
-from .io import ENTERPRISE, guess_member_kind
+from .names import ENTERPRISE, guess_member_kind
 from .policy import settings
 from .regions import Division
 from .text import normalize_name

@@ -2,10 +2,12 @@
 
 ``温州市福建福鼎商会`` → region 温州市 (地市级), origin 福鼎市 (县级, 福建省), form 商会, type 异地商会.
 Nothing here assumes a particular city; ``home`` (the registry's city) only breaks ties between
-places with the same short name (龙港市 / 龙港区).
+places with the same short name (龙港市 / 龙港区). Member names are told apart too: an enterprise
+(…有限公司) or a person (a 2–4 character personal name), see :func:`guess_member_kind`.
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from .regions import COUNTY, PREFECTURE, PROVINCE, Division
 from .text import normalize_name
 
 OUT_OF_TOWN = "异地商会"
+ENTERPRISE, PERSON = "企业", "个人"  # member kinds (FORMAT.md member_kind)
 
 
 @dataclass(frozen=True)
@@ -231,3 +234,27 @@ def infer_home(names: list[str]) -> Division | None:
 
 
 __all__ = ["ParsedName", "parse_name", "infer_home", "OUT_OF_TOWN", "PROVINCE", "PREFECTURE", "COUNTY"]
+
+
+# ------------------------------------------------------------------------------------- member names
+
+_ENTERPRISE_NAME = re.compile(
+    r"(公司|厂|店|商行|银行|合作社|集团|中心|事务所|工作室|经营部|门市部|超市|农场|牧场|养殖场|医院|学校|"
+    r"研究所|研究院|设计院|协会|商会|社|馆|坊|业)$"
+)
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施"
+    "文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛"
+    "曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏"
+    "席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝胥诸郁"
+)
+_COMPOUND_SURNAMES = "欧阳|司马|上官|诸葛|东方|皇甫|令狐|慕容|司徒|尉迟|公孙|长孙|宇文|夏侯|端木|西门|南宫|独孤"
+_PERSON_NAME = re.compile(rf"^(?:[{_SURNAMES}][\u4e00-\u9fff]{{1,3}}|(?:{_COMPOUND_SURNAMES})[\u4e00-\u9fff]{{1,2}})$")
+
+
+def guess_member_kind(name: str) -> str:
+    """企业 when the name looks like an enterprise, 个人 when it looks like a 2–4 character personal name."""
+    if _ENTERPRISE_NAME.search(name) or not _PERSON_NAME.match(name):
+        return ENTERPRISE
+    return PERSON

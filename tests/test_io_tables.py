@@ -1,4 +1,4 @@
-"""load_tables: in-memory tables validated exactly like registry files (detector/io.py)."""
+"""load_tables: in-memory tables validated exactly like registry files (detector/io/read.py)."""
 from __future__ import annotations
 
 from datetime import date

@@ -2,7 +2,7 @@
 import pytest
 
 from detector import regions
-from detector.names import infer_home, parse_name
+from detector.names import guess_member_kind, infer_home, parse_name
 
 WZ = regions.lookup("温州市")
 
@@ -168,3 +168,12 @@ def test_out_of_town_chamber_without_the_city_in_its_name():
     assert (p.region, p.origin, p.origin_level, p.type) == (None, "信阳市", "prefecture", "异地商会")
     assert parse_name("甘肃商会", home).origin == "甘肃省"
     assert parse_name("杭州市鞋业商会", regions.lookup("温州市")).origin is None  # an industry, not a place
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("奥康集团有限公司", "企业"), ("红蜻蜓鞋业", "企业"), ("老王面馆", "企业"), ("瑞安市塘下镇张三商行", "企业"),
+    ("张三", "个人"), ("李小龙", "个人"), ("欧阳娜娜", "个人"), ("王建国民", "个人"),
+    ("鹿城", "企业"), ("ABC Trading", "企业"), ("张三丰收合作社", "企业"),
+])
+def test_guess_member_kind(name, kind):
+    assert guess_member_kind(name) == kind

@@ -144,7 +144,7 @@ def test_cli_unwritable_output_fails_before_the_work(run, tmp_path):
 
 
 def test_cli_write_failure_leaves_old_files_whole(run, tmp_path, monkeypatch):
-    import detector.io
+    import detector.io.write
 
     out, report, excel = tmp_path / "s.json", tmp_path / "report.html", tmp_path / "study.xlsx"
     report.write_text("old report", encoding="utf-8")
@@ -152,7 +152,7 @@ def test_cli_write_failure_leaves_old_files_whole(run, tmp_path, monkeypatch):
     def fail(src, dst):
         raise PermissionError(13, "Permission denied", str(dst))
 
-    monkeypatch.setattr(detector.io.os, "replace", fail)
+    monkeypatch.setattr(detector.io.write.os, "replace", fail)
     r = run("study", SMALL / "registry", "--out", out, "--report", report, "--excel", excel)
     assert r.exit_code == 2 and "无法写入输出文件" in r.output and "Permission denied" in r.output
     assert report.read_text(encoding="utf-8") == "old report"

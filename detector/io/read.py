@@ -1,205 +1,49 @@
-"""Registry input and output (see FORMAT.md).
+"""Reading and validation: registry folders, ``.xlsx`` workbooks and in-memory tables → :class:`Registry`.
 
 A registry (or an application batch) is a folder of CSV files or an ``.xlsx`` workbook with one sheet
-per file. Loading validates everything: hard problems raise one :class:`InputError` naming the file,
-the spreadsheet row (header = row 1) and the column; soft problems become :class:`InputWarning`s.
-Outputs are written atomically (temporary file in the same folder, then ``os.replace``).
+per file (see FORMAT.md). Loading validates everything, in one place: hard problems raise one
+:class:`InputError` naming the file, the spreadsheet row (header = row 1) and the column; soft problems
+become :class:`InputWarning`s.
 """
 from __future__ import annotations
 
-import dataclasses
 import io
-import json
 import os
 import re
 import unicodedata
-import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
-from functools import cached_property, partial
+from functools import partial
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import charset_normalizer
 import numpy as np
 import pandas as pd
 from openpyxl.utils.exceptions import InvalidFileException
 
-from .errors import InputError, InputWarning
-from .names import infer_home, parse_name
-from .regions import Division
-from .text import normalize_name, normalize_text, split_items
-
-ASSOCIATIONS, MEMBERSHIPS, INDUSTRY_STATS = "associations", "memberships", "industry_stats"
-
-COLUMNS: dict[str, tuple[str, ...]] = {
-    ASSOCIATIONS: ("id", "name", "region", "type", "industry", "scope", "purpose", "services", "founded",
-                   "status", "staff_fulltime", "has_office", "funding", "last_election", "term_years",
-                   "inspection", "party_members"),
-    MEMBERSHIPS: ("association_id", "member_name", "member_id", "member_kind", "member_region", "role",
-                  "person", "annual_sales"),
-    INDUSTRY_STATS: ("industry", "region", "units", "sales"),
-}
-REQUIRED: dict[str, tuple[str, ...]] = {
-    ASSOCIATIONS: ("id", "name"),
-    MEMBERSHIPS: ("association_id", "member_name"),
-    INDUSTRY_STATS: ("industry", "region"),
-}
-# Columns added by loading; never written back.
-DERIVED = ("source_row", "name_norm", "region_inferred", "type_inferred", "member_norm", "member_kind_inferred")
-
-TYPES = ("行业协会", "商会", "异地商会", "联合会", "促进会", "研究会", "学会")
-ACTIVE = "正常"
-STATUSES = (ACTIVE, "注销", "撤销")
-INSPECTIONS = ("合格", "基本合格", "不合格", "未参检")
-ROLES = ("会长", "常务副会长", "副会长", "监事长", "秘书长", "理事", "会员")
-DEFAULT_ROLE = "会员"
-ENTERPRISE, PERSON = "企业", "个人"
-DEFAULT_TERM_YEARS = 5
-
-CSV_ENCODING = "utf-8-sig"  # UTF-8 with a BOM: FORMAT.md tolerates it and Excel needs it to show Chinese
-
-
-# ---------------------------------------------------------------------------------------------- records
-
-
-@dataclass(frozen=True)
-class Association:
-    id: str
-    name: str
-    region: str = ""
-    type: str = ""
-    industry: str = ""
-    scope: str = ""
-    purpose: str = ""
-    services: tuple[str, ...] = ()
-    founded: date | None = None
-    status: str = ACTIVE
-    staff_fulltime: int | None = None
-    has_office: bool | None = None
-    funding: str = ""
-    last_election: date | None = None
-    term_years: int = DEFAULT_TERM_YEARS
-    inspection: str = ""
-    party_members: int | None = None
-    extra: dict[str, str] = field(default_factory=dict, hash=False)  # unknown columns, as read
-
-
-@dataclass(frozen=True)
-class Membership:
-    association_id: str
-    member_name: str
-    member_id: str = ""
-    member_kind: str = ""
-    member_region: str = ""
-    role: str = DEFAULT_ROLE
-    person: str = ""
-    annual_sales: float | None = None
-
-
-@dataclass(frozen=True)
-class IndustryStat:
-    industry: str
-    region: str
-    units: int | None = None
-    sales: float | None = None
-
-
-def _scalar(value: Any) -> Any:
-    """A frame cell as a plain Python value; missing → None."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def _record(cls: type, row: Mapping[str, Any], **fixed: Any) -> Any:
-    """Build a record dataclass from a frame row; missing cells take the field default."""
-    values = {f.name: _scalar(row.get(f.name)) for f in dataclasses.fields(cls) if f.name not in fixed}
-    return cls(**{k: v for k, v in values.items() if v is not None}, **fixed)
-
-
-def _association(row: Mapping[str, Any]) -> Association:
-    extra = {k: v for k, v in row.items() if k not in COLUMNS[ASSOCIATIONS] and k not in DERIVED}
-    return _record(Association, row, services=tuple(split_items(row.get("services"))), extra=extra)
-
-
-# --------------------------------------------------------------------------------------------- registry
-
-
-@dataclass
-class Registry:
-    """A loaded registry or application batch. Frames are read-only by convention.
-
-    Every FORMAT.md column is in the frames (absent ones empty); ``present_columns`` tells which
-    columns each file really had (absent files have no key).
-    """
-
-    associations: pd.DataFrame
-    memberships: pd.DataFrame
-    industry_stats: pd.DataFrame | None
-    warnings: list[InputWarning]
-    source: str
-    kind: str = "registry"
-    present_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    home: Division | None = None  # the registry's city, used to infer regions from names
-
-    def __post_init__(self) -> None:
-        if not self.present_columns:
-            frames = {ASSOCIATIONS: self.associations, MEMBERSHIPS: self.memberships if len(self.memberships) else None,
-                      INDUSTRY_STATS: self.industry_stats}
-            self.present_columns = {name: tuple(c for c in frame.columns if c not in DERIVED)
-                                    for name, frame in frames.items() if frame is not None}
-
-    def __len__(self) -> int:
-        return len(self.associations)
-
-    @property
-    def has_memberships(self) -> bool:
-        return MEMBERSHIPS in self.present_columns
-
-    @property
-    def names_only(self) -> bool:
-        """Only names (and at most region/type) are known: no descriptions, no members."""
-        return not self.has_memberships and set(self.present_columns[ASSOCIATIONS]) <= {"id", "name", "region", "type"}
-
-    @cached_property
-    def _positions(self) -> dict[str, int]:
-        return {id_: i for i, id_ in enumerate(self.associations["id"])}
-
-    @cached_property
-    def _members_by_association(self) -> tuple[pd.DataFrame, dict[str, slice]]:
-        """Memberships stably sorted by association, and each association's slice of them."""
-        keys = self.memberships["association_id"].to_numpy(dtype=object)
-        order = np.argsort(keys, kind="stable")
-        ids, starts, counts = np.unique(keys[order], return_index=True, return_counts=True)
-        ends = starts + counts
-        slices = {key: slice(lo, hi) for key, lo, hi in zip(ids.tolist(), starts.tolist(), ends.tolist(), strict=True)}
-        return self.memberships.iloc[order], slices
-
-    def get(self, association_id: str) -> Association:
-        """The association with this id (KeyError when unknown)."""
-        return _association(self.associations.iloc[self._positions[association_id]].to_dict())
-
-    def records(self) -> list[Association]:
-        return [_association(row) for row in self.associations.to_dict("records")]
-
-    def members_of(self, association_id: str) -> pd.DataFrame:
-        """Membership rows of one association (empty frame when it has none)."""
-        frame, slices = self._members_by_association
-        return frame.iloc[slices.get(association_id, slice(0, 0))]
-
-    def member_records(self, association_id: str) -> list[Membership]:
-        return [_record(Membership, row) for row in self.members_of(association_id).to_dict("records")]
-
-    def stat_records(self) -> list[IndustryStat]:
-        stats = self.industry_stats
-        return [] if stats is None else [_record(IndustryStat, row) for row in stats.to_dict("records")]
+from ..errors import InputError, InputWarning
+from ..names import guess_member_kind, infer_home, parse_name
+from ..regions import Division
+from ..text import normalize_name, normalize_text
+from .schema import (
+    ACTIVE,
+    ASSOCIATIONS,
+    COLUMNS,
+    DEFAULT_ROLE,
+    DEFAULT_TERM_YEARS,
+    INDUSTRY_STATS,
+    INSPECTIONS,
+    MEMBER_KINDS,
+    MEMBERSHIPS,
+    REQUIRED,
+    ROLES,
+    STATUSES,
+    TYPES,
+    Registry,
+)
 
 
 # ------------------------------------------------------------------------------------------ raw tables
@@ -448,7 +292,7 @@ _PARSERS: dict[str, _Parser] = {
     "has_office": _flags,
     "status": partial(_choice, allowed=STATUSES, default=ACTIVE),
     "inspection": partial(_choice, allowed=INSPECTIONS),
-    "member_kind": partial(_choice, allowed=(ENTERPRISE, PERSON)),
+    "member_kind": partial(_choice, allowed=MEMBER_KINDS),
 }
 
 
@@ -543,28 +387,6 @@ def _associations(
 
 
 # ---------------------------------------------------------------------------------------- memberships
-
-_ENTERPRISE_NAME = re.compile(
-    r"(公司|厂|店|商行|银行|合作社|集团|中心|事务所|工作室|经营部|门市部|超市|农场|牧场|养殖场|医院|学校|"
-    r"研究所|研究院|设计院|协会|商会|社|馆|坊|业)$"
-)
-_SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-    "姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施"
-    "文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛"
-    "曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏"
-    "席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝胥诸郁"
-)
-_COMPOUND_SURNAMES = "欧阳|司马|上官|诸葛|东方|皇甫|令狐|慕容|司徒|尉迟|公孙|长孙|宇文|夏侯|端木|西门|南宫|独孤"
-_PERSON_NAME = re.compile(rf"^(?:[{_SURNAMES}][\u4e00-\u9fff]{{1,3}}|(?:{_COMPOUND_SURNAMES})[\u4e00-\u9fff]{{1,2}})$")
-
-
-def guess_member_kind(name: str) -> str:
-    """企业 when the name looks like an enterprise, 个人 when it looks like a 2–4 character personal name."""
-    if _ENTERPRISE_NAME.search(name) or not _PERSON_NAME.match(name):
-        return ENTERPRISE
-    return PERSON
-
 
 def _memberships(table: _Table, associations: pd.DataFrame, words: _Words) -> tuple[pd.DataFrame, list[InputWarning]]:
     frame = _parse(table)
@@ -695,147 +517,3 @@ def records(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> list[d
     names = [c for c in (frame.columns if columns is None else columns) if c in frame.columns]
     values = [frame[c].to_numpy(dtype=object) for c in names]
     return [dict(zip(names, row)) for row in zip(*values)]
-
-
-# --------------------------------------------------------------------------------------------- output
-
-
-def _write_temp(path: Path, write: Callable[[IO[str]], None], encoding: str = "utf-8") -> Path:
-    """Write a new temporary file beside ``path`` and return it; nothing is left behind on failure."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return temp
-
-
-def _write_atomically(files: Mapping[Path, Callable[[IO[str]], None]], encoding: str = "utf-8") -> None:
-    """Write every file to a temporary file beside it, then move them all into place.
-
-    A failure while writing replaces nothing; no temporary file is ever left behind.
-    """
-    temps: dict[Path, Path] = {}
-    try:
-        for target, write in files.items():
-            temps[target] = _write_temp(target, write, encoding)
-        for target, temp in temps.items():
-            os.replace(temp, target)
-    finally:
-        for temp in temps.values():
-            temp.unlink(missing_ok=True)
-
-
-def _atomic_write(path: str | os.PathLike[str], write: Callable[[IO[str]], None], encoding: str = "utf-8") -> None:
-    _write_atomically({Path(path): write}, encoding)
-
-
-def _to_csv(df: pd.DataFrame, f: IO[str]) -> None:
-    df.to_csv(f, index=False, lineterminator="\n", date_format="%Y-%m-%d")
-
-
-def write_csv(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
-    """Write a CSV atomically, UTF-8 with a BOM (so Excel shows Chinese), dates as YYYY-MM-DD."""
-    _atomic_write(path, partial(_to_csv, df), CSV_ENCODING)
-
-
-def _json_default(obj: Any) -> Any:
-    if isinstance(obj, (date, datetime)):
-        return obj.isoformat()
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, (set, frozenset)):
-        return sorted(obj)
-    if isinstance(obj, Path):
-        return str(obj)
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return dataclasses.asdict(obj)
-    raise TypeError(f"cannot write {type(obj).__name__} as JSON")
-
-
-def _dumps(obj: Any, **kwargs: Any) -> str:
-    """JSON with Chinese kept readable; NaN is refused (browsers cannot parse it)."""
-    return json.dumps(obj, ensure_ascii=False, allow_nan=False, default=_json_default, **kwargs)
-
-
-def json_text(obj: Any) -> str:
-    """One JSON document as written by :func:`write_json` (UTF-8 text, indented, Chinese readable)."""
-    return _dumps(obj, indent=2) + "\n"
-
-
-def write_json(obj: Any, path: str | os.PathLike[str]) -> None:
-    """Write one JSON document atomically (UTF-8, indented)."""
-    text = json_text(obj)
-    _atomic_write(path, lambda f: f.write(text))
-
-
-def write_jsonl(rows: Iterable[Any], path: str | os.PathLike[str]) -> None:
-    """Write one JSON object per line atomically; ``rows`` may be a generator."""
-    _atomic_write(path, lambda f: f.writelines(_dumps(row) + "\n" for row in rows))
-
-
-def write_files(contents: Mapping[str | os.PathLike[str], str | bytes]) -> None:
-    """Write several files together (text as UTF-8): every one is replaced, or on failure none is."""
-    def writer(data: bytes) -> Callable[[IO[str]], None]:
-        return lambda f: f.buffer.write(data)
-
-    _write_atomically({Path(p): writer(d.encode() if isinstance(d, str) else d) for p, d in contents.items()})
-
-
-def _format_column(frame: pd.DataFrame, column: str) -> pd.Series:
-    """A parsed column back to FORMAT text; values inferred at load time are left empty again."""
-    values = frame[column]
-    if pd.api.types.is_datetime64_any_dtype(values):
-        text = values.dt.strftime("%Y-%m-%d")
-    elif pd.api.types.is_bool_dtype(values):
-        text = values.map({True: "是", False: "否"})
-    elif pd.api.types.is_float_dtype(values):
-        text = values.astype(str).str.replace(r"\.0$", "", regex=True)
-    else:
-        text = values.astype(str)
-    text = text.where(values.notna(), "")
-    inferred = f"{column}_inferred"
-    return text.where(~frame[inferred].astype(bool), "") if inferred in frame else text
-
-
-def _registry_frames(source: Registry | Mapping[str, pd.DataFrame | None]) -> dict[str, pd.DataFrame]:
-    """The tables to write, each with the columns to write (FORMAT order, then extra columns)."""
-    if isinstance(source, Registry):
-        frames = {ASSOCIATIONS: source.associations, MEMBERSHIPS: source.memberships,
-                  INDUSTRY_STATS: source.industry_stats}
-        columns = source.present_columns
-    else:
-        frames = {name: source.get(name) for name in COLUMNS}
-        columns = {name: tuple(frame.columns) for name, frame in frames.items() if frame is not None}
-    out = {}
-    for name, frame in frames.items():
-        if frame is None or name not in columns:
-            continue
-        keep = [c for c in COLUMNS[name] if c in columns[name]]
-        keep += [c for c in columns[name] if c not in COLUMNS[name] and c not in DERIVED]
-        out[name] = pd.DataFrame({c: _format_column(frame, c) for c in keep}, index=frame.index)
-    return out
-
-
-def write_registry(source: Registry | Mapping[str, pd.DataFrame | None], folder: str | os.PathLike[str]) -> None:
-    """Write a registry folder in FORMAT.md (derived columns dropped, extra columns kept).
-
-    Accepts a :class:`Registry` (writes the columns its files had) or frames keyed by ``associations`` /
-    ``memberships`` / ``industry_stats``. All files are written before any is replaced; an optional file
-    the registry does not have is removed so the folder holds exactly this registry.
-    """
-    folder = Path(folder)
-    frames = _registry_frames(source)
-    if ASSOCIATIONS not in frames:
-        raise ValueError("write_registry needs an associations frame")
-    _write_atomically({folder / f"{name}.csv": partial(_to_csv, frame) for name, frame in frames.items()},
-                      CSV_ENCODING)
-    for name in COLUMNS:
-        if name not in frames:
-            (folder / f"{name}.csv").unlink(missing_ok=True)

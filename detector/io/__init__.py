@@ -1,0 +1,38 @@
+"""Registry input and output (see FORMAT.md), one concern per module.
+
+- :mod:`.schema`: tables, columns, allowed values, the loaded :class:`Registry`;
+- :mod:`.read`: decoding and reading CSV folders / ``.xlsx`` workbooks / in-memory tables, and the one
+  validation point (errors name file, row and column);
+- :mod:`.write`: atomic writes (temporary file, then rename) of CSV, JSON, JSONL and registry folders.
+"""
+from __future__ import annotations
+
+from .read import decode_csv, load_registry, load_tables, records, summary
+from .schema import (
+    ACTIVE,
+    ASSOCIATIONS,
+    COLUMNS,
+    DEFAULT_ROLE,
+    DEFAULT_TERM_YEARS,
+    DERIVED,
+    ENTERPRISE,
+    INDUSTRY_STATS,
+    INSPECTIONS,
+    MEMBER_KINDS,
+    MEMBERSHIPS,
+    PERSON,
+    REQUIRED,
+    ROLES,
+    STATUSES,
+    TYPES,
+    Association,
+    Registry,
+)
+from .write import CSV_ENCODING, json_text, write_csv, write_files, write_json, write_jsonl, write_registry
+
+__all__ = [
+    "ACTIVE", "ASSOCIATIONS", "COLUMNS", "CSV_ENCODING", "DEFAULT_ROLE", "DEFAULT_TERM_YEARS", "DERIVED",
+    "ENTERPRISE", "INDUSTRY_STATS", "INSPECTIONS", "MEMBERSHIPS", "MEMBER_KINDS", "PERSON", "REQUIRED", "ROLES",
+    "STATUSES", "TYPES", "Association", "Registry", "decode_csv", "json_text", "load_registry", "load_tables",
+    "records", "summary", "write_csv", "write_files", "write_json", "write_jsonl", "write_registry",
+]

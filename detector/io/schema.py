@@ -1,0 +1,147 @@
+"""The data contract of FORMAT.md in code: tables, columns, allowed values, and the loaded :class:`Registry`."""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputWarning
+from ..names import ENTERPRISE, PERSON
+from ..regions import Division
+from ..text import split_items
+
+ASSOCIATIONS, MEMBERSHIPS, INDUSTRY_STATS = "associations", "memberships", "industry_stats"
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    ASSOCIATIONS: ("id", "name", "region", "type", "industry", "scope", "purpose", "services", "founded",
+                   "status", "staff_fulltime", "has_office", "funding", "last_election", "term_years",
+                   "inspection", "party_members"),
+    MEMBERSHIPS: ("association_id", "member_name", "member_id", "member_kind", "member_region", "role",
+                  "person", "annual_sales"),
+    INDUSTRY_STATS: ("industry", "region", "units", "sales"),
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    ASSOCIATIONS: ("id", "name"),
+    MEMBERSHIPS: ("association_id", "member_name"),
+    INDUSTRY_STATS: ("industry", "region"),
+}
+# Columns added by loading; never written back.
+DERIVED = ("source_row", "name_norm", "region_inferred", "type_inferred", "member_norm", "member_kind_inferred")
+
+TYPES = ("行业协会", "商会", "异地商会", "联合会", "促进会", "研究会", "学会")
+ACTIVE = "正常"
+STATUSES = (ACTIVE, "注销", "撤销")
+INSPECTIONS = ("合格", "基本合格", "不合格", "未参检")
+ROLES = ("会长", "常务副会长", "副会长", "监事长", "秘书长", "理事", "会员")
+DEFAULT_ROLE = "会员"
+MEMBER_KINDS = (ENTERPRISE, PERSON)  # the values live with the name heuristic that guesses them
+DEFAULT_TERM_YEARS = 5
+
+
+@dataclass(frozen=True)
+class Association:
+    """One row of ``associations`` as Python values (what a page shows about one association)."""
+
+    id: str
+    name: str
+    region: str = ""
+    type: str = ""
+    industry: str = ""
+    scope: str = ""
+    purpose: str = ""
+    services: tuple[str, ...] = ()
+    founded: date | None = None
+    status: str = ACTIVE
+    staff_fulltime: int | None = None
+    has_office: bool | None = None
+    funding: str = ""
+    last_election: date | None = None
+    term_years: int = DEFAULT_TERM_YEARS
+    inspection: str = ""
+    party_members: int | None = None
+    extra: dict[str, str] = field(default_factory=dict, hash=False)  # unknown columns, as read
+
+
+def _scalar(value: Any) -> Any:
+    """A frame cell as a plain Python value; missing → None."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _association(row: Mapping[str, Any]) -> Association:
+    """An :class:`Association` from a frame row; missing cells take the field default."""
+    fixed = {"services": tuple(split_items(row.get("services"))),
+             "extra": {k: v for k, v in row.items() if k not in COLUMNS[ASSOCIATIONS] and k not in DERIVED}}
+    values = {f.name: _scalar(row.get(f.name)) for f in dataclasses.fields(Association) if f.name not in fixed}
+    return Association(**{k: v for k, v in values.items() if v is not None}, **fixed)
+
+
+@dataclass
+class Registry:
+    """A loaded registry or application batch. Frames are read-only by convention.
+
+    Every FORMAT.md column is in the frames (absent ones empty); ``present_columns`` tells which
+    columns each file really had (absent files have no key).
+    """
+
+    associations: pd.DataFrame
+    memberships: pd.DataFrame
+    industry_stats: pd.DataFrame | None
+    warnings: list[InputWarning]
+    source: str
+    kind: str = "registry"
+    present_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    home: Division | None = None  # the registry's city, used to infer regions from names
+
+    def __post_init__(self) -> None:
+        if not self.present_columns:
+            frames = {ASSOCIATIONS: self.associations, MEMBERSHIPS: self.memberships if len(self.memberships) else None,
+                      INDUSTRY_STATS: self.industry_stats}
+            self.present_columns = {name: tuple(c for c in frame.columns if c not in DERIVED)
+                                    for name, frame in frames.items() if frame is not None}
+
+    def __len__(self) -> int:
+        return len(self.associations)
+
+    @property
+    def has_memberships(self) -> bool:
+        return MEMBERSHIPS in self.present_columns
+
+    @property
+    def names_only(self) -> bool:
+        """Only names (and at most region/type) are known: no descriptions, no members."""
+        return not self.has_memberships and set(self.present_columns[ASSOCIATIONS]) <= {"id", "name", "region", "type"}
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {id_: i for i, id_ in enumerate(self.associations["id"])}
+
+    @cached_property
+    def _members_by_association(self) -> tuple[pd.DataFrame, dict[str, slice]]:
+        """Memberships stably sorted by association, and each association's slice of them."""
+        keys = self.memberships["association_id"].to_numpy(dtype=object)
+        order = np.argsort(keys, kind="stable")
+        ids, starts, counts = np.unique(keys[order], return_index=True, return_counts=True)
+        ends = starts + counts
+        slices = {key: slice(lo, hi) for key, lo, hi in zip(ids.tolist(), starts.tolist(), ends.tolist(), strict=True)}
+        return self.memberships.iloc[order], slices
+
+    def get(self, association_id: str) -> Association:
+        """The association with this id (KeyError when unknown)."""
+        return _association(self.associations.iloc[self._positions[association_id]].to_dict())
+
+    def members_of(self, association_id: str) -> pd.DataFrame:
+        """Membership rows of one association (empty frame when it has none)."""
+        frame, slices = self._members_by_association
+        return frame.iloc[slices.get(association_id, slice(0, 0))]
