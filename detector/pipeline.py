@@ -13,8 +13,7 @@ from .features import pair_features
 from .io import Registry, load_registry
 from .profiles import Profiles, build_profiles, member_vocabulary
 from .rules import LeaderPosts, StatsIndex, leader_posts, stats_index
-from .scoring import Scorer, load_scorer, score_pairs
-from .train import load_thresholds
+from .scoring import Scorer, load_scorer, load_thresholds, score_pairs
 
 
 @dataclass

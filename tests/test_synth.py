@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from detector import regions
-from detector.synth import (
+from detector.lab.synth import (
     ASSOCIATION_COLUMNS,
     FILES,
     MEMBERSHIP_COLUMNS,
@@ -27,7 +27,7 @@ TRADITIONAL = set("會業協溫區縣貿線電導廣東圍")
 
 
 def credit_code_ok(code: str) -> bool:
-    """GB 32100-2015 check, written independently of detector.synth."""
+    """GB 32100-2015 check, written independently of detector.lab.synth."""
     chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     if len(code) != 18 or any(c not in chars for c in code):
         return False
@@ -263,7 +263,7 @@ def test_registry_never_drops_its_status_column():
 
 
 def test_short_region_names_are_unambiguous():
-    from detector.synth import short_is_unambiguous
+    from detector.lab.synth import short_is_unambiguous
 
     def div(name, level=regions.COUNTY):
         return next(d for d in regions.divisions() if d.name == name and d.level == level)
@@ -300,7 +300,7 @@ def test_short_region_names_are_unambiguous():
 @pytest.mark.parametrize("city", ["宁波市", "湘潭市"])
 def test_each_written_origin_names_one_place(city):
     from detector.names import parse_name
-    from detector.synth import _geo
+    from detector.lab.synth import _geo
     from detector.text import normalize_name
 
     home = regions.lookup(city)
@@ -323,7 +323,7 @@ def test_general_and_origin_bodies_take_no_modifier():
 
     import numpy as np
 
-    from detector.synth import GEN, IND, ORIG, _Builder, _geo, _style
+    from detector.lab.synth import GEN, IND, ORIG, _Builder, _geo, _style
 
     vocab, geo, cfg = load_vocab(), _geo("温州市"), SynthConfig(seed=1)
     assert all(regions.lookup(m) is None for m in vocab.modifiers)
@@ -434,7 +434,7 @@ def test_rule_cases_are_present(clean):
 
 
 def test_county_level_origin_chamber_at_city_level_exists(clean):
-    from detector.synth import _geo
+    from detector.lab.synth import _geo
 
     counties = [t for p in _geo("温州市").origins if p.level == regions.COUNTY for t in p.texts]
     city_chambers = clean.associations.query("type == '异地商会' and region == '温州市'")["name"]
@@ -494,7 +494,7 @@ def test_write_produces_files_pandas_reads_back(tmp_path: Path, standard):
 
 
 def test_vocabulary_is_independent_and_consistent():
-    src = (Path(__file__).resolve().parents[1] / "detector" / "synth.py").read_text(encoding="utf-8")
+    src = (Path(__file__).resolve().parents[1] / "detector" / "lab" / "synth.py").read_text(encoding="utf-8")
     assert "detector.industry" not in src and "from .industry" not in src
     assert "detector.names" not in src and "from .names" not in src and "from . import names" not in src
     vocab = load_vocab()

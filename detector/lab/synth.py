@@ -59,9 +59,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import regions
-from .errors import DetectorError
-from .regions import COUNTY, PREFECTURE, PROVINCE, Division
+from .. import regions
+from ..errors import DetectorError
+from ..regions import COUNTY, PREFECTURE, PROVINCE, Division
 
 IND, ACAD, ORIG, GEN = "industry", "academic", "origin", "general"
 
@@ -165,6 +165,10 @@ class SynthConfig:
         base = VARIATIONS[self.variation]
         values = {f.name: getattr(self, f.name) for f in fields(Rates)}
         return Rates(**{k: (getattr(base, k) if v is None else float(v)) for k, v in values.items()})
+
+
+# How the bundled demo (models/demo) was generated: `detector generate models/demo --seed 7 --n 300`.
+DEMO_CONFIG = SynthConfig(seed=7, city="温州市", n_associations=300, variation="standard")
 
 
 @dataclass
