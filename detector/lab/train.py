@@ -63,13 +63,14 @@ _NONNEG = {"core_ratio", "name_ratio", "core_cos", "desc_cos", "tfidf_cos", "ser
            "member_cont", "log_shared_members", "log_shared_leaders", "ind_same", "ind_same_conf",
            "origin_same", "type_same"}
 _NONPOS = {"ind_different"}
+_SYNTH_DIR = Path(__file__).with_name("synth")
 
 
 def _generator_stamp(config: SynthConfig) -> str:
     """Identifies the generator version and config, so stale generated data is never reused."""
     h = hashlib.sha1(repr(config).encode())
-    for f in ("synth.py", "synth_vocab.toml"):
-        h.update((Path(__file__).parent / f).read_bytes())
+    for f in sorted(_SYNTH_DIR.glob("*.py")) + sorted(_SYNTH_DIR.glob("*.toml")):
+        h.update(f.name.encode() + f.read_bytes())
     return h.hexdigest()
 
 
