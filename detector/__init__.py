@@ -3,6 +3,8 @@ associations and chambers of commerce (行业协会商会, 一业一会).
 
 The pipeline, one module per stage: text (normalise) → names (parse) → industry → embed →
 profiles → candidates (blocking) → features → scoring → cluster / screen → rules → study / report.
+The lab that makes and measures the model files (generator, training, evaluation) is
+:mod:`detector.lab`; nothing on that path imports it.
 
 Public API for notebooks and scripts::
 
