@@ -2,7 +2,7 @@
 
 Generates labelled datasets with ``benchmarks/independent_gen.py`` (own vocabulary, cities the
 tool's training and evaluation did not use) into ``out/independent/``, runs
-``detector.evaluate.evaluate_dataset`` + ``format_results`` on them, then prints every error:
+``detector.lab.evaluate.evaluate_dataset`` + ``format_results`` on them, then prints every error:
 
 * parse audit: registry rows whose region, 异地商会 origin, member group or industry the tool
   misread, and how the generator's industries map onto the tool's (splits, merges, segments);
@@ -33,9 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import independent_gen
 
 from detector.embed import Embedder
-from detector.evaluate import evaluate_dataset, format_results
 from detector.io import load_registry
-from detector.metrics import group_pairs
+from detector.lab.evaluate import evaluate_dataset, format_results
+from detector.lab.metrics import group_pairs
 from detector.engine import Engine
 from detector.profiles import build_profiles
 from detector.screen import screen_applications

@@ -2,7 +2,7 @@
 
     python benchmarks/peers.py [DATA_DIR] [--methods detector,splink,baseline]
 
-DATA_DIR is a labelled folder as written by ``detector.synth.write``: ``registry/`` (FORMAT.md)
+DATA_DIR is a labelled folder as written by ``detector.lab.synth.write``: ``registry/`` (FORMAT.md)
 and ``labels/groups.csv`` + ``labels/pairs.csv``. Without DATA_DIR a fresh held-out dataset is
 generated (seed 2027, variation "noisy", 400 associations) into a temporary folder.
 
@@ -37,7 +37,7 @@ try:  # run as a script from a checkout where the package is not installed
 except ImportError:  # pragma: no cover - depends on how the venv was set up
     sys.path.insert(0, str(ROOT))
 
-from detector.metrics import PRF, bcubed, group_pairs, pairwise  # noqa: E402
+from detector.lab.metrics import PRF, bcubed, group_pairs, pairwise  # noqa: E402
 from detector.text import normalize_name, normalize_text, split_items  # noqa: E402
 
 Method = Callable[[Path], list[list[str]]]
@@ -553,7 +553,7 @@ def warm_up() -> None:
 
 
 def generate_dataset(out: Path, seed: int, n: int, variation: str) -> Path:
-    from detector.synth import SynthConfig, generate, write
+    from detector.lab.synth import SynthConfig, generate, write
 
     write(generate(SynthConfig(seed=seed, n_associations=n, variation=variation)), str(out))
     return out

@@ -32,7 +32,7 @@ def _peak_gib() -> float:
 
 
 def data(n: int, workdir: Path) -> Path:
-    from detector.train import Dataset, materialise
+    from detector.lab.train import Dataset, materialise
 
     return materialise(Dataset(77, "standard", "温州市", n), workdir)
 

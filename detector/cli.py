@@ -89,7 +89,7 @@ def validate(registry_dir: Path) -> None:
 @click.option("--variation", default="standard", show_default=True, help="变化程度：clean / standard / noisy。")
 def generate(out_dir: Path, seed: int, city: str, n_associations: int, variation: str) -> None:
     """生成带标注的模拟登记数据（registry/、applications/、labels/）。"""
-    from .synth import SynthConfig, generate as synth_generate, write
+    from .lab.synth import SynthConfig, generate as synth_generate, write
 
     data = synth_generate(SynthConfig(seed=seed, city=city, n_associations=n_associations, variation=variation))
     write(data, out_dir)
@@ -183,7 +183,7 @@ def study(ctx: click.Context, registry_dir: Path, out_file: Path, report_file: P
 def train(ctx: click.Context, workdir: Path | None, out_dir: Path | None) -> None:
     """用生成的标注数据重新训练评分模型并选定阈值（写入 models/scorer.json、thresholds.json）。"""
     from .embed import Embedder
-    from .train import train as run_train
+    from .lab.train import train as run_train
 
     report = run_train(Embedder(ctx.obj["model"]), out_dir=out_dir, workdir=workdir, log=click.echo)
     t = report["thresholds"]
@@ -202,7 +202,7 @@ def evaluate(ctx: click.Context, workdir: Path, json_file: Path | None) -> None:
     from dataclasses import asdict
 
     from .embed import Embedder
-    from .evaluate import evaluate as run_evaluate, format_results
+    from .lab.evaluate import evaluate as run_evaluate, format_results
     from .io import write_json
 
     results = run_evaluate(Embedder(ctx.obj["model"]), workdir, log=click.echo)

@@ -1,4 +1,7 @@
-"""``detector demo``: the main job on the bundled demo registry (validate → study → screen)."""
+"""``detector demo``: the main job on the bundled demo registry (validate → study → screen).
+
+The bundled data (``models/demo``) was made by the generator with :data:`detector.lab.synth.DEMO_CONFIG`.
+"""
 from __future__ import annotations
 
 import time
@@ -12,10 +15,6 @@ from .engine import Engine
 from .report import excel_bytes, render_html
 from .screen import screen_applications
 from .study import run_study
-from .synth import SynthConfig
-
-# How the bundled demo (models/demo) was generated: `detector generate models/demo --seed 7 --n 300`.
-DEMO_CONFIG = SynthConfig(seed=7, city="温州市", n_associations=300, variation="standard")
 
 
 def run_demo(out_dir: Path, model: Path | None = None) -> str:

@@ -14,8 +14,7 @@ from .io import Registry, load_registry
 from .members import vocabulary
 from .profiles import Profiles, build_profiles
 from .rules import LeaderPosts, StatsIndex, leader_posts, stats_index
-from .scoring import Scorer, load_scorer, score_pairs
-from .train import load_thresholds
+from .scoring import Scorer, load_scorer, load_thresholds, score_pairs
 
 
 @dataclass

@@ -142,16 +142,28 @@ def scorer_path() -> Path:
     return models_dir() / "scorer.json"
 
 
+def thresholds_path() -> Path:
+    return models_dir() / "thresholds.json"
+
+
+def _read_json(path: Path, what: str):
+    if not path.is_file():
+        raise DetectorError(f"缺少{what} {path}：请运行 detector train")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DetectorError(f"{path}：不是有效的 JSON（{exc}）") from exc
+
+
 @lru_cache(maxsize=4)
 def load_scorer(path: Path | None = None) -> Scorer:
     path = path or scorer_path()
-    if not path.is_file():
-        raise DetectorError(f"缺少评分模型 {path}：请运行 detector train")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise DetectorError(f"{path}：不是有效的 JSON（{exc}）") from exc
-    return Scorer.from_json(data, str(path))
+    return Scorer.from_json(_read_json(path, "评分模型"), str(path))
+
+
+def load_thresholds(path: Path | None = None) -> dict:
+    """Operating points chosen by ``detector train`` (``models/thresholds.json``): duplicate, review, group."""
+    return _read_json(path or thresholds_path(), "阈值文件")
 
 
 def score_pairs(f: pd.DataFrame, scorer: Scorer | None = None) -> pd.DataFrame:

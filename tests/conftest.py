@@ -23,7 +23,7 @@ def small_engine(embedder) -> Engine:
 @pytest.fixture(scope="session")
 def synth_dir(tmp_path_factory) -> Path:
     """A small labelled generated registry (seed and city unused by training)."""
-    from detector.synth import SynthConfig, generate, write
+    from detector.lab.synth import SynthConfig, generate, write
 
     out = tmp_path_factory.mktemp("synth")
     write(generate(SynthConfig(seed=4242, city="嘉兴市", n_associations=160, variation="standard")), out)

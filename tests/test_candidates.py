@@ -19,7 +19,7 @@ def test_pairs_are_unique_and_never_self(small_engine):
 
 
 def test_blocking_keeps_recall_without_all_pairs(synth_engine, synth_dir):
-    from detector.train import truth_pairs
+    from detector.lab.train import truth_pairs
 
     p = synth_engine.profiles
     pairs = {frozenset((p.frame["id"].iat[i], p.frame["id"].iat[j])) for i, j in candidate_pairs(p)}

@@ -4,9 +4,8 @@ import json
 from click.testing import CliRunner
 
 from detector.cli import cli
-from detector.demo import DEMO_CONFIG
+from detector.lab.synth import DEMO_CONFIG, generate, write
 from detector.paths import demo_dir
-from detector.synth import generate, write
 
 
 def test_bundled_demo_is_what_the_generator_makes(tmp_path):

@@ -78,7 +78,7 @@ def _write(path: Path, header: list[str], rows: list[tuple]) -> None:
 
 
 def make_tiny_dataset(root: Path) -> Path:
-    """A labelled folder in detector.synth.write's layout: registry/ + labels/."""
+    """A labelled folder in detector.lab.synth.write's layout: registry/ + labels/."""
     _write(root / "registry" / "associations.csv",
            ["id", "name", "region", "type", "scope", "purpose", "services", "status"],
            [r[:8] for r in ROWS])
@@ -174,7 +174,7 @@ def test_main_prints_table(peers, tiny, capsys):
 @pytest.mark.slow
 def test_compare_on_generated_registry(peers, tmp_path):
     """Both peers on a 400-association generated registry (about 15 s)."""
-    synth = pytest.importorskip("detector.synth")
+    synth = pytest.importorskip("detector.lab.synth")
     data = peers.generate_dataset(tmp_path, seed=101, n=400, variation="standard")
     assert synth is not None and (data / "labels" / "groups.csv").exists()
     results = peers.compare(data, ["splink", "baseline"])

@@ -11,11 +11,11 @@ import pytest
 from detector import regions
 from detector.embed import EmbeddingCache, Embedder
 from detector.io import load_registry
+from detector.lab.synth import SynthConfig, generate
 from detector.policy import settings
 from detector.profiles import build_profiles
 from detector.regions import resolve_region
 from detector.rules import RULES, Finding, check_rules, findings_frame, leader_posts, to_json
-from detector.synth import SynthConfig, generate
 
 HOME = regions.lookup("温州市")
 AS_OF = date(2024, 12, 31)

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 from detector.errors import DetectorError
+from detector.lab.train import _NONNEG, _NONPOS
 from detector.scoring import (GATE_AUDIENCE, GATE_FORM, GATE_INACTIVE, GATE_NOT_ASSOCIATION, GATE_NESTED, GATE_ORIGIN, MODEL_FEATURES, Scorer,
-                              design_matrix, gates, load_scorer, score_pairs)
-from detector.train import _NONNEG, _NONPOS
+                              design_matrix, gates, load_scorer, load_thresholds, score_pairs)
 
 
 def _features(**over):
@@ -38,8 +38,6 @@ def test_shipped_scorer_is_reviewable_json_with_sign_constraints():
 
 
 def test_shared_members_alone_never_make_a_duplicate():
-    from detector.train import load_thresholds
-
     t = load_thresholds()
     only_members = _features(shared_members=30.0, member_jacc=0.9, member_cont=1.0, shared_leaders=3.0,
                              desc_cos=np.nan, tfidf_cos=np.nan, core_ratio=0.0, core_cos=0.5)
@@ -47,8 +45,6 @@ def test_shared_members_alone_never_make_a_duplicate():
 
 
 def test_same_industry_same_region_with_similar_scope_is_a_duplicate():
-    from detector.train import load_thresholds
-
     dup = _features(industry_rel="same", industry_a="footwear", industry_b="footwear", core_ratio=0.5,
                     core_cos=0.9, desc_cos=0.93, tfidf_cos=0.6, shared_members=5.0, member_jacc=0.2, member_cont=0.4)
     assert score_pairs(dup)["score"].iat[0] >= load_thresholds()["duplicate"]

@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from ..io import Registry
 from ..policy import rule_title
+from ..scoring import load_thresholds
 from ..study import StudyResult
 from . import plots, tables
 
@@ -67,8 +68,6 @@ def render_html(result: StudyResult, registry: Registry, thresholds: Mapping[str
     ``max_groups`` groups and each rule lists at most ``max_listed`` findings (all are counted; the Excel
     workbook and the JSON result have them all); every group, hub and party branch is listed.
     """
-    from ..train import load_thresholds
-
     thresholds = thresholds if thresholds is not None else load_thresholds()
     names = tables.names_by_id(result)
     return _env().get_template("report.html.j2").render(

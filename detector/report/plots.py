@@ -23,6 +23,7 @@ from matplotlib.ticker import FuncFormatter
 from .. import regions
 from ..policy import rule_title, settings
 from ..regions import PREFECTURE
+from ..scoring import load_thresholds
 from ..study import StudyResult, member_counties
 from .tables import drawn_groups
 
@@ -166,8 +167,6 @@ def _draw_histogram(fig: Figure, scores: np.ndarray, thresholds: Mapping[str, fl
 def score_histogram_svg(result: StudyResult, thresholds: Mapping[str, float] | None = None) -> str:
     """Histogram of all scored candidate pairs, the group and duplicate thresholds marked
     (default: the shipped ``models/thresholds.json``)."""
-    from ..train import load_thresholds
-
     scores = result.pairs["score"].to_numpy(dtype=float) if len(result.pairs) else np.zeros(0)
     return _render(_draw_histogram, scores, thresholds if thresholds is not None else load_thresholds())
 

@@ -1,6 +1,7 @@
 """The labelled-registry generator: determinism, FORMAT.md layout, label consistency, rule cases."""
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -8,17 +9,11 @@ import pandas as pd
 import pytest
 
 from detector import regions
-from detector.synth import (
-    ASSOCIATION_COLUMNS,
-    FILES,
-    MEMBERSHIP_COLUMNS,
-    STATS_COLUMNS,
-    VERDICTS,
-    SynthConfig,
-    generate,
-    load_vocab,
-    write,
-)
+from detector.io import ASSOCIATIONS, COLUMNS, INDUSTRY_STATS, MEMBERSHIPS
+from detector.lab.synth import FILES, VERDICTS, SynthConfig, generate, load_vocab, write
+from detector.lab.synth.geo import city_geo
+
+ASSOCIATION_COLUMNS, MEMBERSHIP_COLUMNS = COLUMNS[ASSOCIATIONS], COLUMNS[MEMBERSHIPS]
 
 FRAMES = ("associations", "memberships", "industry_stats", "applications", "application_members",
           "groups", "pairs", "screen_labels")
@@ -27,7 +22,7 @@ TRADITIONAL = set("會業協溫區縣貿線電導廣東圍")
 
 
 def credit_code_ok(code: str) -> bool:
-    """GB 32100-2015 check, written independently of detector.synth."""
+    """GB 32100-2015 check, written independently of detector.lab.synth."""
     chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     if len(code) != 18 or any(c not in chars for c in code):
         return False
@@ -91,7 +86,7 @@ def test_seed_changes_alias_preferences():
 def test_clean_registry_has_every_format_column(clean):
     assert tuple(clean.associations.columns) == ASSOCIATION_COLUMNS
     assert tuple(clean.memberships.columns) == MEMBERSHIP_COLUMNS
-    assert tuple(clean.industry_stats.columns) == STATS_COLUMNS
+    assert tuple(clean.industry_stats.columns) == COLUMNS[INDUSTRY_STATS]
     assert tuple(clean.applications.columns) == ASSOCIATION_COLUMNS
     assert tuple(clean.application_members.columns) == MEMBERSHIP_COLUMNS
     a = clean.associations
@@ -263,7 +258,7 @@ def test_registry_never_drops_its_status_column():
 
 
 def test_short_region_names_are_unambiguous():
-    from detector.synth import short_is_unambiguous
+    from detector.lab.synth import short_is_unambiguous
 
     def div(name, level=regions.COUNTY):
         return next(d for d in regions.divisions() if d.name == name and d.level == level)
@@ -300,11 +295,10 @@ def test_short_region_names_are_unambiguous():
 @pytest.mark.parametrize("city", ["宁波市", "湘潭市"])
 def test_each_written_origin_names_one_place(city):
     from detector.names import parse_name
-    from detector.synth import _geo
     from detector.text import normalize_name
 
     home = regions.lookup(city)
-    places = _geo(city).origins
+    places = city_geo(city).origins
     texts = [t for p in places for t in p.texts]
     assert len(texts) == len(set(texts))
     by_name = {p.division.name: p.texts for p in places}
@@ -323,11 +317,13 @@ def test_general_and_origin_bodies_take_no_modifier():
 
     import numpy as np
 
-    from detector.synth import GEN, IND, ORIG, _Builder, _geo, _style
+    from detector.lab.synth.associations import Builder
+    from detector.lab.synth.slots import GEN, IND, ORIG
+    from detector.lab.synth.style import draw_style
 
-    vocab, geo, cfg = load_vocab(), _geo("温州市"), SynthConfig(seed=1)
+    vocab, geo, cfg = load_vocab(), city_geo("温州市"), SynthConfig(seed=1)
     assert all(regions.lookup(m) is None for m in vocab.modifiers)
-    b = _Builder(vocab, geo, _style(np.random.default_rng(1), vocab, geo, cfg), cfg, cfg.rates(), random.Random(1))
+    b = Builder(vocab, geo, draw_style(np.random.default_rng(1), vocab, geo, cfg), cfg, cfg.rates(), random.Random(1))
     anhui = next(p for p in geo.origins if p.division.name == "安徽省")
     for kind, subject in ((GEN, "entrepreneurs"), (ORIG, str(anhui.code))):
         plain = {body + form for body, form, _ in b.name_options(kind, subject)}
@@ -434,9 +430,8 @@ def test_rule_cases_are_present(clean):
 
 
 def test_county_level_origin_chamber_at_city_level_exists(clean):
-    from detector.synth import _geo
 
-    counties = [t for p in _geo("温州市").origins if p.level == regions.COUNTY for t in p.texts]
+    counties = [t for p in city_geo("温州市").origins if p.level == regions.COUNTY for t in p.texts]
     city_chambers = clean.associations.query("type == '异地商会' and region == '温州市'")["name"]
     assert city_chambers.map(lambda n: any(n.startswith("温州市" + t) for t in counties)).any()
 
@@ -494,9 +489,11 @@ def test_write_produces_files_pandas_reads_back(tmp_path: Path, standard):
 
 
 def test_vocabulary_is_independent_and_consistent():
-    src = (Path(__file__).resolve().parents[1] / "detector" / "synth.py").read_text(encoding="utf-8")
-    assert "detector.industry" not in src and "from .industry" not in src
-    assert "detector.names" not in src and "from .names" not in src and "from . import names" not in src
+    package = Path(__file__).resolve().parents[1] / "detector" / "lab" / "synth"
+    imports = [line for f in package.glob("*.py") for line in f.read_text(encoding="utf-8").splitlines()
+               if line.startswith(("from ", "import "))]
+    assert len(imports) > 50
+    assert not [line for line in imports if re.search(r"\b(industry|names)\b", line)]  # not the detector's words
     vocab = load_vocab()
     keys = {i.key for i in vocab.industries}
     assert len(keys) >= 40

@@ -1,6 +1,6 @@
 import pytest
 
-from detector.metrics import bcubed, group_pairs, pairwise
+from detector.lab.metrics import bcubed, group_pairs, pairwise
 
 
 def test_pairwise_counts():

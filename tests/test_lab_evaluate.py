@@ -1,4 +1,4 @@
-from detector.evaluate import evaluate_dataset, format_results
+from detector.lab.evaluate import evaluate_dataset, format_results
 
 
 def test_evaluation_on_unseen_generated_data(synth_dir, embedder):

@@ -6,7 +6,6 @@ cities; evaluation also uses variation settings the scorer never saw.
 from __future__ import annotations
 
 import hashlib
-import json
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -16,12 +15,12 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from .embed import Embedder
-from .io import load_registry, write_json
+from ..embed import Embedder
+from ..io import load_registry, write_json
+from ..paths import models_dir
+from ..profiles import Profiles, build_profiles
+from ..scoring import MODEL_FEATURES, Scorer, design_matrix, gates, score_candidates
 from .metrics import group_pairs
-from .paths import models_dir
-from .profiles import Profiles, build_profiles
-from .scoring import MODEL_FEATURES, Scorer, design_matrix, gates, score_candidates
 from .synth import SynthConfig, generate, write
 
 
@@ -64,13 +63,14 @@ _NONNEG = {"core_ratio", "name_ratio", "core_cos", "desc_cos", "tfidf_cos", "ser
            "member_cont", "log_shared_members", "log_shared_leaders", "ind_same", "ind_same_conf",
            "origin_same", "type_same"}
 _NONPOS = {"ind_different"}
+_SYNTH_DIR = Path(__file__).with_name("synth")
 
 
 def _generator_stamp(config: SynthConfig) -> str:
     """Identifies the generator version and config, so stale generated data is never reused."""
     h = hashlib.sha1(repr(config).encode())
-    for f in ("synth.py", "synth_vocab.toml"):
-        h.update((Path(__file__).parent / f).read_bytes())
+    for f in sorted(_SYNTH_DIR.glob("*.py")) + sorted(_SYNTH_DIR.glob("*.toml")):
+        h.update(f.name.encode() + f.read_bytes())
     return h.hexdigest()
 
 
@@ -240,8 +240,3 @@ def train(embedder: Embedder, out_dir: Path | None = None, workdir: Path | None 
     write_json(thresholds, out_dir / "thresholds.json")
     recall = 1 - sum(f.attrs["missed"] for f in train_frames) / max(1, sum(f.attrs["true_pairs"] for f in train_frames))
     return {"scorer": scorer.to_json(), "thresholds": thresholds, "blocking_recall_train": round(recall, 4)}
-
-
-def load_thresholds(path: Path | None = None) -> dict:
-    path = path or models_dir() / "thresholds.json"
-    return json.loads(path.read_text(encoding="utf-8"))

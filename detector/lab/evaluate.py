@@ -1,7 +1,7 @@
 """Held-out evaluation: study (pairwise and B-cubed F1, near misses grouped) and screening accuracy.
 
 The evaluation sets use seeds, cities and variation settings that training and threshold
-selection never saw (see :mod:`detector.train`).
+selection never saw (see :mod:`detector.lab.train`).
 """
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .embed import Embedder
-from .io import load_registry
+from ..embed import Embedder
+from ..io import load_registry
+from ..engine import Engine
+from ..policy import DUPLICATE
+from ..screen import screen_applications
+from ..study import run_study
 from .metrics import PRF, bcubed, group_pairs, pairwise, prf
-from .engine import Engine
-from .screen import DUPLICATE, screen_applications
-from .study import run_study
 from .train import Dataset, materialise, truth_pairs
 
 EVAL_SETS = (

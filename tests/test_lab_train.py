@@ -1,8 +1,8 @@
 import numpy as np
 import pandas as pd
 
+from detector.lab.train import Dataset, _NONNEG, augment, choose_thresholds, fit_logistic, materialise
 from detector.scoring import MODEL_FEATURES
-from detector.train import Dataset, _NONNEG, augment, choose_thresholds, fit_logistic, materialise
 
 
 def test_sign_constraints_hold_even_against_the_data():
