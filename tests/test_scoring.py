@@ -69,3 +69,14 @@ def test_scorer_json_round_trip_and_bad_files(tmp_path):
         load_scorer(bad)
     with pytest.raises(DetectorError, match="detector train"):
         load_scorer(tmp_path / "missing.json")
+
+
+def test_thresholds_load_beside_the_scorer(tmp_path):
+    t = load_thresholds()
+    assert 0 < t["review"] < t["duplicate"] < 1 and 0 < t["group"] < 1
+    bad = tmp_path / "thresholds.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(DetectorError, match="JSON"):
+        load_thresholds(bad)
+    with pytest.raises(DetectorError, match="阈值文件.*detector train"):
+        load_thresholds(tmp_path / "missing.json")
