@@ -260,9 +260,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--no-generate", action="store_true", help="reuse folders already written")
     ap.add_argument("--seed-shift", type=int, default=0, help="add to every dataset seed (variance check)")
     ap.add_argument("--quiet", action="store_true", help="table and summary only, no per-error listing")
+    ap.add_argument("--n", type=int, default=0, help="registry size of every dataset (default: each its own)")
     a = ap.parse_args(argv)
     out = Path(a.out)
-    sets = [(c, seed + a.seed_shift, n) for c, seed, n in DATASETS if not a.only or c == a.only]
+    sets = [(c, seed + a.seed_shift, a.n or n) for c, seed, n in DATASETS if not a.only or c == a.only]
     embedder = Embedder()
     results, folders = [], []
     for city, seed, n in sets:

@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..embed import Embedder
-from ..io import load_registry
 from ..engine import Engine
-from ..policy import DUPLICATE
+from ..io import load_registry
+from ..policy import DUPLICATE, VERDICT_ZH
 from ..screen import screen_applications
 from ..study import run_study
 from .metrics import PRF, bcubed, group_pairs, pairwise, prf
@@ -27,7 +27,7 @@ EVAL_SETS = (
     Dataset(902, "noisy", "温州市", 400),
     Dataset(903, "clean", "宁波市"),
 )
-VERDICTS = ("duplicate", "review", "clear", "reject")
+VERDICTS = tuple(VERDICT_ZH)  # duplicate, review, clear, reject
 
 
 @dataclass

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...policy import VERDICT_ZH
 from ...regions import COUNTY, PREFECTURE, PROVINCE
 from .associations import Assoc, Builder
 from .geo import ConfusableIndex, Geo
 from .slots import ACAD, IND, ORIG
 from .style import pick
 
-VERDICTS = ("duplicate", "review", "clear", "reject")
+VERDICTS = tuple(VERDICT_ZH)  # duplicate, review, clear, reject
 
 
 @dataclass

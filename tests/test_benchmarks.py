@@ -1,0 +1,41 @@
+"""Every benchmark script runs end to end on tiny data (so none of them rots unnoticed).
+
+The figures they print are measured with the real sizes by hand (benchmarks/README.md); here only that
+each script completes and prints its tables. peers.py has its own tests (test_peers.py).
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "benchmarks"
+
+
+def _run(script: str, *args: str, cache: Path) -> str:
+    env = {**os.environ, "DETECTOR_CACHE": str(cache),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, str(BENCH / script), *args], env=env, capture_output=True, text=True,
+                          timeout=900, check=False)
+    assert done.returncode == 0, (done.stdout[-2000:], done.stderr[-4000:])
+    return done.stdout
+
+
+def test_independent_generator_benchmark(tmp_path):
+    out = _run("independent.py", "--only", "佛山市", "--n", "60", "--out", str(tmp_path / "ind"), cache=tmp_path)
+    assert "screening confusion (expected → got):" in out and "study errors by" in out
+    assert "佛山市" in out
+
+
+def test_speed_benchmark(tmp_path):
+    out = _run("speed.py", "--n", "120", "--apps", "3", "--workdir", str(tmp_path / "bench"), cache=tmp_path)
+    assert "study wall time, warm cache (s)" in out and "screen one application, median (ms)" in out
+
+
+def test_names_only_benchmark(tmp_path):
+    csv = tmp_path / "names.csv"
+    csv.write_text("name\n湘潭市鞋业协会\n湘潭市鞋业商会\n湘潭市律师协会\n湘潭市江西商会\n", encoding="utf-8")
+    out = _run("names_only.py", str(csv), "--out", str(tmp_path / "out"), cache=tmp_path)
+    assert "建议合并" in out and (tmp_path / "out" / "study.json").is_file()
