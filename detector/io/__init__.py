@@ -1,8 +1,10 @@
 """Registry input and output (see FORMAT.md), one concern per module.
 
 - :mod:`.schema`: tables, columns, allowed values, the loaded :class:`Registry`;
-- :mod:`.read`: decoding and reading CSV folders / ``.xlsx`` workbooks / in-memory tables, and the one
-  validation point (errors name file, row and column);
+- :mod:`.encoding`: CSV bytes → text (UTF-8, UTF-16, GB18030/GBK, Big5; refused when unsure);
+- :mod:`.workbook`: ``.xlsx`` workbooks read within bounds (unpacked size, columns, rows);
+- :mod:`.read`: reading CSV folders / workbooks / in-memory tables, and the one validation point
+  (errors name file, row and column; values outside plausible ranges are refused);
 - :mod:`.write`: atomic writes (temporary file, then rename) of CSV, JSON, JSONL and registry folders.
 """
 from __future__ import annotations

@@ -43,6 +43,14 @@ DEFAULT_ROLE = "会员"
 MEMBER_KINDS = (ENTERPRISE, PERSON)  # the values live with the name heuristic that guesses them
 DEFAULT_TERM_YEARS = 5
 
+# Plausible values: anything outside is refused with a message naming file, row and column.
+EARLIEST_YEAR = 1900  # founded and last_election lie between 1 January of this year and today
+MAXIMA: dict[str, float] = {"staff_fulltime": 100_000, "party_members": 1_000_000, "term_years": 10,
+                            "units": 100_000_000, "annual_sales": 1e12, "sales": 1e13}  # sales in 万元
+LONG_TEXT = ("scope", "purpose", "services")  # free text: up to MAX_TEXT_CHARS, like extra columns
+MAX_TEXT_CHARS = 10_000
+MAX_CELL_CHARS = 200  # every other FORMAT column (ids, names, regions, codes, …)
+
 
 @dataclass(frozen=True)
 class Association:
