@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import warnings
 from dataclasses import asdict
 from pathlib import Path
 
@@ -117,6 +118,7 @@ def screen(ctx: click.Context, apps_dir: Path, registry_dir: Path, out_file: Pat
     from .io import load_registry, write_jsonl
     from .screen import screen_applications
 
+    _check_writable(out_file)
     engine = _engine(ctx, registry_dir)
     apps = load_registry(apps_dir, kind="applications", home=engine.registry.home)
     results = screen_applications(engine, apps)
@@ -125,13 +127,17 @@ def screen(ctx: click.Context, apps_dir: Path, registry_dir: Path, out_file: Pat
     click.echo(f"结果已写入 {out_file}")
 
 
-def _check_writable(path: Path) -> None:
-    """Fail before the work when ``path`` cannot be written: a folder, or no writable folder to hold it."""
-    folder = next(p for p in path.absolute().parents if p.exists())
-    problem = ("这是一个文件夹" if path.is_dir() else f"{folder} 不是文件夹" if not folder.is_dir()
-               else f"没有 {folder} 的写权限" if not os.access(folder, os.W_OK | os.X_OK) else None)
-    if problem:
-        raise DetectorError(f"无法写入输出文件 {path}：{problem}")
+def _check_writable(*paths: Path | None) -> None:
+    """Fail before the work when an output cannot be written: a folder, or no writable folder to hold it.
+    (Failures while writing, such as a full disk, are reported the same way by :mod:`detector.io`.)"""
+    from .errors import OutputError
+
+    for path in (p for p in paths if p is not None):
+        folder = next(p for p in path.absolute().parents if p.exists())
+        problem = ("这是一个文件夹" if path.is_dir() else f"{folder} 不是文件夹" if not folder.is_dir()
+                   else f"没有 {folder} 的写权限" if not os.access(folder, os.W_OK | os.X_OK) else None)
+        if problem:
+            raise OutputError(str(path), problem)
 
 
 @cli.command()
@@ -151,8 +157,7 @@ def study(ctx: click.Context, registry_dir: Path, out_file: Path, report_file: P
     from .study import run_study
 
     outputs = [p for p in (out_file, report_file, excel_file) if p is not None]
-    for path in outputs:
-        _check_writable(path)
+    _check_writable(*outputs)
     if len({p.resolve() for p in outputs}) < len(outputs):
         raise DetectorError("--out、--report、--excel 不能是同一个文件")
     engine = _engine(ctx, registry_dir)
@@ -165,10 +170,7 @@ def study(ctx: click.Context, registry_dir: Path, out_file: Path, report_file: P
             files[report_file] = render_html(result, engine.registry, engine.thresholds)
         if excel_file:
             files[excel_file] = excel_bytes(result, engine.registry)
-    try:  # all outputs together: every one is replaced, or none
-        write_files(files)
-    except OSError as exc:
-        raise DetectorError(f"无法写入输出文件 {exc.filename or ''}：{exc.strerror or exc}") from exc
+    write_files(files)  # all outputs together: every one is replaced, or none
     click.echo(format_study(result))
     for path in files:
         click.echo(f"结果已写入 {path}")
@@ -205,6 +207,7 @@ def evaluate(ctx: click.Context, workdir: Path, json_file: Path | None) -> None:
     from .evaluate import evaluate as run_evaluate, format_results
     from .io import write_json
 
+    _check_writable(json_file)
     results = run_evaluate(Embedder(ctx.obj["model"]), workdir, log=click.echo)
     click.echo(format_results(results))
     if json_file:
@@ -278,7 +281,21 @@ def serve(ctx: click.Context, registry_dir: Path | None, host: str, port: int, d
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings meant for users (DetectorWarning) as one Chinese line; others as Python shows them."""
+    from .errors import DetectorWarning
+
+    if issubclass(category, DetectorWarning):
+        click.echo(f"警告：{message}", err=True)
+    else:
+        _python_show_warning(message, category, filename, lineno, file, line)
+
+
+_python_show_warning = warnings.showwarning
+
+
 def main() -> None:
+    warnings.showwarning = _show_warning
     cli(prog_name="detector")
 
 
