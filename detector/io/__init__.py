@@ -20,6 +20,8 @@ from .schema import (
     ENTERPRISE,
     INDUSTRY_STATS,
     INSPECTIONS,
+    MAX_CELL_CHARS,
+    MAX_TEXT_CHARS,
     MEMBER_KINDS,
     MEMBERSHIPS,
     PERSON,
@@ -34,7 +36,8 @@ from .write import CSV_ENCODING, json_text, write_csv, write_files, write_json, 
 
 __all__ = [
     "ACTIVE", "ASSOCIATIONS", "COLUMNS", "CSV_ENCODING", "DEFAULT_ROLE", "DEFAULT_TERM_YEARS", "DERIVED",
-    "ENTERPRISE", "INDUSTRY_STATS", "INSPECTIONS", "MEMBERSHIPS", "MEMBER_KINDS", "PERSON", "REQUIRED", "ROLES",
-    "STATUSES", "TYPES", "Association", "Registry", "decode_csv", "json_text", "load_registry", "load_tables",
-    "records", "summary", "write_csv", "write_files", "write_json", "write_jsonl", "write_registry",
+    "ENTERPRISE", "INDUSTRY_STATS", "INSPECTIONS", "MAX_CELL_CHARS", "MAX_TEXT_CHARS", "MEMBERSHIPS",
+    "MEMBER_KINDS", "PERSON", "REQUIRED", "ROLES", "STATUSES", "TYPES", "Association", "Registry", "decode_csv",
+    "json_text", "load_registry", "load_tables", "records", "summary", "write_csv", "write_files", "write_json",
+    "write_jsonl", "write_registry",
 ]
