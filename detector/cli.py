@@ -109,7 +109,7 @@ def _engine(ctx: click.Context, registry_dir: Path):
 @click.argument("apps_dir", type=click.Path(path_type=Path))
 @click.option("--registry", "registry_dir", type=click.Path(path_type=Path), required=True,
               help="已登记组织的数据（文件夹或 .xlsx）。")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("--out", "out_file", type=click.Path(path_type=Path), required=True,
               help="结果文件（JSON Lines，每件申请一行）。")
 @click.pass_context
 def screen(ctx: click.Context, apps_dir: Path, registry_dir: Path, out_file: Path) -> None:
@@ -142,11 +142,11 @@ def _check_writable(*paths: Path | None) -> None:
 
 @cli.command()
 @click.argument("registry_dir", type=click.Path(path_type=Path))
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("--out", "out_file", type=click.Path(path_type=Path), required=True,
               help="结果文件（JSON）。")
-@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--report", "report_file", type=click.Path(path_type=Path), default=None,
               help="另存为报告（单个 HTML 文件，含图表，可离线打开、打印）。")
-@click.option("--excel", "excel_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--excel", "excel_file", type=click.Path(path_type=Path), default=None,
               help="另存为 Excel 工作簿（概要、合并分组、规则提示、枢纽组织、联合党支部）。")
 @click.pass_context
 def study(ctx: click.Context, registry_dir: Path, out_file: Path, report_file: Path | None,
@@ -196,7 +196,7 @@ def train(ctx: click.Context, workdir: Path | None, out_dir: Path | None) -> Non
 @cli.command()
 @click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=Path("out/eval"),
               show_default=True, help="生成的评估数据保存在此。")
-@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--json", "json_file", type=click.Path(path_type=Path), default=None,
               help="另存详细结果为 JSON。")
 @click.pass_context
 def evaluate(ctx: click.Context, workdir: Path, json_file: Path | None) -> None:
