@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import warnings
 from dataclasses import asdict
 from pathlib import Path
 
@@ -71,7 +72,7 @@ def parse(names: tuple[str, ...], home: str | None, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("registry_dir", type=click.Path(exists=True, path_type=Path))
+@click.argument("registry_dir", type=click.Path(path_type=Path))
 def validate(registry_dir: Path) -> None:
     """检查登记数据（文件夹或 .xlsx）：打印统计与警告；数据不可用时给出文件、行、列并以非零状态退出。"""
     from .io import load_registry
@@ -105,10 +106,10 @@ def _engine(ctx: click.Context, registry_dir: Path):
 
 
 @cli.command()
-@click.argument("apps_dir", type=click.Path(exists=True, path_type=Path))
-@click.option("--registry", "registry_dir", type=click.Path(exists=True, path_type=Path), required=True,
+@click.argument("apps_dir", type=click.Path(path_type=Path))
+@click.option("--registry", "registry_dir", type=click.Path(path_type=Path), required=True,
               help="已登记组织的数据（文件夹或 .xlsx）。")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("--out", "out_file", type=click.Path(path_type=Path), required=True,
               help="结果文件（JSON Lines，每件申请一行）。")
 @click.pass_context
 def screen(ctx: click.Context, apps_dir: Path, registry_dir: Path, out_file: Path) -> None:
@@ -117,6 +118,7 @@ def screen(ctx: click.Context, apps_dir: Path, registry_dir: Path, out_file: Pat
     from .io import load_registry, write_jsonl
     from .screen import screen_applications
 
+    _check_writable(out_file)
     engine = _engine(ctx, registry_dir)
     apps = load_registry(apps_dir, kind="applications", home=engine.registry.home)
     results = screen_applications(engine, apps)
@@ -125,22 +127,26 @@ def screen(ctx: click.Context, apps_dir: Path, registry_dir: Path, out_file: Pat
     click.echo(f"结果已写入 {out_file}")
 
 
-def _check_writable(path: Path) -> None:
-    """Fail before the work when ``path`` cannot be written: a folder, or no writable folder to hold it."""
-    folder = next(p for p in path.absolute().parents if p.exists())
-    problem = ("这是一个文件夹" if path.is_dir() else f"{folder} 不是文件夹" if not folder.is_dir()
-               else f"没有 {folder} 的写权限" if not os.access(folder, os.W_OK | os.X_OK) else None)
-    if problem:
-        raise DetectorError(f"无法写入输出文件 {path}：{problem}")
+def _check_writable(*paths: Path | None) -> None:
+    """Fail before the work when an output cannot be written: a folder, or no writable folder to hold it.
+    (Failures while writing, such as a full disk, are reported the same way by :mod:`detector.io`.)"""
+    from .errors import OutputError
+
+    for path in (p for p in paths if p is not None):
+        folder = next(p for p in path.absolute().parents if p.exists())
+        problem = ("这是一个文件夹" if path.is_dir() else f"{folder} 不是文件夹" if not folder.is_dir()
+                   else f"没有 {folder} 的写权限" if not os.access(folder, os.W_OK | os.X_OK) else None)
+        if problem:
+            raise OutputError(str(path), problem)
 
 
 @cli.command()
-@click.argument("registry_dir", type=click.Path(exists=True, path_type=Path))
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.argument("registry_dir", type=click.Path(path_type=Path))
+@click.option("--out", "out_file", type=click.Path(path_type=Path), required=True,
               help="结果文件（JSON）。")
-@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--report", "report_file", type=click.Path(path_type=Path), default=None,
               help="另存为报告（单个 HTML 文件，含图表，可离线打开、打印）。")
-@click.option("--excel", "excel_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--excel", "excel_file", type=click.Path(path_type=Path), default=None,
               help="另存为 Excel 工作簿（概要、合并分组、规则提示、枢纽组织、联合党支部）。")
 @click.pass_context
 def study(ctx: click.Context, registry_dir: Path, out_file: Path, report_file: Path | None,
@@ -151,8 +157,7 @@ def study(ctx: click.Context, registry_dir: Path, out_file: Path, report_file: P
     from .study import run_study
 
     outputs = [p for p in (out_file, report_file, excel_file) if p is not None]
-    for path in outputs:
-        _check_writable(path)
+    _check_writable(*outputs)
     if len({p.resolve() for p in outputs}) < len(outputs):
         raise DetectorError("--out、--report、--excel 不能是同一个文件")
     engine = _engine(ctx, registry_dir)
@@ -165,10 +170,7 @@ def study(ctx: click.Context, registry_dir: Path, out_file: Path, report_file: P
             files[report_file] = render_html(result, engine.registry, engine.thresholds)
         if excel_file:
             files[excel_file] = excel_bytes(result, engine.registry)
-    try:  # all outputs together: every one is replaced, or none
-        write_files(files)
-    except OSError as exc:
-        raise DetectorError(f"无法写入输出文件 {exc.filename or ''}：{exc.strerror or exc}") from exc
+    write_files(files)  # all outputs together: every one is replaced, or none
     click.echo(format_study(result))
     for path in files:
         click.echo(f"结果已写入 {path}")
@@ -194,7 +196,7 @@ def train(ctx: click.Context, workdir: Path | None, out_dir: Path | None) -> Non
 @cli.command()
 @click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=Path("out/eval"),
               show_default=True, help="生成的评估数据保存在此。")
-@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--json", "json_file", type=click.Path(path_type=Path), default=None,
               help="另存详细结果为 JSON。")
 @click.pass_context
 def evaluate(ctx: click.Context, workdir: Path, json_file: Path | None) -> None:
@@ -205,6 +207,7 @@ def evaluate(ctx: click.Context, workdir: Path, json_file: Path | None) -> None:
     from .lab.evaluate import evaluate as run_evaluate, format_results
     from .io import write_json
 
+    _check_writable(json_file)
     results = run_evaluate(Embedder(ctx.obj["model"]), workdir, log=click.echo)
     click.echo(format_results(results))
     if json_file:
@@ -241,14 +244,18 @@ def _check_port(host: str, port: int) -> None:
 
 
 @cli.command()
-@click.argument("registry_dir", required=False, type=click.Path(exists=True, path_type=Path))
+@click.argument("registry_dir", required=False, type=click.Path(path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（0.0.0.0 表示局域网内可访问）。")
 @click.option("--port", type=int, default=8000, show_default=True, help="端口。")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="审查记录与筛查结果的保存目录（默认：登记数据旁的 detector-data；内置演示数据时为用户缓存目录下的 "
                    "serve-demo）。")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="另外接受的主机名（可多次使用，如反向代理或内网域名；* 表示任何主机名）。默认只接受监听地址、"
+                   "localhost 与 127.0.0.1（监听 0.0.0.0 时另加本机名称与地址）。")
 @click.pass_context
-def serve(ctx: click.Context, registry_dir: Path | None, host: str, port: int, data_dir: Path | None) -> None:
+def serve(ctx: click.Context, registry_dir: Path | None, host: str, port: int, data_dir: Path | None,
+          allowed_hosts: tuple[str, ...]) -> None:
     """审查工作台（网页）：筛查申请、浏览登记库、合并研究、记录审查决定。
 
     不指定 REGISTRY_DIR 时使用内置演示登记数据。设置环境变量 DETECTOR_TOKEN 后，每个请求都需要该令牌
@@ -258,7 +265,10 @@ def serve(ctx: click.Context, registry_dir: Path | None, host: str, port: int, d
 
     from .paths import demo_dir
     from .web.app import create_app, default_data_dir
+    from .web.guard import served_hosts
 
+    if registry_dir is not None and not registry_dir.exists():
+        raise DetectorError(f"找不到登记册：{registry_dir}")
     data = data_dir or default_data_dir(registry_dir)
     try:
         data.mkdir(parents=True, exist_ok=True)
@@ -268,17 +278,33 @@ def serve(ctx: click.Context, registry_dir: Path | None, host: str, port: int, d
     _check_port(host, port)
     click.echo("正在加载登记数据与模型…")
     engine = _engine(ctx, registry_dir or demo_dir() / "registry")
-    app = create_app(engine, data, token=token)
+    hosts = served_hosts(host, allowed_hosts)
+    app = create_app(engine, data, token=token, allowed_hosts=hosts)
     _ = engine.embedder.model  # loaded now, not on the first reviewer's screening
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     address = f"http://{shown}:{port}/" + ("?token=<令牌>" if token else "")
     click.echo(f"审查工作台：{address}　数据目录：{data}　按 Ctrl+C 停止")
+    click.echo(f"接受的主机名：{'、'.join(hosts)}（其他名称请用 --allowed-host 添加）")
     if not token and host not in ("127.0.0.1", "localhost", "::1"):
         click.echo("提示：未设置 DETECTOR_TOKEN，网络中任何人都可访问并记录审查决定。", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings meant for users (DetectorWarning) as one Chinese line; others as Python shows them."""
+    from .errors import DetectorWarning
+
+    if issubclass(category, DetectorWarning):
+        click.echo(f"警告：{message}", err=True)
+    else:
+        _python_show_warning(message, category, filename, lineno, file, line)
+
+
+_python_show_warning = warnings.showwarning
+
+
 def main() -> None:
+    warnings.showwarning = _show_warning
     cli(prog_name="detector")
 
 

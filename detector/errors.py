@@ -33,6 +33,20 @@ class InputError(DetectorError):
         return f"{prefix}：{self.message}" if prefix else self.message
 
 
+@dataclass
+class OutputError(DetectorError):
+    """An output file that cannot be written: always names the file, and why in Chinese."""
+
+    path: str
+    reason: str
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"无法写入输出文件 {self.path}：{self.reason}"
+
+
 @dataclass(frozen=True)
 class InputWarning:
     """A soft problem: the data is usable but a person should know."""
@@ -44,3 +58,7 @@ class InputWarning:
 
     def __str__(self) -> str:
         return str(InputError(self.message, self.file, self.row, self.column))
+
+
+class DetectorWarning(UserWarning):
+    """Something the user should know that does not stop the work (the CLI prints it as 警告：…)."""

@@ -96,6 +96,8 @@ def test_screen_decide_restart_and_find_the_decision(tmp_path, embedder):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 1500}, locale="zh-CN")
+        console: list[str] = []
+        page.on("console", lambda message: console.append(message.text))
         with serving(data_dir, cache, log) as url:
             page.goto(f"{url}/screen")
             for name, value in fields.items():
@@ -133,3 +135,4 @@ def test_screen_decide_restart_and_find_the_decision(tmp_path, embedder):
             expect(row).to_contain_text("同一区域同一行业，建议加入现有组织")
             expect(row.locator(".badge.verdict-duplicate")).to_have_text("重复设立")
         browser.close()
+    assert not [m for m in console if "Content Security Policy" in m], console  # the CSP blocks nothing of ours

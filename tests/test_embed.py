@@ -1,8 +1,10 @@
+import sqlite3
+
 import numpy as np
 import pytest
 
 from detector.embed import EmbeddingCache, Embedder
-from detector.errors import DetectorError
+from detector.errors import DetectorError, DetectorWarning
 
 
 @pytest.fixture(scope="module")
@@ -49,3 +51,29 @@ def test_token_cache_segments_each_text_once(embedder, monkeypatch):
     assert first[0] == first[2] and "汽摩配" in first[0].split()
     monkeypatch.setattr("detector.embed.tokenize", lambda t: pytest.fail(f"re-segmented {t}"))
     assert embedder.cache.tokenized(docs) == first
+
+
+def _failing_disk(*args, **kwargs):
+    raise sqlite3.OperationalError("disk I/O error")
+
+
+def test_a_failing_cache_warns_once_and_the_result_is_still_produced(embedder, tmp_path, monkeypatch):
+    cache = EmbeddingCache(tmp_path / "c.sqlite")
+    fresh = Embedder(model_path=embedder.model_path, cache=cache)
+    fresh.__dict__["model"] = embedder.model  # the same loaded model, not a second copy
+    expected = embedder.encode(["温州市鞋革行业协会 皮鞋制造"])[0]
+    monkeypatch.setattr(EmbeddingCache, "_connect", _failing_disk)
+    with pytest.warns(DetectorWarning, match="无法使用嵌入缓存") as caught:
+        v = fresh.encode(["温州市鞋革行业协会 皮鞋制造", "从未见过的文本 甲乙丙"])
+        docs = cache.tokenized(["温州市鞋革行业协会"])
+    assert len([w for w in caught if issubclass(w.category, DetectorWarning)]) == 1
+    assert v.shape == (2, embedder.dim) and np.allclose(np.linalg.norm(v, axis=1), 1, atol=1e-3)
+    assert docs and "鞋革" in docs[0]
+    assert np.allclose(v[0], expected, atol=1e-3)
+
+
+def test_an_unwritable_cache_folder_is_a_warning(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.warns(DetectorWarning, match="嵌入缓存"):
+        cache = EmbeddingCache(tmp_path / "file" / "c.sqlite")
+    assert cache.disabled and cache.get(["k"]) == {}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -100,7 +101,7 @@ def test_full_registry_is_parsed_and_typed(tmp_path):
     assert a.loc["A1", "last_election"] == pd.Timestamp("2019-06-30")
     assert list(a["staff_fulltime"].astype("float").fillna(-1)) == [1234, 0, -1]
     assert list(a["has_office"]) == [True, False, True]
-    assert list(a["term_years"]) == [4, 5, 5]
+    assert list(a["term_years"].astype("float").fillna(-1)) == [4, -1, -1]  # blank: the policy default applies later
     assert list(a["status"]) == ["正常", "注销", "正常"]
     assert list(a["party_members"].astype("float").fillna(-1)) == [12, -1, 3]
     assert list(a["source_row"]) == [2, 3, 4]
@@ -145,7 +146,7 @@ def test_frames_have_every_format_column_even_when_absent(tmp_path):
     for column in COLUMNS["memberships"]:
         assert column in reg.memberships.columns
     assert reg.memberships.empty and reg.industry_stats is None
-    assert reg.get("A1").status == "正常" and reg.get("A1").term_years == 5
+    assert reg.get("A1").status == "正常" and reg.get("A1").term_years is None
 
 
 # ----------------------------------------------------------------------------------------- encodings
@@ -164,9 +165,43 @@ def test_excel_unicode_text_export_utf16_tab_separated(tmp_path):
     assert load_registry(tmp_path).get("A1").name == "温州市鞋革行业协会"
 
 
-def test_charset_normalizer_fallback(tmp_path):
-    (tmp_path / "associations.csv").write_bytes("id,name\nA1,Ωμέγα αλφα βήτα\n".encode("cp1253"))
-    assert load_registry(tmp_path).get("A1").name == "Ωμέγα αλφα βήτα"
+def test_big5_is_detected_not_read_as_gb18030(tmp_path):
+    text = "id,name,region\nA1,臺北市鞋業商業同業公會,臺北市\nA2,新竹縣電器行業協會,新竹縣\n"
+    (tmp_path / "associations.csv").write_bytes(text.encode("big5"))
+    assert list(load_registry(tmp_path).associations["name"]) == ["臺北市鞋業商業同業公會", "新竹縣電器行業協會"]
+
+
+@pytest.mark.parametrize("text, encoding", [
+    ("id,name\nA1,Müller Straße Verein für Äpfel\nA2,Café Crème Société\n", "latin-1"),
+    ("id,name\nA1,Ωμέγα αλφα βήτα\n", "cp1253"),
+    ("id,name\nA1,Пример ассоциации\n", "koi8-r"),
+    ("id,name\nA1,温州市鞋革行业协会\n", "shift_jis"),
+])
+def test_non_chinese_legacy_encodings_are_refused_not_guessed(tmp_path, text, encoding):
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        data = text.encode(encoding, errors="replace")
+    (tmp_path / "associations.csv").write_bytes(data)
+    err = load_error(tmp_path)
+    assert_where(err, "associations.csv", None, None)
+    assert "无法可靠识别文件编码" in err.message and "UTF-8" in err.message
+
+
+def test_utf8_file_with_one_bad_row_names_the_row(tmp_path):
+    rows = [f"A{i},温州市第{i}行业协会".encode() for i in range(1, 8)]
+    rows[4] = "A5,温州市".encode() + "鞋革".encode("gbk") + "协会".encode()
+    (tmp_path / "associations.csv").write_bytes(b"id,name\n" + b"\n".join(rows) + b"\n")
+    err = load_error(tmp_path)
+    assert_where(err, "associations.csv", 6, None)
+    assert "UTF-8" in err.message
+
+
+def test_nul_byte_anywhere_is_refused(tmp_path):
+    body = "".join(f"A{i},温州市第{i}行业协会\n" for i in range(1, 2000))
+    (tmp_path / "associations.csv").write_bytes(("id,name\n" + body).encode() + b"A9999,x\x00y\n")
+    err = load_error(tmp_path)
+    assert "NUL" in err.message and err.file.endswith("associations.csv")
 
 
 def test_undecodable_file(tmp_path):
@@ -374,6 +409,59 @@ def test_number_formats(tmp_path, value, expected):
     assert reg.get("A1").staff_fulltime == expected
 
 
+@pytest.mark.parametrize("header, value", [
+    ("staff_fulltime", "99999999999999999999"), ("party_members", "1e30"), ("term_years", "50"),
+    ("staff_fulltime", "100001"), ("party_members", "１０００００００００"),
+])
+def test_implausibly_large_numbers(tmp_path, header, value):
+    err = load_error(make_registry(tmp_path, f"id,name,{header}\nA1,甲协会,1\nA2,乙协会,{value}\n"))
+    assert_where(err, "associations.csv", 3, header)
+    assert "超出合理范围" in err.message
+
+
+def test_implausibly_large_sales(tmp_path):
+    err = load_error(make_registry(tmp_path, basic_associations(),
+                                   "association_id,member_name,annual_sales\nA1,张三,1e300\n"))
+    assert_where(err, "memberships.csv", 2, "annual_sales")
+    assert "超出合理范围" in err.message
+
+
+@pytest.mark.parametrize("column", ["founded", "last_election"])
+@pytest.mark.parametrize("value, message", [
+    ("2999-01-01", "不能在将来"), ("9999-12-31", "不能在将来"), ("1600-01-01", "早于 1900 年"),
+    ("0000-01-01", "早于 1900 年"), ("1899-12-31", "早于 1900 年"),
+])
+def test_dates_outside_the_plausible_range(tmp_path, column, value, message):
+    err = load_error(make_registry(tmp_path, f"id,name,{column}\nA1,甲协会,2001-01-01\nA2,乙协会,{value}\n"))
+    assert_where(err, "associations.csv", 3, column)
+    assert value in err.message and message in err.message
+
+
+def test_tomorrow_is_in_the_future(tmp_path):
+    tomorrow = (pd.Timestamp.today() + pd.Timedelta(days=1)).strftime("%Y-%m-%d")
+    err = load_error(make_registry(tmp_path, f"id,name,last_election\nA1,甲协会,{tomorrow}\n"))
+    assert_where(err, "associations.csv", 2, "last_election")
+    assert "不能在将来" in err.message
+    today = pd.Timestamp.today().strftime("%Y-%m-%d")
+    assert load_registry(make_registry(tmp_path / "ok", f"id,name,founded\nA1,甲协会,1900-01-01\nA2,乙协会,{today}\n"))
+
+
+@pytest.mark.parametrize("column, length", [("name", 201), ("scope", 10_001), ("备注", 10_001)])
+def test_overlong_cells(tmp_path, column, length):
+    text = (f"id,name\nA1,甲协会\nA2,{'长' * length}\n" if column == "name"
+            else f"id,name,{column}\nA1,甲协会,x\nA2,乙协会,{'长' * length}\n")
+    err = load_error(make_registry(tmp_path, text))
+    assert_where(err, "associations.csv", 3, column)
+    assert "内容过长" in err.message and f"{length:,} 字" in err.message
+
+
+def test_too_many_columns(tmp_path):
+    header = ",".join(["id", "name", *(f"c{i}" for i in range(300))])
+    err = load_error(make_registry(tmp_path, f"{header}\nA1,甲协会\n"))
+    assert_where(err, "associations.csv", 1, None)
+    assert "最多 200 列" in err.message
+
+
 # ------------------------------------------------------------------------------------------- warnings
 
 
@@ -518,6 +606,49 @@ def test_xlsx_cells_and_round_trip(tmp_path):
     pd.testing.assert_frame_equal(again.associations[columns], reg.associations[columns])
     pd.testing.assert_frame_equal(again.memberships, reg.memberships)
     assert {k: set(v) for k, v in again.present_columns.items()} == {k: set(v) for k, v in reg.present_columns.items()}
+
+
+def test_xlsx_value_far_away_is_refused_quickly(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "associations"
+    ws.append(["id", "name"])
+    ws.append(["A1", "温州市鞋革行业协会"])
+    ws["XFD1048576"] = "x"
+    wb.save(tmp_path / "far.xlsx")
+    assert (tmp_path / "far.xlsx").stat().st_size < 10_000
+    err = load_error(tmp_path / "far.xlsx")
+    assert (err.row, "最多 200 列") == (1048576, "最多 200 列") and "最多 200 列" in err.message
+
+
+def test_xlsx_declared_dimension_is_not_trusted(tmp_path):
+    import zipfile
+
+    book = _workbook(tmp_path / "a.xlsx", {"associations": [["id", "name"], ["A1", "温州市鞋革行业协会"]]})
+    inflated = tmp_path / "inflated.xlsx"
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(inflated, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<dimension ref="A1:B2"\s*/>', b'<dimension ref="A1:XFD1048576"/>', data)
+                assert b"XFD1048576" in data
+            dst.writestr(item, data)
+    reg = load_registry(inflated)
+    assert list(reg.associations["name"]) == ["温州市鞋革行业协会"]
+
+
+def test_xlsx_unpacking_beyond_the_limit_is_refused(tmp_path, monkeypatch):
+    import zipfile
+
+    from detector.io import workbook
+
+    monkeypatch.setattr(workbook, "MAX_UNPACKED_BYTES", 1 << 20)  # the real limit is 1 GB: same check
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b" " * (2 << 20))
+    assert bomb.stat().st_size < 10_000
+    err = load_error(bomb)
+    assert "解压后超过" in err.message and err.file == str(bomb)
 
 
 def test_xlsx_errors_name_file_and_sheet(tmp_path):

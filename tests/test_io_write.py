@@ -1,6 +1,7 @@
 """Atomic output: CSV, JSON/JSONL and registry folders (detector/io/write.py)."""
 from __future__ import annotations
 
+import errno
 import json
 import os
 from datetime import date
@@ -9,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from detector.io import COLUMNS, load_registry, write_csv, write_json, write_jsonl, write_registry
+from detector.errors import OutputError
+from detector.io import COLUMNS, load_registry, write_csv, write_files, write_json, write_jsonl, write_registry
 from test_io_read import FULL_ASSOCIATIONS, FULL_MEMBERSHIPS, FULL_STATS, basic_associations, make_registry
 
 
@@ -79,8 +81,9 @@ def test_write_csv_failure_keeps_old_file(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(pd.DataFrame, "to_csv", broken_to_csv)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError) as info:
         write_csv(pd.DataFrame({"id": ["A1"]}), target)
+    assert str(info.value) == f"无法写入输出文件 {target}：disk full"
     assert target.read_text(encoding="utf-8") == "old\n"
     assert _only(tmp_path) == ["result.csv"]
 
@@ -114,8 +117,9 @@ def test_write_registry_failure_replaces_nothing(tmp_path, monkeypatch):
         return real_to_csv(self, f, **kwargs)
 
     monkeypatch.setattr(pd.DataFrame, "to_csv", fail_on_memberships)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError) as info:
         write_registry(reg, out)
+    assert info.value.path == str(out / "memberships.csv")
     assert {name: (out / name).read_bytes() for name in _only(out)} == before
 
 
@@ -125,3 +129,24 @@ def test_write_csv_success(tmp_path):
     assert (tmp_path / "sub" / "x.csv").read_bytes() == "\ufeffid,when,名称\nA1,2020-01-05,甲协会\n".encode()
     (tmp_path / "plain.txt").write_text("")  # the temporary file must not leave a stricter mode (0600)
     assert os.stat(tmp_path / "sub" / "x.csv").st_mode == os.stat(tmp_path / "plain.txt").st_mode
+
+
+@pytest.mark.parametrize("code, reason", [(errno.ENOSPC, "磁盘空间已满"), (errno.EFBIG, "文件超出"),
+                                          (errno.EACCES, "没有写权限")])
+def test_os_errors_while_writing_name_the_file(tmp_path, monkeypatch, code, reason):
+    def fail(fd):
+        raise OSError(code, os.strerror(code))  # no filename: raised by write/fsync on a full disk
+
+    monkeypatch.setattr(os, "fsync", fail)
+    target = tmp_path / "report.html"
+    with pytest.raises(OutputError) as info:
+        write_files({tmp_path / "a.json": "{}", target: "<html>"})
+    assert info.value.path == str(tmp_path / "a.json") and reason in str(info.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_writing_under_a_regular_file_names_the_file(tmp_path):
+    (tmp_path / "plain").write_text("x")
+    with pytest.raises(OutputError) as info:
+        write_json({}, tmp_path / "plain" / "sub" / "r.json")
+    assert info.value.path == str(tmp_path / "plain" / "sub" / "r.json") and "不是文件夹" in info.value.reason

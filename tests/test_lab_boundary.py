@@ -33,7 +33,7 @@ SERVE = """
 import sys
 from fastapi.testclient import TestClient
 from detector.web.app import create_app
-client = TestClient(create_app(sys.argv[1], sys.argv[2]))
+client = TestClient(create_app(sys.argv[1], sys.argv[2]), base_url="http://127.0.0.1")
 r = client.post("/api/screen", json={"name": "温州市鞋类行业商会", "region": "温州市", "scope": "皮鞋、鞋材技术交流"})
 assert r.status_code == 200 and r.json()["verdict"], r.text
 """ + REPORT

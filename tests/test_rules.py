@@ -401,3 +401,18 @@ def test_every_rule_fires_on_a_generated_registry():
     assert len(hits(findings, "county_chamber_at_city")) == int(
         ((frame["region_level"] == "prefecture") & (frame["eff_type"] == "异地商会")
          & (frame["origin_level"] == "county") & frame["active"]).sum())
+
+
+def test_blank_term_takes_the_policy_default_after_loading(tmp_path):
+    """io leaves a blank term_years blank, so models/policy.toml's default_term_years decides."""
+    from detector.io import load_registry
+
+    (tmp_path / "associations.csv").write_text(
+        "id,name,last_election,term_years\nT1,温州市鞋革行业协会,2015-06-01,\n", encoding="utf-8")
+    reg = load_registry(tmp_path)
+    frame = build_profiles(reg.associations, reg.memberships, ZeroEmbedder(), HOME).frame
+    overdue = [f for f in check_rules(frame, None, None, HOME, as_of=date(2026, 1, 1))
+               if f.rule == "exit_election_overdue"]
+    years = settings()["default_term_years"]
+    assert overdue[0].evidence["term_years"] == years
+    assert overdue[0].evidence["due"] == f"{2015 + years}-06-01"

@@ -36,7 +36,7 @@ MEMBERS_PASTE = "会员名称\t统一社会信用代码\t职务\t负责人\t年�
 @pytest.fixture
 def make_client(small_engine, tmp_path):
     def make(data_dir: Path = tmp_path / "data", token: str | None = None) -> TestClient:
-        return TestClient(create_app(small_engine, data_dir, token=token))
+        return TestClient(create_app(small_engine, data_dir, token=token), base_url="http://127.0.0.1")
 
     return make
 
@@ -203,8 +203,9 @@ def test_malformed_batches_get_clear_messages(client, tmp_path, data, expected):
     assert not leftovers(tmp_path / "data")
 
 
-def test_oversized_request_is_refused_before_reading(client, monkeypatch):
+def test_oversized_request_is_refused_before_reading(make_client, monkeypatch):
     monkeypatch.setattr(web_app, "MAX_BODY_BYTES", 1000)
+    client = make_client()
     r = client.post("/screen/batch", files={"applications_file": ("a.csv", b"x" * 2000)})
     assert r.status_code == 413 and "上传内容过大" in r.text
 

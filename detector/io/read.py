@@ -11,31 +11,34 @@ import io
 import os
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-import charset_normalizer
 import numpy as np
 import pandas as pd
-from openpyxl.utils.exceptions import InvalidFileException
 
 from ..errors import InputError, InputWarning
 from ..names import guess_member_kind, infer_home, parse_name
 from ..regions import Division
 from ..text import normalize_name, normalize_text
+from .encoding import decode_csv
+from .workbook import MAX_COLUMNS, cell_text, open_workbook, sheet_rows
 from .schema import (
     ACTIVE,
     ASSOCIATIONS,
     COLUMNS,
     DEFAULT_ROLE,
-    DEFAULT_TERM_YEARS,
+    EARLIEST_YEAR,
     INDUSTRY_STATS,
     INSPECTIONS,
+    LONG_TEXT,
+    MAX_CELL_CHARS,
+    MAX_TEXT_CHARS,
+    MAXIMA,
     MEMBER_KINDS,
     MEMBERSHIPS,
     REQUIRED,
@@ -67,30 +70,6 @@ class _Table:
     frame: pd.DataFrame
 
 
-def decode_csv(data: bytes, file: str) -> str:
-    """CSV bytes → text (``file`` names it in errors): UTF-8 (BOM or not), then GB18030/GBK, then charset-normalizer's guess."""
-    if not data.strip():
-        raise InputError("文件为空", file)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's “Unicode 文本” export
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise InputError("无法按 UTF-16 解码文件", file) from exc
-    if data.startswith(b"PK\x03\x04"):
-        raise InputError("这是 Excel 工作簿而不是 CSV：请另存为 CSV，或直接传入 .xlsx 文件", file)
-    if b"\x00" in data[:8192]:
-        raise InputError("不是 CSV 文本文件（含二进制内容）", file)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            pass
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None:
-        raise InputError("无法识别文件编码：请另存为 UTF-8 编码的 CSV", file)
-    return str(best)
-
-
 def _column_name(header: object, table: str) -> str:
     """Canonical column name: FORMAT names matched case- and width-insensitively (``Member Name``)."""
     text = unicodedata.normalize("NFKC", str(header)).strip()
@@ -98,10 +77,23 @@ def _column_name(header: object, table: str) -> str:
     return key if key in COLUMNS[table] else text
 
 
+def _check_cells(raw: pd.DataFrame, file: str) -> None:
+    """Refuse NUL characters anywhere and more columns than a sheet may have (``raw``: header row 0)."""
+    if raw.shape[1] > MAX_COLUMNS:
+        raise InputError(f"共 {raw.shape[1]} 列：每个文件最多 {MAX_COLUMNS} 列", file, 1)
+    for position in range(raw.shape[1]):
+        has_nul = raw.iloc[:, position].str.contains("\x00", regex=False)
+        if has_nul.any():
+            row = int(has_nul.idxmax())
+            column = str(raw.iat[0, position]).replace("\x00", "").strip() or None
+            raise InputError(f"第 {position + 1} 列含有 NUL 空字符（\\0），请删除后重新保存", file, row + 1, column)
+
+
 def _table(name: str, file: str, raw: pd.DataFrame) -> _Table:
     """Header row + body → a :class:`_Table`; blank rows dropped (row numbers kept)."""
     if raw.empty:
         raise InputError("文件为空", file)
+    _check_cells(raw, file)
     raw = raw.apply(lambda column: column.str.strip())
     header = [_column_name(h, name) for h in raw.iloc[0]]
     body = raw.iloc[1:].set_axis(raw.index[1:] + 1).set_axis(header, axis=1)
@@ -137,33 +129,29 @@ def _parser_error(exc: pd.errors.ParserError, file: str) -> InputError:
     return InputError(f"CSV 格式错误：{exc}", file)
 
 
-def _cell_text(value: object) -> str:
-    """An Excel cell as the text a CSV would hold: dates as YYYY-MM-DD, whole numbers without ``.0``."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _sheet_frame(rows: list[tuple[int, list[str]]]) -> pd.DataFrame:
+    """Sheet rows (number, cells) → a frame indexed like :func:`pd.read_csv`'s (0 = the header row)."""
+    width = max(len(cells) for _, cells in rows)
+    return pd.DataFrame([cells + [""] * (width - len(cells)) for _, cells in rows],
+                        index=[number - 1 for number, _ in rows], dtype=str)
 
 
 def _read_workbook(path: Path, words: _Words) -> dict[str, _Table | None]:
+    book = open_workbook(path, str(path))
     try:
-        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as exc:
-        raise InputError(f"无法读取 Excel 工作簿（{exc}）", str(path)) from exc
-    by_name = {sheet.strip().lower(): (sheet, frame) for sheet, frame in sheets.items()}
-    if ASSOCIATIONS not in by_name:
-        raise InputError(f"{words.place}工作簿中缺少工作表 {ASSOCIATIONS}（现有：{'、'.join(sheets)}）", str(path))
-    tables: dict[str, _Table | None] = dict.fromkeys(COLUMNS)
-    for name in COLUMNS:
-        if name in by_name:
-            sheet, frame = by_name[name]
-            tables[name] = _table(name, f"{path}（工作表 {sheet}）", frame.map(_cell_text).astype(str))
-    return tables
+        sheets = {sheet.title: sheet for sheet in book.worksheets}
+        by_name = {title.strip().lower(): title for title in sheets}
+        if ASSOCIATIONS not in by_name:
+            raise InputError(f"{words.place}工作簿中缺少工作表 {ASSOCIATIONS}（现有：{'、'.join(book.sheetnames)}）",
+                             str(path))
+        tables: dict[str, _Table | None] = dict.fromkeys(COLUMNS)
+        for name in COLUMNS:
+            if name in by_name:
+                file = f"{path}（工作表 {by_name[name]}）"
+                tables[name] = _table(name, file, _sheet_frame(sheet_rows(sheets[by_name[name]], file)))
+        return tables
+    finally:
+        book.close()
 
 
 def _read_folder(folder: Path, words: _Words) -> dict[str, _Table | None]:
@@ -189,11 +177,16 @@ def _read_source(path: Path, words: _Words) -> dict[str, _Table | None]:
 # ----------------------------------------------------------------------------------------- cell parsers
 
 
+_SHOWN_CHARS = 40  # of a bad cell, quoted in its message
+
+
 def _check(bad: pd.Series, values: pd.Series, file: str, message: str) -> None:
     """Raise for the first row where ``bad`` holds; ``{value}`` in ``message`` is that row's cell."""
     if bad.any():
         row = int(bad.idxmax())
-        raise InputError(message.format(value=values[row]), file, row, str(values.name))
+        value = str(values[row])
+        shown = value if len(value) <= _SHOWN_CHARS else value[:_SHOWN_CHARS] + "…"
+        raise InputError(message.format(value=shown), file, row, str(values.name))
 
 
 def _map_unique(values: pd.Series, fn: Callable[[str], str]) -> pd.Series:
@@ -229,8 +222,11 @@ def _code(values: pd.Series, file: str) -> pd.Series:
     return _map_unique(values, lambda text: _compact(text).upper())
 
 
-def _numbers(values: pd.Series, file: str, *, integer: bool, minimum: int = 0, default: int | None = None) -> pd.Series:
-    """``1,234`` / ``1234.0`` / full-width digits → numbers (Int64 or float64); empty → missing."""
+def _numbers(values: pd.Series, file: str, *, integer: bool, minimum: int = 0) -> pd.Series:
+    """``1,234`` / ``1234.0`` / full-width digits → numbers (Int64 or float64); empty → missing.
+
+    Values above the column's plausible maximum (:data:`MAXIMA`) are refused.
+    """
     text = _map_unique(values, _compact)
     numbers = pd.to_numeric(text.mask(text == ""), errors="coerce")
     _check((text != "") & ~np.isfinite(numbers), values, file, "「{value}」不是数字")
@@ -238,8 +234,8 @@ def _numbers(values: pd.Series, file: str, *, integer: bool, minimum: int = 0, d
         _check(numbers.notna() & (numbers % 1 != 0), values, file, "「{value}」不是整数")
     too_small = "「{value}」不能为负数" if minimum == 0 else f"「{{value}}」应不小于 {minimum}"
     _check(numbers < minimum, values, file, too_small)
-    if default is not None:
-        numbers = numbers.fillna(default)
+    maximum = MAXIMA[str(values.name)]
+    _check(numbers > maximum, values, file, f"「{{value}}」超出合理范围（应不大于 {maximum:,.0f}）")
     return numbers.astype("Int64" if integer else "float64")
 
 
@@ -247,13 +243,21 @@ _DATE = r"^(\d{4})(?:([-/.])(\d{1,2})\2(\d{1,2})|年(\d{1,2})月(\d{1,2})日?)(?
 
 
 def _dates(values: pd.Series, file: str) -> pd.Series:
-    """YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD or YYYY年MM月DD日 (a trailing time is ignored) → datetime64."""
+    """YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD or YYYY年MM月DD日 (a trailing time is ignored) → datetime64.
+
+    A date before :data:`EARLIEST_YEAR` or after today is refused.
+    """
     text = _map_unique(values, _compact)
     parts = text.str.extract(_DATE)
+    year = pd.to_numeric(parts[0])
+    today = pd.Timestamp(date.today())
+    _check(year < EARLIEST_YEAR, values, file, f"「{{value}}」早于 {EARLIEST_YEAR} 年，不是合理的日期")
+    _check(year > today.year, values, file, f"「{{value}}」晚于今天（{today:%Y-%m-%d}），日期不能在将来")
     ymd = parts[0] + "-" + parts[2].fillna(parts[4]) + "-" + parts[3].fillna(parts[5])
     dates = pd.to_datetime(ymd, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
     _check((text != "") & dates.isna(), values, file,
            "「{value}」不是有效日期（应为 YYYY-MM-DD，也接受 YYYY/MM/DD、YYYY.MM.DD、YYYY年MM月DD日）")
+    _check(dates > today, values, file, f"「{{value}}」晚于今天（{today:%Y-%m-%d}），日期不能在将来")
     return dates
 
 
@@ -285,7 +289,7 @@ _PARSERS: dict[str, _Parser] = {
     "last_election": _dates,
     "staff_fulltime": partial(_numbers, integer=True),
     "party_members": partial(_numbers, integer=True),
-    "term_years": partial(_numbers, integer=True, minimum=1, default=DEFAULT_TERM_YEARS),
+    "term_years": partial(_numbers, integer=True, minimum=1),  # blank: policy default_term_years
     "units": partial(_numbers, integer=True),
     "annual_sales": partial(_numbers, integer=False),
     "sales": partial(_numbers, integer=False),
@@ -306,6 +310,12 @@ def _parse(table: _Table) -> pd.DataFrame:
     full = table.frame.reindex(columns=[*known, *extras], fill_value="")
     for column in REQUIRED[table.name]:
         _check(full[column] == "", full[column], table.file, f"{column} 为空")
+    for column in full:
+        limit = MAX_CELL_CHARS if column in known and column not in LONG_TEXT else MAX_TEXT_CHARS
+        lengths = full[column].str.len()
+        if (lengths > limit).any():
+            row = int((lengths > limit).idxmax())
+            raise InputError(f"内容过长（{lengths[row]:,} 字）：该列每格不超过 {limit:,} 字", table.file, row, column)
     return pd.DataFrame({c: _PARSERS.get(c, _text)(full[c], table.file) if c in known else full[c] for c in full},
                         index=full.index)
 
@@ -462,10 +472,15 @@ def load_registry(path: str | os.PathLike[str], *, kind: str = "registry", home:
     return _load(_read_source(path, words), kind, home, str(path))
 
 
+def _frame_cell(value: object) -> str:
+    """A cell of an in-memory frame as the text a CSV would hold (pandas' missing values → empty)."""
+    return "" if not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value) else cell_text(value)
+
+
 def _frame_table(name: str, file: str, frame: pd.DataFrame) -> _Table:
     """An in-memory table (columns = header) as if read from a sheet: header row 1, first data row 2."""
     rows = [list(frame.columns), *frame.itertuples(index=False, name=None)]
-    return _table(name, file, pd.DataFrame(rows, dtype=object).map(_cell_text).astype(str))
+    return _table(name, file, pd.DataFrame(rows, dtype=object).map(_frame_cell).astype(str))
 
 
 def load_tables(tables: Mapping[str, pd.DataFrame | None], *, kind: str = "applications",

@@ -41,7 +41,14 @@ INSPECTIONS = ("合格", "基本合格", "不合格", "未参检")
 ROLES = ("会长", "常务副会长", "副会长", "监事长", "秘书长", "理事", "会员")
 DEFAULT_ROLE = "会员"
 MEMBER_KINDS = (ENTERPRISE, PERSON)  # the values live with the name heuristic that guesses them
-DEFAULT_TERM_YEARS = 5
+
+# Plausible values: anything outside is refused with a message naming file, row and column.
+EARLIEST_YEAR = 1900  # founded and last_election lie between 1 January of this year and today
+MAXIMA: dict[str, float] = {"staff_fulltime": 100_000, "party_members": 1_000_000, "term_years": 10,
+                            "units": 100_000_000, "annual_sales": 1e12, "sales": 1e13}  # sales in 万元
+LONG_TEXT = ("scope", "purpose", "services")  # free text: up to MAX_TEXT_CHARS, like extra columns
+MAX_TEXT_CHARS = 10_000
+MAX_CELL_CHARS = 200  # every other FORMAT column (ids, names, regions, codes, …)
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,7 @@ class Association:
     has_office: bool | None = None
     funding: str = ""
     last_election: date | None = None
-    term_years: int = DEFAULT_TERM_YEARS
+    term_years: int | None = None  # blank: the policy's default_term_years
     inspection: str = ""
     party_members: int | None = None
     extra: dict[str, str] = field(default_factory=dict, hash=False)  # unknown columns, as read

@@ -6,6 +6,7 @@ registry folders in FORMAT.md, and several files together (all replaced, or on f
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import os
 import uuid
@@ -18,9 +19,23 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
+from ..errors import OutputError
 from .schema import ASSOCIATIONS, COLUMNS, DERIVED, INDUSTRY_STATS, MEMBERSHIPS, Registry
 
 CSV_ENCODING = "utf-8-sig"  # UTF-8 with a BOM: FORMAT.md tolerates it and Excel needs it to show Chinese
+
+
+_REASONS = {errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "超出磁盘配额", errno.EFBIG: "文件超出文件系统或配额允许的大小",
+            errno.EACCES: "没有写权限", errno.EPERM: "没有写权限", errno.EROFS: "文件系统只读",
+            errno.ENOTDIR: "路径中有一部分是文件而不是文件夹", errno.EEXIST: "路径中有一部分是文件而不是文件夹",
+            errno.EISDIR: "这是一个文件夹", errno.ENOENT: "文件夹不存在且无法创建", errno.ENAMETOOLONG: "文件名过长"}
+
+
+def output_error(path: str | os.PathLike[str], exc: OSError) -> OutputError:
+    """An OSError met while writing ``path`` as the user-facing error that names the file."""
+    reason = _REASONS.get(exc.errno or 0)
+    detail = exc.strerror or str(exc) or type(exc).__name__
+    return OutputError(str(path), f"{reason}（{detail}）" if reason else detail)
 
 
 def _write_temp(path: Path, write: Callable[[IO[str]], None], encoding: str = "utf-8") -> Path:
@@ -42,14 +57,18 @@ def _write_temp(path: Path, write: Callable[[IO[str]], None], encoding: str = "u
 def _write_atomically(files: Mapping[Path, Callable[[IO[str]], None]], encoding: str = "utf-8") -> None:
     """Write every file to a temporary file beside it, then move them all into place.
 
-    A failure while writing replaces nothing; no temporary file is ever left behind.
+    A failure while writing replaces nothing; no temporary file is ever left behind. An OSError (full
+    disk, missing permission, a file where a folder should be) becomes an :class:`OutputError` naming the file.
     """
     temps: dict[Path, Path] = {}
+    target = next(iter(files), Path())
     try:
         for target, write in files.items():
             temps[target] = _write_temp(target, write, encoding)
         for target, temp in temps.items():
             os.replace(temp, target)
+    except OSError as exc:
+        raise output_error(target, exc) from exc
     finally:
         for temp in temps.values():
             temp.unlink(missing_ok=True)

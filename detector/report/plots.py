@@ -37,13 +37,15 @@ _NO_METADATA = dict.fromkeys(("Creator", "Date", "Format", "Type"))  # no dates,
 
 @lru_cache(maxsize=1)
 def _rc() -> dict:
-    """Matplotlib settings: SVG text as text, the first installed CJK font first in the family stack."""
+    """Matplotlib settings: SVG text as text, the first installed CJK font first in the family stack, and
+    no markup: a name such as ``$\\x$`` is drawn as written, never parsed as mathtext or TeX."""
     from matplotlib import font_manager
 
     installed = {f.name for f in font_manager.fontManager.ttflist}
     stack = sorted(CJK_FONTS, key=lambda name: name not in installed)  # stable: the first installed leads
     return {"svg.fonttype": "none", "font.family": ["sans-serif"],
-            "font.sans-serif": [*stack, "DejaVu Sans"], "axes.unicode_minus": False, "font.size": 9}
+            "font.sans-serif": [*stack, "DejaVu Sans"], "axes.unicode_minus": False, "font.size": 9,
+            "text.parse_math": False, "text.usetex": False}
 
 
 def _render(draw, *args) -> str:

@@ -4,22 +4,24 @@ from __future__ import annotations
 from dataclasses import asdict
 
 import pandas as pd
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import ConfigDict, Field, create_model
 
 from ..errors import InputError
-from ..io import ASSOCIATIONS, COLUMNS, MEMBERSHIPS
+from ..io import ASSOCIATIONS, COLUMNS, MAX_CELL_CHARS, MEMBERSHIPS
 from ..names import parse_name
 from .db import DECISIONS
-from .forms import MEMBER_LABELS, json_value, load_application, new_application_id
+from .forms import MAX_MEMBERS, MEMBER_LABELS, json_value, load_application, new_application_id
 from .viewmodels import FIELD_LABELS, text
 from .workbench import association_or_404, workbench
 
 router = APIRouter(prefix="/api", tags=["接口"])
 
 Cell = str | bool | int | float | None  # a cell as in a CSV file; checked by detector.io like one
-_IGNORE_EXTRA = ConfigDict(extra="ignore")  # unknown fields are ignored, like extra CSV columns
+# Unknown fields are ignored, like extra CSV columns; NaN and Infinity are refused, not read as empty.
+_IGNORE_EXTRA = ConfigDict(extra="ignore", allow_inf_nan=False)
+MAX_OFFSET = 10**9
 
 MemberIn = create_model(
     "MemberIn", __config__=_IGNORE_EXTRA,
@@ -31,7 +33,7 @@ ApplicationIn = create_model(
     id=(Cell, Field(None, description="申请编号（省略时自动生成）")),
     name=(Cell, Field(description="名称（必填）")),
     **{c: (Cell, Field(None, description=FIELD_LABELS[c])) for c in COLUMNS[ASSOCIATIONS][2:]},
-    members=(list[MemberIn], Field(default_factory=list,
+    members=(list[MemberIn], Field(default_factory=list, max_length=MAX_MEMBERS,
                                    description="会员：memberships.csv 的列（不含 association_id）")),
 )
 
@@ -65,7 +67,7 @@ def screen(request: Request, application: ApplicationIn) -> JSONResponse:  # typ
 
 @router.get("/associations/{association_id:path}", summary="已登记组织",
             description="字段、名称解析、会员，以及最相似的已登记组织（来自合并研究的评分对）。")
-def association(request: Request, association_id: str) -> dict:
+def association(request: Request, association_id: str = Path(max_length=MAX_CELL_CHARS)) -> dict:
     wb, a = association_or_404(request, association_id)
     members = wb.registry.members_of(a.id)[list(COLUMNS[MEMBERSHIPS][1:])]
     return {
@@ -82,8 +84,8 @@ def study(request: Request) -> dict:
 
 
 @router.get("/decisions", summary="审查记录", description="最新的在前；decision 可按决定筛选。")
-def decisions(request: Request, decision: str | None = Query(None, description=" / ".join(DECISIONS)),
-              limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> list[dict]:
+def decisions(request: Request, decision: str | None = Query(None, max_length=20, description=" / ".join(DECISIONS)),
+              limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_OFFSET)) -> list[dict]:
     if decision is not None and decision not in DECISIONS:
         raise HTTPException(422, f"decision 应为 {' / '.join(DECISIONS)} 之一")
     return [d.to_json() for d in workbench(request).store.decisions(decision, limit=limit, offset=offset)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hmac
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -22,18 +23,24 @@ from ..paths import cache_dir
 from ..engine import Engine
 from . import api, pages
 from .forms import MAX_UPLOAD_BYTES
+from .guard import LOCAL_HOSTS, Guard, local_location
 from .templating import HERE, templates
 from .workbench import Workbench
 
 TOKEN_COOKIE = "detector_token"
 MAX_BODY_BYTES = 2 * MAX_UPLOAD_BYTES + 1024 * 1024  # two uploaded files and the form fields
 STATUS_ZH = {400: "请求有误", 401: "需要访问令牌", 403: "无权访问", 404: "页面或数据不存在", 405: "不支持该请求方法",
-             413: "上传内容过大", 422: "请求内容不符合要求", 500: "内部错误"}
+             413: "上传内容过大", 414: "请求地址过长", 422: "请求内容不符合要求", 500: "内部错误"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _UNION_MEMBERS = {"str", "bool", "int", "float"}
 _PYDANTIC_ZH = {"missing": "缺少必填字段", "list_type": "应为列表（JSON 数组）", "model_type": "应为 JSON 对象",
                 "model_attributes_type": "应为 JSON 对象", "dict_type": "应为 JSON 对象",
-                "string_type": "应为文本或数字", "int_type": "应为整数", "float_type": "应为数字"}
+                "string_type": "应为文本或数字", "int_type": "应为整数", "float_type": "应为数字",
+                "int_parsing": "应为整数", "int_from_float": "应为整数", "float_parsing": "应为数字",
+                "finite_number": "应为有限的数字（不接受 NaN、Infinity）", "string_pattern_mismatch": "格式不正确"}
+_LIMIT_ZH = {"less_than_equal": "应不大于 {le}", "greater_than_equal": "应不小于 {ge}",
+             "string_too_long": "不超过 {max_length} 个字符", "too_long": "最多 {max_length} 项"}
+_LOCATIONS = {"body", "path", "query", "header", "cookie"}
 
 
 def default_data_dir(registry: Path | None) -> Path:
@@ -59,16 +66,19 @@ def error_response(request: Request, status: int, message: str, **extra: object)
 def _validation_message(errors: list[dict]) -> str:
     """Pydantic's errors in Chinese, one per field: ``字段 members.0.member_name：缺少必填字段``."""
     parts: dict[str, str] = {}
-    for e in errors:
+    for e in sorted(errors, key=lambda e: e["type"] != "finite_number"):  # NaN: say so, not "not a text"
         if e["type"] == "json_invalid":
             return "请求体不是有效的 JSON"
-        loc = [str(x) for x in e["loc"] if x != "body"]
+        loc = [str(x) for x in e["loc"]]
+        loc = loc[1:] if loc and loc[0] in _LOCATIONS else loc
         if loc and loc[-1] in _UNION_MEMBERS:
             loc = loc[:-1]
         where = ".".join(loc)
         if not where:
             return "请求体应为一个 JSON 对象（一件申请）"
-        parts.setdefault(where, _PYDANTIC_ZH.get(e["type"], e.get("msg", "格式不正确")))
+        limit = _LIMIT_ZH.get(e["type"])
+        message = limit.format(**e.get("ctx", {})) if limit else _PYDANTIC_ZH.get(e["type"], "格式不正确")
+        parts.setdefault(where, message)
     return "；".join(f"字段 {where}：{message}" for where, message in parts.items())
 
 
@@ -119,27 +129,20 @@ def _add_auth(app: FastAPI, token: str) -> None:
             return response
         if request.method == "GET":
             url = request.url.remove_query_params("token")
-            response = RedirectResponse(url.path + (f"?{url.query}" if url.query else ""), status_code=303)
+            response = RedirectResponse(local_location(url.path + (f"?{url.query}" if url.query else "")),
+                                        status_code=303)
         else:
             response = await call_next(request)
         response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="lax")
         return response
 
 
-def _add_body_limit(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next):
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > MAX_BODY_BYTES:
-            return error_response(request, 413, f"上传内容过大：每个文件不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB。")
-        return await call_next(request)
-
-
 def create_app(engine_or_registry: Engine | Registry | str | Path, data_dir: str | Path,
-               token: str | None = None) -> FastAPI:
+               token: str | None = None, allowed_hosts: Collection[str] | None = LOCAL_HOSTS) -> FastAPI:
     """The workbench app over one registry; decisions and screening runs are kept in ``data_dir``.
 
-    ``token``: when set, every request must carry it (see :func:`_add_auth`).
+    ``token``: when set, every request must carry it (see :func:`_add_auth`). ``allowed_hosts``: the
+    host names it answers to (``*``: any); see :mod:`detector.web.guard` for what every request passes.
     """
     engine = engine_or_registry if isinstance(engine_or_registry, Engine) else Engine.load(engine_or_registry)
     app = FastAPI(title="行业协会商会审查工作台", version=__version__, docs_url=None, redoc_url=None,
@@ -148,9 +151,9 @@ def create_app(engine_or_registry: Engine | Registry | str | Path, data_dir: str
     app.state.workbench = Workbench(engine, Path(data_dir))
     app.state.templates = templates()
     _add_error_handlers(app)
-    _add_body_limit(app)
     if token:
         _add_auth(app, token)
+    app.add_middleware(Guard, respond=error_response, max_body=MAX_BODY_BYTES, allowed_hosts=allowed_hosts)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
     app.include_router(api.router)

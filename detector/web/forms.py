@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from openpyxl import load_workbook
 
 from ..errors import InputError
 from ..io import ASSOCIATIONS, COLUMNS, MEMBERSHIPS, Registry, decode_csv, load_registry, load_tables
+from ..io.workbook import open_workbook, sheet_rows
 from ..regions import Division
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -91,14 +91,20 @@ def pasted_rows(text: str) -> list[list[str]]:
 
 
 def _sheet_rows(data: bytes, file: str) -> list[list[Any]]:
-    """The ``memberships`` sheet of a workbook (else its first sheet) as rows of cell values."""
+    """The ``memberships`` sheet of a workbook (else its first sheet) as rows of cell texts, read within
+    the same bounds as a registry workbook (blank rows kept, so that messages give the sheet's rows)."""
+    book = open_workbook(data, file)
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        raise InputError(f"无法读取 Excel 工作簿（{type(exc).__name__}）", file) from exc
-    by_name = {name.strip().lower(): name for name in book.sheetnames}
-    sheet = book[by_name.get(MEMBERSHIPS, book.sheetnames[0])]
-    return [["" if c is None else c for c in row] for row in sheet.iter_rows(values_only=True)]
+        sheets = {sheet.title.strip().lower(): sheet for sheet in book.worksheets}
+        if not sheets:
+            raise InputError("工作簿中没有工作表", file)
+        rows = sheet_rows(sheets.get(MEMBERSHIPS, book.worksheets[0]), file, max_rows=MAX_MEMBERS + 1)
+    finally:
+        book.close()
+    dense: list[list[Any]] = [[] for _ in range(rows[-1][0])]
+    for number, cells in rows:
+        dense[number - 1] = cells
+    return dense
 
 
 def uploaded_member_rows(data: bytes, filename: str) -> list[list[Any]]:

@@ -7,20 +7,20 @@ from datetime import datetime
 from pathlib import PureWindowsPath
 from urllib.parse import quote, unquote
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from ..errors import InputError
-from ..io import ASSOCIATIONS, COLUMNS, MEMBERSHIPS, TYPES
+from ..io import ASSOCIATIONS, COLUMNS, MAX_CELL_CHARS, MEMBERSHIPS, TYPES
 from ..names import parse_name
 from ..rules import to_json as finding_json
 from . import viewmodels
 from .templating import page
 from .db import DECISIONS, NewDecision, Screening
 from .export import XLSX_TYPE, decisions_workbook
-from .forms import FORM_FIELDS, MAX_UPLOAD_BYTES, MEMBER_LABELS, form_application, load_batch
+from .forms import FORM_FIELDS, MAX_APPLICATIONS, MAX_UPLOAD_BYTES, MEMBER_LABELS, form_application, load_batch
 from .workbench import Workbench, association_or_404, workbench
 
 router = APIRouter(include_in_schema=False)
@@ -28,6 +28,17 @@ PAGE_SIZE = 50
 REVIEWER_COOKIE = "detector_reviewer"
 MAX_COMMENT = 2000
 MAX_REVIEWER = 50
+MAX_PAGE = 100_000
+# Every path and query parameter is bounded: an absurd value is a 4xx answer, never a 500.
+RunId = Path(pattern=r"^[0-9a-f]{16}$", description="筛查记录编号")
+Seq = Path(ge=1, le=MAX_APPLICATIONS, description="批次中的第几件申请")
+AssociationId = Path(max_length=MAX_CELL_CHARS, description="已登记组织的编号")
+PageNo = Query(1, ge=1, le=MAX_PAGE, alias="page")
+
+
+def _short(default: str = "") -> str:
+    """A query parameter of at most MAX_CELL_CHARS characters (a search word, a filter value)."""
+    return Query(default, max_length=MAX_CELL_CHARS)
 
 
 async def _form(request: Request) -> FormData:
@@ -105,7 +116,7 @@ async def batch_submit(request: Request) -> Response:
 
 
 @router.get("/screen/{run_id}")
-def batch_result(request: Request, run_id: str) -> Response:
+def batch_result(request: Request, run_id: str = RunId) -> Response:
     run = workbench(request).store.run(run_id)
     if run is None:
         raise HTTPException(404, f"没有编号为 {run_id} 的筛查记录")
@@ -141,7 +152,7 @@ def _result_page(request: Request, run_id: str, seq: int, status: int = 200, **c
 
 
 @router.get("/screen/{run_id}/{seq}")
-def screen_result(request: Request, run_id: str, seq: int) -> Response:
+def screen_result(request: Request, run_id: str = RunId, seq: int = Seq) -> Response:
     return _result_page(request, run_id, seq)
 
 
@@ -154,11 +165,13 @@ def _decision_error(decision: str, target_id: str, targets: set[str], reviewer: 
         return "请填写审查人姓名"
     if len(reviewer) > MAX_REVIEWER or len(comment) > MAX_COMMENT:
         return f"审查人姓名不超过 {MAX_REVIEWER} 字，意见不超过 {MAX_COMMENT} 字"
+    if "\x00" in reviewer + comment + target_id:
+        return "审查人姓名和意见中不能含有 NUL 空字符"
     return None
 
 
 @router.post("/screen/{run_id}/{seq}/decisions")
-async def record_decision(request: Request, run_id: str, seq: int) -> Response:
+async def record_decision(request: Request, run_id: str = RunId, seq: int = Seq) -> Response:
     wb = workbench(request)
     screening = _screening(wb, run_id, seq)
     form = await request.form(max_files=0, max_fields=16)
@@ -183,8 +196,8 @@ async def record_decision(request: Request, run_id: str, seq: int) -> Response:
 
 
 @router.get("/registry")
-def registry(request: Request, q: str = "", region: str = "", type: str = "", status: str = "",
-             page_no: int = Query(1, ge=1, alias="page")) -> Response:
+def registry(request: Request, q: str = _short(), region: str = _short(), type: str = _short(),
+             status: str = _short(), page_no: int = PageNo) -> Response:
     frame = workbench(request).registry.associations
     hits = viewmodels.search(frame, q, region, type, status)
     start = (page_no - 1) * PAGE_SIZE
@@ -197,7 +210,7 @@ def registry(request: Request, q: str = "", region: str = "", type: str = "", st
 
 
 @router.get("/registry/{association_id:path}")
-def association(request: Request, association_id: str) -> Response:
+def association(request: Request, association_id: str = AssociationId) -> Response:
     wb, a = association_or_404(request, association_id)
     study = wb.study()
     group = next((n for n, g in enumerate(study.groups, 1) if a.id in g.ids), None)
@@ -237,7 +250,7 @@ def _decision_filter(decision: str) -> str | None:
 
 
 @router.get("/decisions")
-def decisions(request: Request, decision: str = "", page_no: int = Query(1, ge=1, alias="page")) -> Response:
+def decisions(request: Request, decision: str = _short(), page_no: int = PageNo) -> Response:
     store = workbench(request).store
     kind = _decision_filter(decision)
     total = store.count_decisions(kind)
@@ -247,7 +260,7 @@ def decisions(request: Request, decision: str = "", page_no: int = Query(1, ge=1
 
 
 @router.get("/decisions.xlsx")
-def decisions_xlsx(request: Request, decision: str = "") -> Response:
+def decisions_xlsx(request: Request, decision: str = _short()) -> Response:
     rows = workbench(request).store.decisions(_decision_filter(decision))
     filename = f"decisions-{datetime.now():%Y%m%d-%H%M}.xlsx"
     return Response(decisions_workbook(rows), media_type=XLSX_TYPE,

@@ -5,6 +5,7 @@ import hashlib
 import json
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -52,21 +53,29 @@ class Similar:
     reasons: list[str]
 
 
+def build_engine(engine: Engine) -> None:
+    """Build every lazily computed part of the engine now (profiles, lookup tables …), so that requests
+    only read it and can screen side by side."""
+    for name, attribute in vars(type(engine)).items():
+        if isinstance(attribute, cached_property):
+            getattr(engine, name)
+
+
 class Workbench:
-    """Shared by all requests. Engine work is serialised by a lock: the engine's lazily built lookup
-    tables and the embedding model are not made for concurrent use."""
+    """Shared by all requests, which run side by side: the engine is built before the first request and
+    only read afterwards, the embedding model guards itself (:class:`~detector.embed.Embedder`), and
+    the study is computed once under its own lock (screening never waits for it)."""
 
     def __init__(self, engine: Engine, data_dir: Path):
         self.engine = engine
         self.data_dir = Path(data_dir)
         self.store = Store(self.data_dir / DB_FILE)
         self.version = model_version(engine)
-        self._lock = threading.Lock()
+        self._study_lock = threading.Lock()
         self._study: StudyResult | None = None
         self._svg_lock = threading.Lock()  # matplotlib's settings are global
         self._svg: str | None = None
-        with self._lock:  # build everything screening needs now, not on the first reviewer's request
-            _ = engine.profiles, engine.leader_posts, engine.stats_index
+        build_engine(engine)
 
     @property
     def registry(self) -> Registry:
@@ -78,17 +87,17 @@ class Workbench:
 
     def screen(self, apps: Registry, source: str) -> str:
         """Screen an application batch and store the run; returns its id."""
-        with self._lock:
-            results = screen_applications(self.engine, apps)
+        results = screen_applications(self.engine, apps)
         items = [(app, r.to_json()) for app, r in zip(application_records(apps), results, strict=True)]
         return self.store.add_run(source, self.version, [str(w) for w in apps.warnings], items)
 
     def study(self) -> StudyResult:
         """The merger study of the registry, computed on first use."""
-        with self._lock:
-            if self._study is None:
-                self._study = run_study(self.engine)
-            return self._study
+        if self._study is None:
+            with self._study_lock:
+                if self._study is None:
+                    self._study = run_study(self.engine)
+        return self._study
 
     def network_svg(self) -> str:
         """The study's group network (SVG), drawn on first use."""
