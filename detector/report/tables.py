@@ -69,11 +69,11 @@ def coverage_text(group: Group) -> str:
 def group_members_frame(result: StudyResult) -> pd.DataFrame:
     """One row per association in a proposed group (groups numbered from 1)."""
     rows = [{"组号": k, "组织名称": name, "统一社会信用代码/编号": aid, "建议保留": "是" if aid == g.survivor else "",
-             "组内得分": g.score, "合并理由": "；".join(g.reasons), "保留理由": g.rationale,
+             "组内平均重复可能性": g.score, "合并理由": "；".join(g.reasons), "保留理由": g.rationale,
              "合并后会员数": g.coverage["members"], "合并后覆盖县级单位": g.coverage["counties"],
              "县级单位总数": g.coverage["county_units"], "合并后会员年销售额（万元）": g.coverage["sales"]}
             for k, g in enumerate(result.groups, 1) for aid, name in zip(g.ids, g.names, strict=True)]
-    return pd.DataFrame(rows, columns=["组号", "组织名称", "统一社会信用代码/编号", "建议保留", "组内得分", "合并理由",
+    return pd.DataFrame(rows, columns=["组号", "组织名称", "统一社会信用代码/编号", "建议保留", "组内平均重复可能性", "合并理由",
                                        "保留理由", "合并后会员数", "合并后覆盖县级单位", "县级单位总数",
                                        "合并后会员年销售额（万元）"])
 

@@ -4,18 +4,14 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 from fastapi import HTTPException, Request
 
 from .. import __version__
-from ..explain import reasons_for
 from ..io import Association, Registry
 from ..engine import Engine
-from ..policy import RELATED_ONLY
-from ..screen import relation, screen_applications
+from ..screen import Match, matches_of, screen_applications
 from ..study import StudyResult, run_study
 from .db import Store
 from .forms import application_records
@@ -38,18 +34,6 @@ def model_version(engine: Engine) -> dict:
 
 def version_label(model: dict) -> str:
     return f"detector {model['detector']} · 评分模型 {model['scorer']} · 向量模型 {model['embedding']}"
-
-
-@dataclass(frozen=True)
-class Similar:
-    """An existing association similar to another one (from the study's scored pairs)."""
-
-    id: str
-    name: str
-    score: float
-    similarity: float
-    relation: str  # duplicate / review / related
-    reasons: list[str]
 
 
 class Workbench:
@@ -100,26 +84,13 @@ class Workbench:
                 self._svg = group_network_svg(study)
             return self._svg
 
-    def similar(self, association_id: str, limit: int = SIMILAR_SHOWN) -> list[Similar]:
-        """The associations most similar to one in the registry, best first (study pairs at or above
-        the review threshold on the evidence alone)."""
+    def similar(self, association_id: str, limit: int = SIMILAR_SHOWN) -> list[Match]:
+        """The registered associations similar to one of them, best first, by the same relation logic as
+        screening (duplicates, 业务交叉 to review, then related ones the policy rules out)."""
         study = self.study()
-        p, pairs = study.profiles, study.pairs
-        row = p.row_of[association_id]
-        mine = pairs[((pairs["i"] == row) | (pairs["j"] == row))
-                     & (pairs["model_p"] >= self.engine.thresholds["review"])]
-        mine = mine.sort_values(["score", "model_p"], ascending=False).head(limit)
-        return [self._similar(f, row, study) for _, f in mine.iterrows()]
-
-    def _similar(self, f: pd.Series, row: int, study: StudyResult) -> Similar:
-        if f["i"] != row:  # orient the pair so that reasons name this association first
-            f = f.copy()
-            f["i"], f["j"] = f["j"], f["i"]
-        other = int(f["j"])
         p = study.profiles
-        return Similar(p.frame["id"].iat[other], p.frame["name"].iat[other], round(float(f["score"]), 4),
-                       round(float(f["model_p"]), 4), relation(f, self.engine.thresholds) or RELATED_ONLY,
-                       reasons_for(f, p, p))
+        return matches_of(study.pairs, p, p, p.row_of[association_id], self.engine.thresholds, same=True,
+                          limit=limit)
 
 
 def workbench(request: Request) -> Workbench:
