@@ -192,7 +192,7 @@ def test_batch_upload_csv_with_and_without_members(client, tmp_path):
     ("id,name,founded\nX1,温州市鞋业协会,去年\n".encode("gb18030"), "文件 坏数据.csv，第 2 行，列 founded"),
     (b"\xd0\xcf\x11\xe0" + b"\x00" * 64, "不支持旧版 .xls"),
     (b"\x00\x01\x02binary", "不是 CSV 文本文件"),
-    (b"PK\x03\x04broken", "无法读取 Excel 工作簿"),
+    (b"PK\x03\x04broken", "Excel 工作簿已损坏，无法打开"),
     (b"id,name\n" + "".join(f"X{k},温州市第{k}行业协会\n" for k in range(501)).encode(), "最多筛查 500 件"),
     (b"x" * (5 * 1024 * 1024 + 1), "超过 5 MB"),
 ])

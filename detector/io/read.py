@@ -40,9 +40,12 @@ from .schema import (
     MEMBERSHIPS,
     REQUIRED,
     ROLES,
+    SHEET_NAMES,
     STATUSES,
     TYPES,
     Registry,
+    canonical_column,
+    column_label,
 )
 
 
@@ -92,10 +95,9 @@ def decode_csv(data: bytes, file: str) -> str:
 
 
 def _column_name(header: object, table: str) -> str:
-    """Canonical column name: FORMAT names matched case- and width-insensitively (``Member Name``)."""
-    text = unicodedata.normalize("NFKC", str(header)).strip()
-    key = re.sub(r"[\s\-]+", "_", text.lower())
-    return key if key in COLUMNS[table] else text
+    """Canonical column name: FORMAT names matched case- and width-insensitively (``Member Name``), or
+    their Chinese names (``会员名称``); other headers as written."""
+    return canonical_column(header, table) or unicodedata.normalize("NFKC", str(header)).strip()
 
 
 def _table(name: str, file: str, raw: pd.DataFrame) -> _Table:
@@ -150,14 +152,39 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+_XLS_SIGNATURE = b"\xd0\xcf\x11\xe0"
+
+
+def workbook_problem(data: bytes) -> str | None:
+    """Why bytes that should be an .xlsx workbook are not one (in Chinese), or None when they are."""
+    if data.startswith(_XLS_SIGNATURE):
+        return "不支持旧版 .xls 工作簿：请在 Excel 中另存为 .xlsx"
+    if not data.startswith(b"PK\x03\x04"):
+        return ("文件名是 Excel 工作簿，但内容不是 Excel 工作簿（可能是改了扩展名的其他文件）："
+                "请在 Excel 中打开后另存为 .xlsx，或上传 CSV 文件")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            names = set(book.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "Excel 工作簿已损坏，无法打开（文件可能未完整下载或保存）：请重新导出或在 Excel 中另存后再上传"
+    if "xl/workbook.xml" not in names:
+        return "这是 ZIP 压缩文件（如 Word 文档或压缩包），不是 Excel 工作簿"
+    return None
+
+
 def _read_workbook(path: Path, words: _Words) -> dict[str, _Table | None]:
+    problem = workbook_problem(path.read_bytes())
+    if problem:
+        raise InputError(problem, str(path))
     try:
         sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as exc:
         raise InputError(f"无法读取 Excel 工作簿（{exc}）", str(path)) from exc
-    by_name = {sheet.strip().lower(): (sheet, frame) for sheet, frame in sheets.items()}
+    aliases = {zh: name for name, zh in SHEET_NAMES.items()}
+    by_name = {aliases.get(sheet.strip(), sheet.strip().lower()): (sheet, frame) for sheet, frame in sheets.items()}
     if ASSOCIATIONS not in by_name:
-        raise InputError(f"{words.place}工作簿中缺少工作表 {ASSOCIATIONS}（现有：{'、'.join(sheets)}）", str(path))
+        raise InputError(f"{words.place}工作簿中缺少工作表 {ASSOCIATIONS}（或 {SHEET_NAMES[ASSOCIATIONS]}；"
+                         f"现有：{'、'.join(sheets)}）", str(path))
     tables: dict[str, _Table | None] = dict.fromkeys(COLUMNS)
     for name in COLUMNS:
         if name in by_name:
@@ -301,7 +328,7 @@ def _parse(table: _Table) -> pd.DataFrame:
     known = COLUMNS[table.name]
     for column in REQUIRED[table.name]:
         if column not in table.frame.columns:
-            raise InputError(f"缺少必需的列 {column}", table.file, 1, column)
+            raise InputError(f"缺少必需的列 {column}（{column_label(column, table.name)}）", table.file, 1, column)
     extras = [c for c in table.frame.columns if c not in known]
     full = table.frame.reindex(columns=[*known, *extras], fill_value="")
     for column in REQUIRED[table.name]:

@@ -2,6 +2,7 @@
 :func:`page`, which every HTML handler returns."""
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from urllib.parse import quote
 
@@ -37,7 +38,7 @@ def templates() -> Jinja2Templates:
     env.globals.update(VERDICTS=VERDICT_ZH, RELATIONS=RELATION_ZH, SEVERITIES=SEVERITY_ZH, RULE_TITLES=RULE_TITLES,
                        PROBABILITY=PROBABILITY_ZH, SIMILARITY=SIMILARITY_ZH, SIMILARITY_NOTE=SIMILARITY_NOTE,
                        match_figure=match_figure, percent=percent, SOURCES=viewmodels.SOURCES, DECISIONS=DECISIONS, FIELD_LABELS=viewmodels.FIELD_LABELS,
-                       version=__version__, version_label=version_label)
+                       version=__version__, version_label=version_label, submission_key=lambda: uuid.uuid4().hex)
     return Jinja2Templates(env=env)
 
 

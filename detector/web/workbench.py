@@ -4,6 +4,9 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import TypeVar
 from pathlib import Path
 
 from fastapi import HTTPException, Request
@@ -15,10 +18,12 @@ from ..screen import Match, matches_of, screen_applications
 from ..study import StudyResult, run_study
 from .db import Store
 from .forms import application_records
+from .viewmodels import located
 
 DB_FILE = "decisions.sqlite"
 UPLOADS = "uploads"  # temporary upload folders, inside the data dir
 SIMILAR_SHOWN = 8
+T = TypeVar("T")
 
 
 def model_version(engine: Engine) -> dict:
@@ -46,9 +51,11 @@ class Workbench:
         self.store = Store(self.data_dir / DB_FILE)
         self.version = model_version(engine)
         self._lock = threading.Lock()
+        self._pending_lock = threading.Lock()
+        self._pending: dict[str, Future] = {}  # submissions being worked on
         self._study: StudyResult | None = None
-        self._svg_lock = threading.Lock()  # matplotlib's settings are global
-        self._svg: str | None = None
+        self._outputs_lock = threading.Lock()  # reports draw with matplotlib, whose settings are global
+        self._outputs: dict[str, object] = {}
         with self._lock:  # build everything screening needs now, not on the first reviewer's request
             _ = engine.profiles, engine.leader_posts, engine.stats_index
 
@@ -60,12 +67,42 @@ class Workbench:
     def uploads(self) -> Path:
         return self.data_dir / UPLOADS
 
-    def screen(self, apps: Registry, source: str) -> str:
-        """Screen an application batch and store the run; returns its id."""
+    def screen(self, apps: Registry, source: str, submission: str | None = None) -> str:
+        """Screen an application batch and store the run; returns its id. A ``submission`` sent again (a
+        double click, a reload) is screened once: a repeat waits for the first and gets the same run."""
+        return self._once(submission, lambda: self._screen(apps, source, submission))
+
+    def _screen(self, apps: Registry, source: str, submission: str | None) -> str:
+        done = self.store.run_of_submission(submission) if submission else None
+        if done:
+            return done
         with self._lock:
             results = screen_applications(self.engine, apps)
         items = [(app, r.to_json()) for app, r in zip(application_records(apps), results, strict=True)]
-        return self.store.add_run(source, self.version, [str(w) for w in apps.warnings], items)
+        return self.store.add_run(source, self.version, [located(w) for w in apps.warnings], items, submission)
+
+    def _once(self, key: str | None, work: Callable[[], T]) -> T:
+        """``work()``, unless the same ``key`` is being worked on: then wait for that one's answer."""
+        if key is None:
+            return work()
+        with self._pending_lock:
+            future = self._pending.get(key)
+            first = future is None
+            if first:
+                future = self._pending[key] = Future()
+        if not first:
+            return future.result()
+        try:
+            result = work()
+        except BaseException as exc:
+            future.set_exception(exc)
+            raise
+        else:
+            future.set_result(result)
+            return result
+        finally:
+            with self._pending_lock:
+                del self._pending[key]
 
     def study(self) -> StudyResult:
         """The merger study of the registry, computed on first use."""
@@ -76,13 +113,27 @@ class Workbench:
 
     def network_svg(self) -> str:
         """The study's group network (SVG), drawn on first use."""
-        from ..report.plots import group_network_svg
+        from ..report import group_network_svg
 
-        study = self.study()
-        with self._svg_lock:
-            if self._svg is None:
-                self._svg = group_network_svg(study)
-            return self._svg
+        return self._cached("network", lambda: group_network_svg(self.study()))
+
+    def study_report(self) -> str:
+        """The study's HTML report, rendered on first use."""
+        from ..report import render_html
+
+        return self._cached("report", lambda: render_html(self.study(), self.registry, self.engine.thresholds))
+
+    def study_workbook(self) -> bytes:
+        """The study's Excel workbook, written on first use."""
+        from ..report import excel_bytes
+
+        return self._cached("workbook", lambda: excel_bytes(self.study(), self.registry))
+
+    def _cached(self, key: str, make: Callable[[], T]) -> T:
+        with self._outputs_lock:
+            if key not in self._outputs:
+                self._outputs[key] = make()
+            return self._outputs[key]
 
     def similar(self, association_id: str, limit: int = SIMILAR_SHOWN) -> list[Match]:
         """The registered associations similar to one of them, best first, by the same relation logic as
