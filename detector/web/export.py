@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from ..errors import DetectorError
 from ..io import (
     ASSOCIATIONS,
     CHINESE_COLUMNS,
@@ -96,10 +97,13 @@ def batch_workbook(run: Run, current: dict[int, Decision], base_url: str) -> byt
 
 def opinion_pdf_bytes(html: str) -> bytes:
     """The 审查意见书 page as PDF (WeasyPrint; Chinese set in Noto CJK, installed with fonts-noto-cjk)."""
-    from weasyprint import CSS, HTML
-
     from .templating import HERE
 
+    try:
+        from weasyprint import CSS, HTML
+    except (ImportError, OSError) as exc:  # WeasyPrint missing, or the system's Pango library
+        raise DetectorError("本机无法生成 PDF（缺少 WeasyPrint 或 Pango 组件），请打开审查意见书页面用浏览器打印"
+                            f"（{type(exc).__name__}）") from exc
     return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(HERE / "static" / "opinion.css"))])
 
 
