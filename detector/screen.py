@@ -117,7 +117,8 @@ def _summary(verdict: str, matches: list[Match], batch: list[Match], findings: l
             return f"与已登记的「{matches[0].name}」存在业务交叉或部分重叠，需人工复核"
         other = next(m for m in batch if m.relation == DUPLICATE)
         return f"与同批申请「{other.name}」可能重复或交叉（{PROBABILITY_ZH} {percent(other.score)}），需人工协调"
-    return "未发现重复的已登记组织"
+    related = sum(m.relation == RELATED_ONLY for m in matches)
+    return f"未发现重复的已登记组织；{related} 家相似的组织按一业一会不构成重复（见理由）" if related else "未发现重复的已登记组织"
 
 
 def screen_applications(engine: Engine, apps: Registry, today: date | None = None) -> list[ScreenResult]:
