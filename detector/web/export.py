@@ -28,11 +28,11 @@ from ..io import (
     column_label,
 )
 from ..policy import PROBABILITY_ZH, RELATION_ZH, VERDICT_ZH, match_figure, rule_title
-from ..report.excel import DATETIME, INTEGER, PERCENT, Column, new_workbook, table_sheet, workbook_bytes
 from .db import Decision, Run
 from .workbench import version_label
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# detector.report (loaded on first export) draws with matplotlib: the server starts without it.
 
 
 def local_time(stamp: str) -> datetime:
@@ -53,6 +53,8 @@ def decisions_workbook(decisions: list[Decision], current: set[int], base_url: s
     """One row per decision, newest first as given (审查记录), and the data each was made on (筛查数据,
     JSON). ``current``: the ids of current decisions; ``base_url`` makes the links to the results absolute,
     so they open outside the workbench."""
+    from ..report.excel import DATETIME, INTEGER, PERCENT, Column, new_workbook, table_sheet, workbook_bytes
+
     book = new_workbook()
     links = [f"{base_url}/screen/{d.run_id}/{d.seq}" for d in decisions]
     table_sheet(book.create_sheet("审查记录"), f"审查记录（{len(decisions)} 条，导出于 {datetime.now():%Y-%m-%d %H:%M}）", [
@@ -74,6 +76,8 @@ def decisions_workbook(decisions: list[Decision], current: set[int], base_url: s
 
 def batch_workbook(run: Run, current: dict[int, Decision], base_url: str) -> bytes:
     """A batch's screening results, one row per application, with its current decision."""
+    from ..report.excel import INTEGER, PERCENT, Column, new_workbook, table_sheet, workbook_bytes
+
     book = new_workbook()
     rows, links = [], []
     for s in run.screenings:

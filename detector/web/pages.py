@@ -339,11 +339,6 @@ def study(request: Request, rule: str = "", region: str = "",
     })
 
 
-@router.get("/study/network.svg")
-def network_svg(request: Request) -> Response:
-    return Response(workbench(request).network_svg(), media_type="image/svg+xml")
-
-
 @router.get("/study/report.html")
 def study_report(request: Request) -> Response:
     """The merger-study report (the same page as ``detector study --report``)."""

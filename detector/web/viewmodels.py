@@ -389,6 +389,7 @@ class Node:
     title: str  # full name · region · 建议保留 (shown on hover)
     survivor: bool
     anchor: str  # start / middle / end
+    dx: float  # label offset from the node
     dy: float
 
 
@@ -434,8 +435,10 @@ def network(result: StudyResult) -> Network:
             pos[aid] = (cx + radius * dx, cy + radius * dy)
             keep = aid == g.survivor
             title = "　".join(x for x in (name, regions.get(aid, ""), "建议保留" if keep else "") if x)
-            nodes.append(Node(round(pos[aid][0], 1), round(pos[aid][1], 1), short_name(name, home, 8), title, keep,
-                              "start" if dx > 0.3 else "end" if dx < -0.3 else "middle",
+            side = 1 if dx > 0.3 else -1 if dx < -0.3 else 0
+            nodes.append(Node(round(pos[aid][0], 1), round(pos[aid][1], 1),
+                              short_name(name, home, 8 if side == 0 and len(g.ids) <= 4 else 6), title, keep,
+                              {1: "start", -1: "end", 0: "middle"}[side], 12 * side,
                               -12 if dy < -0.3 else 20 if dy > 0.3 else 4))
         edges = []
         names = dict(zip(g.ids, g.names, strict=True))

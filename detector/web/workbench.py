@@ -111,12 +111,6 @@ class Workbench:
                 self._study = run_study(self.engine)
             return self._study
 
-    def network_svg(self) -> str:
-        """The study's group network (SVG), drawn on first use."""
-        from ..report import group_network_svg
-
-        return self._cached("network", lambda: group_network_svg(self.study()))
-
     def study_report(self) -> str:
         """The study's HTML report, rendered on first use."""
         from ..report import render_html
