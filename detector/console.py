@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .names import ParsedName
-from .policy import RELATED_ONLY, RULES, SEVERITY_ZH, VERDICT_ZH, rule_title
+from .policy import PROBABILITY_ZH, RELATED_ONLY, RELATION_ZH, RULES, SEVERITY_ZH, VERDICT_ZH, match_figure, percent, rule_title
 from .regions import LEVEL_ZH
 
 _DASH = "—"
@@ -64,10 +64,12 @@ def format_summary(registry, show_warnings: bool = True) -> str:
     return "\n".join(lines)
 
 
-def _match_score(m) -> str:
-    if m.relation == RELATED_ONLY:
-        return f"相关（相似度 {m.similarity:.2f}）"
-    return f"得分 {m.score:.2f}" if m.score > 0 else f"业务交叉（相似度 {m.similarity:.2f}）"
+def _match_line(m, batch: bool = False) -> str:
+    """· name  [重复] 重复可能性 87%：reasons; a related match: [不构成重复：its policy reason], no number."""
+    head = f"同批申请 {m.name}" if batch else m.name
+    figure = match_figure(m.relation, m.score, m.gate)
+    label = f"[{figure}]" if m.relation == RELATED_ONLY else f"[{RELATION_ZH[m.relation]}] {figure}"
+    return f"    · {head}  {label}：{'；'.join(m.reasons)}"
 
 
 def format_screen(results) -> str:
@@ -75,10 +77,8 @@ def format_screen(results) -> str:
     lines = []
     for r in results:
         lines.append(f"【{VERDICT_ZH[r.verdict]}】{r.name}（{r.id}）：{r.summary}")
-        for m in r.matches[:3]:
-            lines.append(f"    · {m.name}  {_match_score(m)}：{'；'.join(m.reasons)}")
-        for m in r.batch_matches[:2]:
-            lines.append(f"    · 同批申请 {m.name}  {_match_score(m)}：{'；'.join(m.reasons)}")
+        lines += [_match_line(m) for m in r.matches[:3]]
+        lines += [_match_line(m, batch=True) for m in r.batch_matches[:2]]
         for f in r.findings:
             lines.append(f"    ! {SEVERITY_ZH.get(f.severity, f.severity)} {rule_title(f.rule)}：{f.message}")
     counts = {v: sum(r.verdict == v for r in results) for v in VERDICT_ZH}
@@ -92,7 +92,7 @@ def format_study(result, limit: int = 15) -> str:
 
     lines = [f"建议合并 {len(result.groups)} 组（涉及 {sum(len(g.ids) for g in result.groups)} 家）："]
     for k, g in enumerate(result.groups[:limit], 1):
-        lines.append(f"  {k}. {' / '.join(g.names)}（得分 {g.score:.2f}）")
+        lines.append(f"  {k}. {' / '.join(g.names)}（组内平均{PROBABILITY_ZH} {percent(g.score)}）")
         lines.append(f"     理由：{'；'.join(g.reasons)}")
         lines.append(f"     {g.rationale}")
         c = g.coverage

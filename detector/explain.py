@@ -50,6 +50,24 @@ def _present(x: float) -> bool:
     return x is not None and bool(pd.notna(x))
 
 
+def _gate(f: Mapping[str, Any], a: dict, b: dict) -> str:
+    reason = f["gate_reason"]
+    if reason == GATE_NESTED:
+        return f"上下级行政区域（{a['region_name']}/{b['region_name']}）"
+    if reason == GATE_REGION:
+        return f"不同行政区域（{a['region_name']}/{b['region_name']}）"
+    if reason == GATE_ORIGIN:
+        return f"异地商会籍贯不同（{a['origin']}/{b['origin']}）"
+    return reason
+
+
+def gate_text(f: Mapping[str, Any], left: Profiles, right: Profiles) -> str:
+    """Why the policy rules a pair out as a duplicate, in Chinese with the places named; "" when it does not."""
+    if not f["gate_reason"]:
+        return ""
+    return _gate(f, left.row(int(f["i"]), _COLUMNS), right.row(int(f["j"]), _COLUMNS))
+
+
 def reasons_for(f: Mapping[str, Any], left: Profiles, right: Profiles) -> list[str]:
     """Reasons for one pair row of :func:`detector.scoring.score_pairs` output."""
     a, b = left.row(int(f["i"]), _COLUMNS), right.row(int(f["j"]), _COLUMNS)

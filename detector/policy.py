@@ -44,7 +44,7 @@ RULE_TITLES = {
     "coverage_share": "会员占行业企业数与销售额比重偏低",
     "member_outside_region": "会员在本行政区域以外",
     "non_industry_member": "非本行业会员",
-    "leader_overlap": "一人在多家组织任副会长以上职务",
+    "leader_overlap": "同一姓名在多家组织任副会长以上职务（同名待核实）",
     "research_enterprise_share": "研究会/学会企业会员比例过高",
     "exit_election_overdue": "逾期未换届",
     "exit_no_staff": "无专职工作人员",
@@ -67,3 +67,27 @@ VERDICT_ZH = {DUPLICATE: "重复设立", REVIEW: "需复核", CLEAR: "未发现�
 # How a shown match relates to the application (related: similar, but the policy rules out a duplicate).
 RELATED_ONLY = "related"
 RELATION_ZH = {DUPLICATE: "重复", REVIEW: "需复核", RELATED_ONLY: "相关（不构成重复）"}
+
+# The two numbers behind a match, one Chinese name each (web, console, report and workbooks alike).
+# JSON keys stay ``score`` and ``similarity`` (FORMAT.md).
+PROBABILITY_ZH = "重复可能性"  # score: probability of a duplicate under 一业一会, after the policy gates
+SIMILARITY_ZH = "证据相似度"  # similarity (model_p): names, scope and members alone, before the gates
+SIMILARITY_NOTE = "只看名称、业务范围与会员，未计行政区域、组织性质等一业一会条件"
+NOT_DUPLICATE_ZH = "不构成重复"  # a gated (related) match shows this and its reason instead of a number
+
+
+def percent(x: float) -> str:
+    """A probability for people: 87%; below 1% and above 99% as < 1% / > 99% (never a certain 0% or 100%)."""
+    if x < 0.005:
+        return "< 1%" if x > 0 else "0%"
+    if x > 0.995:
+        return "> 99%"
+    return f"{x:.0%}"
+
+
+def match_figure(relation: str, score: float, gate: str = "") -> str:
+    """What a match shows beside its name: 重复可能性 87%, or for a policy-gated (related) match the reason
+    instead of a number: 不构成重复：上下级行政区域（温州市/鹿城区）."""
+    if relation == RELATED_ONLY:
+        return f"{NOT_DUPLICATE_ZH}：{gate}" if gate else NOT_DUPLICATE_ZH
+    return f"{PROBABILITY_ZH} {percent(score)}"

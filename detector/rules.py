@@ -418,9 +418,10 @@ def _leader_overlap(inp: _Input) -> list[Finding]:
         for p in people_of[r["id"]]:
             posts = sorted(own[p].items(), key=lambda x: order(x[0]))
             held = [{"id": a, "name": names.get(a) or a, "role": roles[rank]} for a, rank in posts]
-            texts.append(f"{p} 在 {len(held)} 家协会商会担任副会长及以上职务（达到 {limit} 家即提示）："
-                         + "、".join(f"{h['name']}（{h['role']}）" for h in held))
-            evidence.append({"person": p, "associations": held})
+            # Posts are linked by the person's name alone (no identity number): the same name may be two people.
+            texts.append(f"{p}（同名待核实）在 {len(held)} 家协会商会担任副会长及以上职务（仅按姓名匹配，"
+                         f"达到 {limit} 家即提示）：" + "、".join(f"{h['name']}（{h['role']}）" for h in held))
+            evidence.append({"person": p, "matched_by": "name", "associations": held})
         out.append(_finding(r["id"], "leader_overlap", "；".join(texts), limit=limit, persons=evidence))
     return out
 

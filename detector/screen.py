@@ -11,13 +11,13 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import ThreadpoolController
 
-from .explain import reasons_for
+from .explain import gate_text, reasons_for
 from .features import many_shared_members
 from .industry import RELATED
 from .io import Registry, records
 from .engine import Engine
 from .profiles import Profiles, build_profiles
-from .policy import CLEAR, DUPLICATE, ERROR, RELATED_ONLY, REJECT, REVIEW
+from .policy import CLEAR, DUPLICATE, ERROR, PROBABILITY_ZH, RELATED_ONLY, REJECT, REVIEW, percent
 from .rules import Finding, check_rules, to_json as finding_json
 from .scoring import score_candidates
 
@@ -32,6 +32,7 @@ class Match:
     reasons: list[str]
     similarity: float  # evidence alone, before policy gates (a related association scores here)
     relation: str  # duplicate / review / related
+    gate: str = ""  # why the policy rules it out as a duplicate (a related match), in Chinese; else ""
 
 
 @dataclass
@@ -73,11 +74,12 @@ def relation(f: Mapping[str, Any], thresholds: dict) -> str | None:
     return RELATED_ONLY if f["model_p"] >= thresholds["duplicate"] else None
 
 
-def _matches(pairs: pd.DataFrame, left: Profiles, right: Profiles, row: int, thresholds: dict,
-             same: bool = False) -> list[Match]:
-    """Matches of application ``row``, best first: duplicates, reviews, then related (policy-gated) ones.
+def matches_of(pairs: pd.DataFrame, left: Profiles, right: Profiles, row: int, thresholds: dict,
+               same: bool = False, limit: int = MAX_MATCHES) -> list[Match]:
+    """Matches of ``left`` row ``row``, best first: duplicates, reviews, then related (policy-gated) ones.
+    The one definition of "similar associations" (screening, and the workbench's association pages).
 
-    ``same``: ``pairs`` are within one batch (``i < j``), so ``row`` may stand on either side.
+    ``same``: ``pairs`` are within one table (``i < j``), so ``row`` may stand on either side.
     """
     mine = pairs[(pairs["i"] == row) | (pairs["j"] == row)].copy() if same else pairs[pairs["i"] == row]
     if same:
@@ -88,9 +90,9 @@ def _matches(pairs: pd.DataFrame, left: Profiles, right: Profiles, row: int, thr
         how = relation(f, thresholds)
         if how:
             found.append(({DUPLICATE: 0, REVIEW: 1}.get(how, 2), -f["score"], -f["model_p"], how, f))
-    ranked = sorted(found, key=lambda x: x[:3])[:MAX_MATCHES]  # reasons only for what is shown
+    ranked = sorted(found, key=lambda x: x[:3])[:limit]  # reasons only for what is shown
     return [Match(right.frame["id"].iat[int(f["j"])], right.frame["name"].iat[int(f["j"])], round(float(f["score"]), 4),
-                  reasons_for(f, left, right), round(float(f["model_p"]), 4), how)
+                  reasons_for(f, left, right), round(float(f["model_p"]), 4), how, gate_text(f, left, right))
             for *_, how, f in ranked]
 
 
@@ -108,13 +110,15 @@ def _summary(verdict: str, matches: list[Match], batch: list[Match], findings: l
     if verdict == REJECT:
         return "不予登记：" + "；".join(f.message for f in findings if f.severity == ERROR)
     if verdict == DUPLICATE:
-        return f"与已登记的「{matches[0].name}」重复（{matches[0].score:.2f}），按一业一会宜引导加入现有组织"
+        return (f"与已登记的「{matches[0].name}」重复（{PROBABILITY_ZH} {percent(matches[0].score)}），"
+                "按一业一会宜引导加入现有组织")
     if verdict == REVIEW:
         if matches and matches[0].relation == REVIEW:
             return f"与已登记的「{matches[0].name}」存在业务交叉或部分重叠，需人工复核"
         other = next(m for m in batch if m.relation == DUPLICATE)
-        return f"与同批申请「{other.name}」可能重复或交叉（{other.score:.2f}），需人工协调"
-    return "未发现重复的已登记组织"
+        return f"与同批申请「{other.name}」可能重复或交叉（{PROBABILITY_ZH} {percent(other.score)}），需人工协调"
+    related = sum(m.relation == RELATED_ONLY for m in matches)
+    return f"未发现重复的已登记组织；{related} 家相似的组织按一业一会不构成重复（见理由）" if related else "未发现重复的已登记组织"
 
 
 def screen_applications(engine: Engine, apps: Registry, today: date | None = None) -> list[ScreenResult]:
@@ -144,8 +148,8 @@ def _screen(engine: Engine, reg_p: Profiles, apps: Registry, today: date | None)
         by_id.setdefault(f.id, []).append(f)
     results = []
     for row, (aid, name) in enumerate(zip(app_p.frame["id"], app_p.frame["name"])):
-        matches = _matches(vs_registry, app_p, reg_p, row, engine.thresholds)
-        batch = _matches(within, app_p, app_p, row, engine.thresholds, same=True)
+        matches = matches_of(vs_registry, app_p, reg_p, row, engine.thresholds)
+        batch = matches_of(within, app_p, app_p, row, engine.thresholds, same=True)
         mine = by_id.get(aid, [])
         verdict = _verdict(matches, batch, mine)
         results.append(ScreenResult(aid, name, verdict, matches, mine, batch, _summary(verdict, matches, batch, mine)))

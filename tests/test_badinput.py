@@ -158,7 +158,7 @@ REGISTRY_CASES: dict[str, Case] = {
     "units fraction": Case({**assoc(HEADER, OK_ROW), "industry_stats.csv": csv("industry,region,units", "鞋革,温州市,1.5")},
                            "不是整数", "industry_stats.csv", 2, "units"),
     # workbooks and other files
-    "broken xlsx": Case({"registry.xlsx": b"not a zip file at all"}, "无法读取 Excel 工作簿", "registry.xlsx"),
+    "broken xlsx": Case({"registry.xlsx": b"not a zip file at all"}, "不是 Excel 工作簿", "registry.xlsx"),
     "xlsx without associations sheet": Case({"registry.xlsx": workbook([["id", "name"], ["A1", "甲协会"]], "Sheet1")},
                                             "缺少工作表 associations", "registry.xlsx"),
     "xlsx cell at XFD1048576": Case({"registry.xlsx": workbook([["id", "name"], ["A1", "温州市鞋革行业协会"]],

@@ -1,4 +1,5 @@
 """The merger-study report: one self-contained HTML page, an Excel workbook, SVG figures, the CLI options."""
+import io
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -106,16 +107,39 @@ def test_excel_sheets_rows_and_text_cells(tmp_path, hostile):
     wb = load_workbook(path)
     assert wb.sheetnames == ["概要", "合并分组", "规则提示", "枢纽组织", "联合党支部"]
     groups, findings = wb["合并分组"], wb["规则提示"]
-    assert groups.max_row == 1 + sum(len(g.ids) for g in result.groups)
-    assert findings.max_row == 1 + len(result.findings)
-    assert wb["联合党支部"].max_row == 1 + sum(len(b) for b in result.party_branches)
-    assert [c.value for c in groups[1]][:4] == ["组号", "组织名称", "统一社会信用代码/编号", "建议保留"]
-    assert all(ws.freeze_panes == "A2" for ws in wb)
+    assert groups.max_row == 2 + sum(len(g.ids) for g in result.groups)  # title, header, rows
+    assert findings.max_row == 2 + len(result.findings)
+    assert wb["联合党支部"].max_row == 2 + sum(len(b) for b in result.party_branches)
+    assert [c.value for c in groups[2]][:4] == ["组号", "组织名称", "统一社会信用代码/编号", "建议保留"]
     assert groups.column_dimensions["B"].width > 10
-    names = [row[3] for row in findings.iter_rows(min_row=2)]
+    names = [row[2] for row in findings.iter_rows(min_row=3)]
     assert any(SCRIPT in c.value for c in names)
     formulas = [c for c in names if c.value == FORMULA]
     assert formulas and all(c.data_type == "s" for c in formulas)  # registry text never becomes a formula
+
+
+def test_excel_is_ready_to_hand_on(small):
+    result, engine = small
+    wb = load_workbook(io.BytesIO(excel_bytes(result, engine.registry)))
+    for ws in wb:
+        assert ws["A1"].font.bold and ws["A1"].value  # the title above the header
+        assert all(c.font.bold for c in ws[2] if c.value)  # the header
+        assert ws.freeze_panes == "A3" and ws.auto_filter.ref.startswith("A2:")  # frozen header, filters
+        assert ws.print_title_rows == "$2:$2" and ws.page_setup.orientation == "landscape"
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4) and ws.sheet_properties.pageSetUpPr.fitToPage
+    overview = {r[0].value: r[1] for r in wb["概要"].iter_rows(min_row=3)}
+    assert overview["协会商会"].value == len(result.profiles) and overview["协会商会"].number_format == "#,##0"
+    assert overview["建议合并"].value == len(result.groups)  # counts as numbers, not "2 组"
+    groups = wb["合并分组"]
+    header = [c.value for c in groups[2]]
+    row = groups[3]
+    score = row[header.index("组内平均重复可能性")]
+    assert 0 < score.value <= 1 and score.number_format == "0%"
+    assert row[header.index("合并后会员年销售额（万元）")].number_format == "#,##0"
+    assert row[header.index("合并理由")].alignment.wrap_text  # wrapped reason columns
+    findings = wb["规则提示"]
+    assert findings[3][[c.value for c in findings[2]].index("说明")].alignment.wrap_text
+    assert wb["枢纽组织"][3][2].number_format == "0.0000"
 
 
 @pytest.fixture

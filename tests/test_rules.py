@@ -232,8 +232,10 @@ def test_leader_overlap_across_registry_and_applications():
     found = hits(run(apps, app_members, context=leader_posts(registry, registry_members)), "leader_overlap")
     assert set(found) == {"A1"}  # findings only for the screened rows
     f = found["A1"]
-    assert f.message == ("王建国 在 3 家协会商会担任副会长及以上职务（达到 3 家即提示）：温州市汽摩配行业协会（常务副会长）、"
-                         "温州市鞋革行业协会（会长）、温州市眼镜行业协会（副会长）")
+    # people are matched by name alone: the message says so (同名待核实) instead of stating one person
+    assert f.message == ("王建国（同名待核实）在 3 家协会商会担任副会长及以上职务（仅按姓名匹配，达到 3 家即提示）："
+                         "温州市汽摩配行业协会（常务副会长）、温州市鞋革行业协会（会长）、温州市眼镜行业协会（副会长）")
+    assert f.evidence["persons"][0]["matched_by"] == "name"
     assert [a["id"] for a in f.evidence["persons"][0]["associations"]] == ["A1", "R1", "R2"]
     # a raw registry frame (status instead of the profiles' active flag) works as context too
     raw = registry[["id", "name", "status"]]

@@ -150,9 +150,11 @@ def test_cross_site_submissions_are_refused_and_store_nothing(client, run_id, he
 
 
 def test_same_site_and_non_browser_submissions_pass(client, run_id):
-    for headers in ({"Origin": BASE}, {"Referer": f"{BASE}/screen/{run_id}/1"}, {}):
-        r = client.post(f"/screen/{run_id}/1/decisions", data={"decision": "approve", "reviewer": "张"},
-                        headers=headers, follow_redirects=False)
+    for k, headers in enumerate(({"Origin": BASE}, {"Referer": f"{BASE}/screen/{run_id}/1"}, {})):
+        data = {"decision": "approve", "reviewer": "张"}
+        if k:  # a second decision on the same application names the one it corrects
+            data["supersedes"] = str(max(d["decision_id"] for d in client.get("/api/decisions").json()))
+        r = client.post(f"/screen/{run_id}/1/decisions", data=data, headers=headers, follow_redirects=False)
         assert r.status_code == 303, headers
     assert len(client.get("/api/decisions").json()) == 3
 

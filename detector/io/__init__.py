@@ -13,6 +13,7 @@ from .read import decode_csv, load_registry, load_tables, records, summary
 from .schema import (
     ACTIVE,
     ASSOCIATIONS,
+    CHINESE_COLUMNS,
     COLUMNS,
     DEFAULT_ROLE,
     DERIVED,
@@ -26,17 +27,21 @@ from .schema import (
     PERSON,
     REQUIRED,
     ROLES,
+    SHEET_NAMES,
     STATUSES,
     TYPES,
     Association,
     Registry,
+    canonical_column,
+    column_label,
 )
+from .workbook import workbook_problem
 from .write import CSV_ENCODING, json_text, write_csv, write_files, write_json, write_jsonl, write_registry
 
 __all__ = [
-    "ACTIVE", "ASSOCIATIONS", "COLUMNS", "CSV_ENCODING", "DEFAULT_ROLE", "DERIVED",
-    "ENTERPRISE", "INDUSTRY_STATS", "INSPECTIONS", "MAX_CELL_CHARS", "MAX_TEXT_CHARS", "MEMBERSHIPS",
-    "MEMBER_KINDS", "PERSON", "REQUIRED", "ROLES", "STATUSES", "TYPES", "Association", "Registry", "decode_csv",
-    "json_text", "load_registry", "load_tables", "records", "summary", "write_csv", "write_files", "write_json",
-    "write_jsonl", "write_registry",
+    "ACTIVE", "ASSOCIATIONS", "CHINESE_COLUMNS", "COLUMNS", "CSV_ENCODING", "DEFAULT_ROLE", "DERIVED", "ENTERPRISE",
+    "INDUSTRY_STATS", "INSPECTIONS", "MAX_CELL_CHARS", "MAX_TEXT_CHARS", "MEMBERSHIPS", "MEMBER_KINDS", "PERSON",
+    "REQUIRED", "ROLES", "SHEET_NAMES", "STATUSES", "TYPES", "Association", "Registry", "canonical_column",
+    "column_label", "decode_csv", "json_text", "load_registry", "load_tables", "records", "summary",
+    "workbook_problem", "write_csv", "write_files", "write_json", "write_jsonl", "write_registry",
 ]

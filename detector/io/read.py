@@ -43,9 +43,12 @@ from .schema import (
     MEMBERSHIPS,
     REQUIRED,
     ROLES,
+    SHEET_NAMES,
     STATUSES,
     TYPES,
     Registry,
+    canonical_column,
+    column_label,
 )
 
 
@@ -71,10 +74,9 @@ class _Table:
 
 
 def _column_name(header: object, table: str) -> str:
-    """Canonical column name: FORMAT names matched case- and width-insensitively (``Member Name``)."""
-    text = unicodedata.normalize("NFKC", str(header)).strip()
-    key = re.sub(r"[\s\-]+", "_", text.lower())
-    return key if key in COLUMNS[table] else text
+    """Canonical column name: FORMAT names matched case- and width-insensitively (``Member Name``), or
+    their Chinese names (``会员名称``); other headers as written."""
+    return canonical_column(header, table) or unicodedata.normalize("NFKC", str(header)).strip()
 
 
 def _check_cells(raw: pd.DataFrame, file: str) -> None:
@@ -140,10 +142,11 @@ def _read_workbook(path: Path, words: _Words) -> dict[str, _Table | None]:
     book = open_workbook(path, str(path))
     try:
         sheets = {sheet.title: sheet for sheet in book.worksheets}
-        by_name = {title.strip().lower(): title for title in sheets}
+        aliases = {zh: name for name, zh in SHEET_NAMES.items()}
+        by_name = {aliases.get(title.strip(), title.strip().lower()): title for title in sheets}
         if ASSOCIATIONS not in by_name:
-            raise InputError(f"{words.place}工作簿中缺少工作表 {ASSOCIATIONS}（现有：{'、'.join(book.sheetnames)}）",
-                             str(path))
+            raise InputError(f"{words.place}工作簿中缺少工作表 {ASSOCIATIONS}（或 {SHEET_NAMES[ASSOCIATIONS]}；"
+                             f"现有：{'、'.join(book.sheetnames)}）", str(path))
         tables: dict[str, _Table | None] = dict.fromkeys(COLUMNS)
         for name in COLUMNS:
             if name in by_name:
@@ -305,7 +308,7 @@ def _parse(table: _Table) -> pd.DataFrame:
     known = COLUMNS[table.name]
     for column in REQUIRED[table.name]:
         if column not in table.frame.columns:
-            raise InputError(f"缺少必需的列 {column}", table.file, 1, column)
+            raise InputError(f"缺少必需的列 {column}（{column_label(column, table.name)}）", table.file, 1, column)
     extras = [c for c in table.frame.columns if c not in known]
     full = table.frame.reindex(columns=[*known, *extras], fill_value="")
     for column in REQUIRED[table.name]:

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 import numpy as np
@@ -152,3 +154,60 @@ class Registry:
         """Membership rows of one association (empty frame when it has none)."""
         frame, slices = self._members_by_association
         return frame.iloc[slices.get(association_id, slice(0, 0))]
+
+
+# ------------------------------------------------------------------------------- Chinese names (FORMAT.md)
+
+# Chinese headers accepted for each column, per table (FORMAT.md, "Chinese column names"); the first is the
+# column's label (templates, messages). A name not among a table's COLUMNS (former_names until it is one)
+# is simply never produced for that table.
+CHINESE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    ASSOCIATIONS: {
+        "id": ("编号", "统一社会信用代码"), "name": ("名称", "社会组织名称"), "region": ("登记区域", "所属区域"),
+        "type": ("类型", "组织类型"), "industry": ("行业", "所属行业"), "scope": ("业务范围",),
+        "purpose": ("章程宗旨", "宗旨"), "services": ("服务项目",), "founded": ("成立日期", "成立时间"),
+        "status": ("状态", "登记状态"), "staff_fulltime": ("专职人员", "专职人员数"),
+        "has_office": ("固定办公场所", "办公场所"), "funding": ("经费来源",), "last_election": ("上次换届", "换届日期"),
+        "term_years": ("任期（年）", "任期"), "inspection": ("年检结果", "年检"), "party_members": ("党员人数",),
+        "former_names": ("曾用名",),
+    },
+    MEMBERSHIPS: {
+        "association_id": ("所属协会编号", "协会统一社会信用代码"), "member_name": ("会员名称",),
+        "member_id": ("会员统一社会信用代码", "统一社会信用代码"), "member_kind": ("会员类型",),
+        "member_region": ("会员所在地", "所在地区"), "role": ("职务",), "person": ("负责人", "姓名"),
+        "annual_sales": ("年销售额（万元）", "年销售额"),
+    },
+    INDUSTRY_STATS: {
+        "industry": ("行业",), "region": ("地区", "区域"), "units": ("企业数", "企业数量"),
+        "sales": ("销售额（万元）", "销售额"),
+    },
+}
+SHEET_NAMES = {ASSOCIATIONS: "协会商会", MEMBERSHIPS: "会员", INDUSTRY_STATS: "行业统计"}  # Chinese sheet names
+
+
+def header_key(text: str) -> str:
+    """A header as compared: half-width (NFKC), lower case, without blanks, ``-`` as ``_``."""
+    return re.sub(r"[\s\-]+", "_", unicodedata.normalize("NFKC", text).strip().lower())
+
+
+@cache
+def _by_header(table: str) -> dict[str, str]:
+    names = {header_key(c): c for c in COLUMNS[table]}
+    names.update({header_key(zh): c for c, zhs in CHINESE_COLUMNS[table].items() if c in COLUMNS[table] for zh in zhs})
+    return names
+
+
+_UNIT = re.compile(r"_?\([^()]*\)$")  # a trailing note or unit: 年销售额（万元）, 名称（必填）
+
+
+def canonical_column(header: object, table: str) -> str | None:
+    """The FORMAT column a header names (English, any case or width, or a Chinese name, with or without a
+    trailing note in brackets), else None."""
+    key = header_key(str(header))
+    names = _by_header(table)
+    return names.get(key) or names.get(_UNIT.sub("", key))
+
+
+def column_label(column: str, table: str = ASSOCIATIONS) -> str:
+    """A column's Chinese label (the column name itself when it has none)."""
+    return CHINESE_COLUMNS.get(table, {}).get(column, (column,))[0]

@@ -36,17 +36,43 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+_XLS_SIGNATURE = b"\xd0\xcf\x11\xe0"
+
+
+def workbook_problem(data: bytes) -> str | None:
+    """Why bytes that should be an .xlsx workbook are not one (in Chinese), or None when they are."""
+    if data.startswith(_XLS_SIGNATURE):
+        return "不支持旧版 .xls 工作簿：请在 Excel 中另存为 .xlsx"
+    if not data.startswith(b"PK\x03\x04"):
+        return ("文件名是 Excel 工作簿，但内容不是 Excel 工作簿（可能是改了扩展名的其他文件）："
+                "请在 Excel 中打开后另存为 .xlsx，或上传 CSV 文件")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            names = set(book.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "Excel 工作簿已损坏，无法打开（文件可能未完整下载或保存）：请重新导出或在 Excel 中另存后再上传"
+    if "xl/workbook.xml" not in names:
+        return "这是 ZIP 压缩文件（如 Word 文档或压缩包），不是 Excel 工作簿"
+    return None
+
+
 def open_workbook(source: Path | bytes, file: str) -> Workbook:
     """A workbook opened read-only (values, not formulas); ``file`` names it in errors."""
-    data = io.BytesIO(source) if isinstance(source, bytes) else source
+    raw = source if isinstance(source, bytes) else Path(source).read_bytes()
+    data = io.BytesIO(raw)
     try:
-        with zipfile.ZipFile(data) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+        try:
+            with zipfile.ZipFile(data) as archive:
+                unpacked = sum(info.file_size for info in archive.infolist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            unpacked = 0  # not a zip at all: workbook_problem says what it is
         if unpacked > MAX_UNPACKED_BYTES:
             raise InputError(f"工作簿解压后超过 {MAX_UNPACKED_BYTES >> 20} MB（{unpacked >> 20} MB），拒绝读取："
                              "请拆分数据或另存为 CSV", file)
-        if isinstance(data, io.BytesIO):
-            data.seek(0)
+        problem = workbook_problem(raw)
+        if problem:
+            raise InputError(problem, file)
+        data.seek(0)
         return load_workbook(data, read_only=True, data_only=True, keep_links=False)
     except InputError:
         raise

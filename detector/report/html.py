@@ -9,7 +9,7 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from ..io import Registry
-from ..policy import rule_title
+from ..policy import PROBABILITY_ZH, SIMILARITY_NOTE, SIMILARITY_ZH, percent, rule_title
 from ..scoring import load_thresholds
 from ..study import StudyResult
 from . import plots, tables
@@ -19,8 +19,11 @@ MAX_LISTED = 500  # findings listed per rule: the page stays light for a city-wi
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
-    return Environment(loader=PackageLoader("detector.report", "templates"), autoescape=True,
-                       trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=PackageLoader("detector.report", "templates"), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["percent"] = percent
+    env.globals.update(PROBABILITY=PROBABILITY_ZH, SIMILARITY=SIMILARITY_ZH, SIMILARITY_NOTE=SIMILARITY_NOTE)
+    return env
 
 
 def _groups(result: StudyResult) -> list[dict]:
@@ -45,11 +48,11 @@ def _findings_by_rule(result: StudyResult, max_listed: int) -> list[dict]:
 def _figures(result: StudyResult, registry: Registry, thresholds: Mapping[str, float], max_groups: int) -> list[dict]:
     """The report's figures (title, caption, inline SVG); those without data are left out."""
     capped = len(result.groups) > max_groups
-    cap = f"组数较多，图中只画出规模与得分居前的 {max_groups} 组（共 {len(result.groups)} 组），全部分组见下文列表。" if capped else ""
+    cap = f"组数较多，图中只画出规模与重复可能性居前的 {max_groups} 组（共 {len(result.groups)} 组），全部分组见下文列表。" if capped else ""
     figures = [
-        ("建议合并分组网络", "每组占一格；圆点为组织，连线为两家组织的相似度得分（越粗越高）；粗黑边、粗体名称为建议保留的组织。"
+        ("建议合并分组网络", "每组占一格；圆点为组织，连线为两家组织的重复可能性（越粗越高）；粗黑边、粗体名称为建议保留的组织。"
          + cap, plots.group_network_svg(result, max_groups) if result.groups else None),
-        ("候选对相似度得分分布", f"全部候选对的得分（纵轴为对数刻度）。得分不低于合并分组阈值 {thresholds.get('group', 0):.2f} "
+        (f"候选对{PROBABILITY_ZH}分布", f"全部候选对的{PROBABILITY_ZH}（纵轴为对数刻度）。不低于合并分组阈值 {thresholds.get('group', 0):.2f} "
          "的组织对连成合并分组；重复阈值用于新申请筛查。", plots.score_histogram_svg(result, thresholds)),
         ("合并后各县级单位会员数", "每行一组（以建议保留的组织命名），每格为合并后在该县级单位登记的不同会员数，右列为覆盖的县级单位数。"
          + cap, plots.county_members_svg(result, max_groups)),

@@ -21,7 +21,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from .. import regions
-from ..policy import rule_title, settings
+from ..policy import PROBABILITY_ZH, percent, rule_title, settings
 from ..regions import PREFECTURE
 from ..scoring import load_thresholds
 from ..study import StudyResult, member_counties
@@ -71,7 +71,7 @@ def short_name(name: str, home: regions.Division | None, limit: int = LABEL_CHAR
 
 
 def _cap_note(shown: int, total: int) -> str:
-    return f"（显示规模与得分居前的 {shown}/{total} 组）" if shown < total else ""
+    return f"（显示规模与重复可能性居前的 {shown}/{total} 组）" if shown < total else ""
 
 
 # ----------------------------------------------------------------------------------------- group network
@@ -95,7 +95,7 @@ def _draw_network(fig: Figure, result: StudyResult, max_groups: int) -> None:
     ax.set_ylim(-rows * cell_h, 0)
     ax.set_axis_off()
     fig.suptitle(f"建议合并分组网络{_cap_note(len(shown), len(result.groups))}\n"
-                 "粗黑边、粗体：建议保留；连线越粗，两家相似度得分越高", fontsize=10, linespacing=1.8,
+                 "粗黑边、粗体：建议保留；连线越粗，两家重复可能性越高", fontsize=10, linespacing=1.8,
                  y=1 - 0.1 / fig.get_figheight(), va="top")
     region = result.profiles.column("region_name")
     edges = _within_pairs(result, {i for _, g in shown for i in g.ids})
@@ -105,7 +105,7 @@ def _draw_network(fig: Figure, result: StudyResult, max_groups: int) -> None:
         cx, cy = (n % cols + 0.5) * cell_w, -(n // cols + 0.55) * cell_h
         where = region[result.profiles.row_of[g.survivor]]
         ax.text(cx - cell_w / 2 + 0.1, cy + cell_h / 2 - 0.05,
-                f"第 {number} 组 · {where + ' · ' if where else ''}得分 {g.score:.2f}",
+                f"第 {number} 组 · {where + ' · ' if where else ''}{PROBABILITY_ZH} {percent(g.score)}",
                 fontsize=9, color=colour, fontweight="bold", va="top")
         big = len(g.ids) > 6  # a wider ring, smaller and shorter labels
         radius = min(0.7, 0.42 + 0.05 * max(0, len(g.ids) - 4))
@@ -153,9 +153,9 @@ def _draw_histogram(fig: Figure, scores: np.ndarray, thresholds: Mapping[str, fl
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_xlim(0, 1)
-    ax.set_xlabel("相似度得分")
+    ax.set_xlabel(PROBABILITY_ZH)
     ax.set_ylabel("候选对数（对数刻度）")
-    ax.set_title(f"候选对相似度得分分布（共 {len(scores):,} 对）", fontsize=10)
+    ax.set_title(f"候选对{PROBABILITY_ZH}分布（共 {len(scores):,} 对）", fontsize=10)
     marks = (("group", "合并分组阈值", "#d62728", "-"), ("duplicate", "重复阈值（筛查）", "#ff7f0e", "--"))
     for n, (key, label, colour, style) in enumerate(marks):
         if key in thresholds:

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pandas as pd
-
 from ..io import Registry, summary
 from ..policy import RULES, SEVERITY, SEVERITY_ZH, rule_title
 from ..study import Group, StudyResult
@@ -66,46 +64,11 @@ def coverage_text(group: Group) -> str:
     return "，".join(parts)
 
 
-def group_members_frame(result: StudyResult) -> pd.DataFrame:
-    """One row per association in a proposed group (groups numbered from 1)."""
-    rows = [{"组号": k, "组织名称": name, "统一社会信用代码/编号": aid, "建议保留": "是" if aid == g.survivor else "",
-             "组内得分": g.score, "合并理由": "；".join(g.reasons), "保留理由": g.rationale,
-             "合并后会员数": g.coverage["members"], "合并后覆盖县级单位": g.coverage["counties"],
-             "县级单位总数": g.coverage["county_units"], "合并后会员年销售额（万元）": g.coverage["sales"]}
-            for k, g in enumerate(result.groups, 1) for aid, name in zip(g.ids, g.names, strict=True)]
-    return pd.DataFrame(rows, columns=["组号", "组织名称", "统一社会信用代码/编号", "建议保留", "组内得分", "合并理由",
-                                       "保留理由", "合并后会员数", "合并后覆盖县级单位", "县级单位总数",
-                                       "合并后会员年销售额（万元）"])
-
-
-def findings_table(result: StudyResult) -> pd.DataFrame:
-    """One row per finding, with the association's name and the rule's Chinese title."""
-    names = names_by_id(result)
-    rows = [{"规则代码": f.rule, "规则": rule_title(f.rule), "级别": SEVERITY_ZH.get(f.severity, f.severity),
-             "组织名称": names.get(f.id, ""), "统一社会信用代码/编号": f.id, "说明": f.message}
-            for f in result.findings]
-    return pd.DataFrame(rows, columns=["规则代码", "规则", "级别", "组织名称", "统一社会信用代码/编号", "说明"])
-
-
 def rule_counts(result: StudyResult) -> list[dict]:
     """Every rule with at least one finding, in the order of FORMAT.md: code, title, severity, count."""
     counts = Counter(f.rule for f in result.findings)
     return [{"rule": r, "title": rule_title(r), "severity": SEVERITY_ZH[SEVERITY[r]], "count": counts[r]}
             for r in RULES if counts[r]]
-
-
-def hubs_frame(result: StudyResult) -> pd.DataFrame:
-    rows = [{"组织名称": h.name, "统一社会信用代码/编号": h.id, "中心度（PageRank）": h.centrality,
-             "关联组织数": h.linked_associations, "共有会员（家次）": h.shared_members} for h in result.hubs]
-    return pd.DataFrame(rows, columns=["组织名称", "统一社会信用代码/编号", "中心度（PageRank）", "关联组织数", "共有会员（家次）"])
-
-
-def party_branches_frame(result: StudyResult) -> pd.DataFrame:
-    """One row per association in a proposed joint party branch (branches numbered from 1)."""
-    names = names_by_id(result)
-    rows = [{"支部编号": k, "组织名称": names.get(aid, ""), "统一社会信用代码/编号": aid}
-            for k, ids in enumerate(result.party_branches, 1) for aid in ids]
-    return pd.DataFrame(rows, columns=["支部编号", "组织名称", "统一社会信用代码/编号"])
 
 
 def drawn_groups(result: StudyResult, max_groups: int) -> list[tuple[int, Group]]:

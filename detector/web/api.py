@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 import pandas as pd
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Header, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import ConfigDict, Field, create_model
 
@@ -49,8 +49,11 @@ def _json_location(exc: InputError) -> InputError:
 @router.post("/screen", summary="筛查一件申请",
              description="请求体为一件申请：associations.csv 的列（至少 name）加 members（会员列表）。"
                          "返回 FORMAT.md 的筛查结果对象（ScreenResult.to_json()）；结果同时保存，"
-                         "响应头 X-Result-Url 给出结果页地址。")
-def screen(request: Request, application: ApplicationIn) -> JSONResponse:  # type: ignore[valid-type]
+                         "响应头 X-Result-Url 给出结果页地址。带 Idempotency-Key 请求头重发同一请求时只筛查一次，"
+                         "返回第一次的结果。")
+def screen(request: Request, application: ApplicationIn,  # type: ignore[valid-type]
+           idempotency_key: str | None = Header(None, max_length=200,
+                                                description="同一键的重复请求只筛查一次（可选）")) -> JSONResponse:
     wb = workbench(request)
     sent = application.model_dump(exclude_unset=True)
     members = sent.pop("members", [])
@@ -61,7 +64,7 @@ def screen(request: Request, application: ApplicationIn) -> JSONResponse:  # typ
         apps = load_application(sent, frame, wb.registry.home, "请求")
     except InputError as exc:
         raise _json_location(exc) from None
-    run_id = wb.screen(apps, "api")
+    run_id = wb.screen(apps, "api", f"api:{idempotency_key}" if idempotency_key else None)
     return JSONResponse(wb.store.screening(run_id, 1).result, headers={"X-Result-Url": f"/screen/{run_id}/1"})
 
 

@@ -2,7 +2,9 @@
 
 One connection per operation, WAL journal, ``BEGIN IMMEDIATE`` for writes and a busy timeout, so
 several reviewers (threads or processes) never lose each other's records. Triggers forbid UPDATE and
-DELETE: a decision is corrected by recording a newer one, and the audit trail keeps both.
+DELETE: a decision is corrected by recording a newer one (``supersedes`` names the one it corrects), the
+audit trail keeps both, and the *current* decision of an application is its latest. A form's ``submission``
+key is stored with what it created, so the same submission sent twice is stored once.
 """
 from __future__ import annotations
 
@@ -37,6 +39,13 @@ CREATE TABLE IF NOT EXISTS decisions (
     FOREIGN KEY (run_id, seq) REFERENCES screenings (run_id, seq));
 CREATE INDEX IF NOT EXISTS decisions_by_screening ON decisions (run_id, seq);
 """
+# Columns added after the first release: added to an existing file when it is opened.
+_ADDED = (("runs", "submission", "TEXT"), ("decisions", "supersedes", "INTEGER"), ("decisions", "submission", "TEXT"))
+_ADDED_INDEXES = """
+CREATE UNIQUE INDEX IF NOT EXISTS runs_by_submission ON runs (submission) WHERE submission IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS decisions_by_submission ON decisions (submission) WHERE submission IS NOT NULL;
+"""
+_CURRENT = "decision_id IN (SELECT MAX(decision_id) FROM decisions GROUP BY run_id, seq)"
 _APPEND_ONLY = """
 CREATE TRIGGER IF NOT EXISTS {table}_no_{op} BEFORE {op} ON {table}
 BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;
@@ -101,6 +110,8 @@ class Decision:
     target_id: str
     target_name: str
     comment: str
+    supersedes: int | None = None  # the decision this one corrects
+    submission: str | None = None
 
     @property
     def decision_zh(self) -> str:
@@ -108,6 +119,14 @@ class Decision:
 
     def to_json(self) -> dict:
         return {**dataclasses.asdict(self), "decision_zh": self.decision_zh}
+
+
+class StaleDecision(Exception):
+    """A correction of a decision that is no longer the current one (someone recorded a newer one)."""
+
+    def __init__(self, current: Decision | None):
+        super().__init__(current.decision_id if current else None)
+        self.current = current
 
 
 def now() -> str:
@@ -142,6 +161,12 @@ class Store:
         with closing(self._connect()) as con:
             con.execute("PRAGMA journal_mode=WAL")
             con.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}{triggers}COMMIT;")
+        with self._write() as con:
+            for table, column, kind in _ADDED:
+                if column not in {r["name"] for r in con.execute(f"PRAGMA table_info({table})")}:
+                    con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+            for statement in filter(str.strip, _ADDED_INDEXES.split(";")):
+                con.execute(statement)
 
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
@@ -168,17 +193,26 @@ class Store:
 
     # ---------------------------------------------------------------------------------------- runs
 
-    def add_run(self, source: str, model: dict, warnings: list[str],
-                items: list[tuple[dict, dict]]) -> str:
-        """Store one screening run: (application, screen result JSON) pairs; returns the run id."""
+    def add_run(self, source: str, model: dict, warnings: list[str], items: list[tuple[dict, dict]],
+                submission: str | None = None) -> str:
+        """Store one screening run: (application, screen result JSON) pairs; returns the run id (the stored
+        run's, when this ``submission`` was stored before)."""
         run_id = uuid.uuid4().hex[:16]
         rows = [(run_id, seq, result["id"], result["name"], result["verdict"], _dumps(app), _dumps(result))
                 for seq, (app, result) in enumerate(items, start=1)]
         with self._write() as con:
-            con.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?)",
-                        (run_id, now(), source, _dumps(model), _dumps(warnings)))
+            if submission and (done := con.execute("SELECT run_id FROM runs WHERE submission = ?",
+                                                   (submission,)).fetchone()):
+                return done["run_id"]
+            con.execute("INSERT INTO runs (run_id, created_at, source, model, warnings, submission) "
+                        "VALUES (?, ?, ?, ?, ?, ?)", (run_id, now(), source, _dumps(model), _dumps(warnings), submission))
             con.executemany("INSERT INTO screenings VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         return run_id
+
+    def run_of_submission(self, submission: str) -> str | None:
+        """The run stored for a form submission, if any."""
+        rows = self._read("SELECT run_id FROM runs WHERE submission = ?", (submission,))
+        return rows[0]["run_id"] if rows else None
 
     def run(self, run_id: str) -> Run | None:
         found = self._read("SELECT * FROM runs WHERE run_id = ?", (run_id,))
@@ -202,37 +236,57 @@ class Store:
 
     # ----------------------------------------------------------------------------------- decisions
 
-    def add_decision(self, screening: Screening, new: NewDecision, model: dict) -> int:
-        """Append a reviewer's decision on one screened application; returns its id."""
+    def add_decision(self, screening: Screening, new: NewDecision, model: dict, supersedes: int | None = None,
+                     submission: str | None = None) -> int:
+        """Append a reviewer's decision on one screened application; returns its id.
+
+        ``supersedes``: the current decision this one corrects (None for the first decision). Raises
+        :class:`StaleDecision` when that is not the current decision (someone recorded a newer one). The same
+        ``submission`` sent again returns the id stored the first time and stores nothing.
+        """
         if new.decision not in DECISIONS:
             raise ValueError(f"unknown decision {new.decision!r}")
         top = (screening.result.get("matches") or [{}])[0]
         with self._write() as con:
+            if submission and (done := con.execute("SELECT decision_id FROM decisions WHERE submission = ?",
+                                                   (submission,)).fetchone()):
+                return int(done["decision_id"])
+            current = con.execute("SELECT * FROM decisions WHERE run_id = ? AND seq = ? ORDER BY decision_id DESC "
+                                  "LIMIT 1", (screening.run_id, screening.seq)).fetchone()
+            if (current["decision_id"] if current else None) != supersedes:
+                raise StaleDecision(_decision(current) if current else None)
             cur = con.execute(
                 "INSERT INTO decisions (created_at, reviewer, run_id, seq, app_id, app_name, application, verdict, "
-                "top_match_id, top_match_score, result, model, decision, target_id, target_name, comment) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "top_match_id, top_match_score, result, model, decision, target_id, target_name, comment, supersedes, "
+                "submission) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (now(), new.reviewer, screening.run_id, screening.seq, screening.app_id, screening.app_name,
                  _dumps(screening.application), screening.verdict, top.get("id", ""), top.get("score"),
-                 _dumps(screening.result), _dumps(model), new.decision, new.target_id, new.target_name, new.comment))
+                 _dumps(screening.result), _dumps(model), new.decision, new.target_id, new.target_name, new.comment,
+                 supersedes, submission))
             return int(cur.lastrowid)
 
+    def current_decisions(self, run_id: str) -> dict[int, Decision]:
+        """The current (latest) decision of each application of a run that has one, by its position."""
+        rows = self._read(f"SELECT * FROM decisions WHERE run_id = ? AND {_CURRENT}", (run_id,))
+        return {r["seq"]: _decision(r) for r in rows}
+
     def decisions(self, decision: str | None = None, run_id: str | None = None, seq: int | None = None,
-                  limit: int | None = None, offset: int = 0) -> list[Decision]:
-        """Decisions, newest first; optionally only one kind, or those on one screened application."""
-        where, params = _filters(decision, run_id, seq)
+                  limit: int | None = None, offset: int = 0, current: bool = False) -> list[Decision]:
+        """Decisions, newest first; optionally only one kind, those on one screened application, or only the
+        current ones (each application's latest)."""
+        where, params = _filters(decision, run_id, seq, current)
         page = " LIMIT ? OFFSET ?" if limit is not None else ""
         rows = self._read(f"SELECT * FROM decisions{where} ORDER BY decision_id DESC{page}",
                           (*params, *((limit, offset) if limit is not None else ())))
         return [_decision(r) for r in rows]
 
-    def count_decisions(self, decision: str | None = None) -> int:
-        where, params = _filters(decision, None, None)
+    def count_decisions(self, decision: str | None = None, current: bool = False) -> int:
+        where, params = _filters(decision, None, None, current)
         return int(self._read(f"SELECT COUNT(*) FROM decisions{where}", params)[0][0])
 
 
-def _filters(decision: str | None, run_id: str | None, seq: int | None) -> tuple[str, tuple]:
+def _filters(decision: str | None, run_id: str | None, seq: int | None, current: bool = False) -> tuple[str, tuple]:
     clauses = [(c, v) for c, v in (("decision = ?", decision), ("run_id = ?", run_id), ("seq = ?", seq))
                if v is not None]
-    where = " WHERE " + " AND ".join(c for c, _ in clauses) if clauses else ""
-    return where, tuple(v for _, v in clauses)
+    where = " AND ".join([*(c for c, _ in clauses), *([_CURRENT] if current else [])])
+    return (f" WHERE {where}" if where else ""), tuple(v for _, v in clauses)

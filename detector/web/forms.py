@@ -5,9 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import re
 import tempfile
-import unicodedata
 import uuid
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -18,7 +16,19 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..io import ASSOCIATIONS, COLUMNS, MEMBERSHIPS, Registry, decode_csv, load_registry, load_tables
+from ..io import (
+    ASSOCIATIONS,
+    COLUMNS,
+    MEMBERSHIPS,
+    SHEET_NAMES,
+    Registry,
+    canonical_column,
+    column_label,
+    decode_csv,
+    load_registry,
+    load_tables,
+    workbook_problem,
+)
 from ..io.workbook import open_workbook, sheet_rows
 from ..regions import Division
 
@@ -30,11 +40,8 @@ _XLSX, _XLS = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"  # file signatures
 # The single-application form: associations.csv columns and their labels.
 FORM_FIELDS = {"name": "名称", "region": "登记区域", "type": "类型", "industry": "行业", "scope": "业务范围",
                "purpose": "章程宗旨", "services": "服务项目"}
-# memberships.csv columns (without association_id) and the Chinese headers reviewers paste.
-MEMBER_LABELS = {"member_name": "会员名称", "member_id": "统一社会信用代码", "member_kind": "会员类型",
-                 "member_region": "所在地区", "role": "职务", "person": "负责人", "annual_sales": "年销售额"}
-_BY_LABEL = {label: column for column, label in MEMBER_LABELS.items()}
-_UNIT = re.compile(r"[(（][^)）]*[)）]$")  # 年销售额（万元）
+# memberships.csv columns (without association_id) and their Chinese labels (what reviewers paste).
+MEMBER_LABELS = {c: column_label(c, MEMBERSHIPS) for c in COLUMNS[MEMBERSHIPS][1:]}
 
 
 def new_application_id() -> str:
@@ -45,12 +52,8 @@ def new_application_id() -> str:
 
 
 def _member_column(header: object) -> str | None:
-    """A pasted header cell → memberships.csv column (English name or Chinese label), else None."""
-    text = _UNIT.sub("", unicodedata.normalize("NFKC", str(header)).strip()).strip()
-    key = re.sub(r"[\s\-]+", "_", text.lower())
-    if key in COLUMNS[MEMBERSHIPS]:
-        return key
-    return _BY_LABEL.get(text)
+    """A pasted header cell → memberships.csv column (English name or a Chinese name), else None."""
+    return canonical_column(header, MEMBERSHIPS)
 
 
 def _blank(row: list[Any]) -> bool:
@@ -98,7 +101,8 @@ def _sheet_rows(data: bytes, file: str) -> list[list[Any]]:
         sheets = {sheet.title.strip().lower(): sheet for sheet in book.worksheets}
         if not sheets:
             raise InputError("工作簿中没有工作表", file)
-        rows = sheet_rows(sheets.get(MEMBERSHIPS, book.worksheets[0]), file, max_rows=MAX_MEMBERS + 1)
+        sheet = sheets.get(MEMBERSHIPS) or sheets.get(SHEET_NAMES[MEMBERSHIPS]) or book.worksheets[0]
+        rows = sheet_rows(sheet, file, max_rows=MAX_MEMBERS + 1)
     finally:
         book.close()
     dense: list[list[Any]] = [[] for _ in range(rows[-1][0])]
@@ -110,7 +114,7 @@ def _sheet_rows(data: bytes, file: str) -> list[list[Any]]:
 def uploaded_member_rows(data: bytes, filename: str) -> list[list[Any]]:
     """An uploaded member list (.csv / .txt / .xlsx) → rows of cells."""
     _check_upload(filename, data)
-    if data.startswith(_XLSX):
+    if _looks_like_workbook(filename, data):
         return _sheet_rows(data, filename)
     return pasted_rows(decode_csv(data, filename))
 
@@ -147,17 +151,24 @@ def form_application(values: Mapping[str, str], members_text: str, upload: tuple
     return load_application(fields, members_frame(rows, app_id), home, "申请表单")
 
 
+def _looks_like_workbook(filename: str, data: bytes) -> bool:
+    return filename.lower().endswith((".xlsx", ".xlsm", ".xls")) or data.startswith((_XLSX, _XLS))
+
+
 def _check_upload(filename: str, data: bytes) -> None:
+    """Size, and for a workbook (by name or content) that it really is a readable .xlsx."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise InputError(f"上传文件超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB 上限", filename)
-    if data.startswith(_XLS):
-        raise InputError("不支持旧版 .xls 工作簿：请在 Excel 中另存为 .xlsx", filename)
+    if _looks_like_workbook(filename, data):
+        problem = workbook_problem(data)
+        if problem:
+            raise InputError(problem, filename)
 
 
 def _save_batch(applications: tuple[str, bytes], memberships: tuple[str, bytes] | None,
                 tmp: Path) -> tuple[Path, dict[str, str]]:
     """Write the uploads under fixed names; returns what to load and {temporary path: uploaded name}."""
-    if applications[1].startswith(_XLSX):
+    if _looks_like_workbook(*applications):
         if memberships:
             raise InputError("上传 Excel 工作簿时，会员数据请放在同一工作簿的 memberships 工作表中", memberships[0])
         target = tmp / "batch.xlsx"

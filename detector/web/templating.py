@@ -2,6 +2,7 @@
 :func:`page`, which every HTML handler returns."""
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from urllib.parse import quote
 
@@ -11,7 +12,17 @@ from fastapi.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
 from .. import __version__
-from ..policy import RELATION_ZH, RULE_TITLES, SEVERITY_ZH, VERDICT_ZH
+from ..policy import (
+    PROBABILITY_ZH,
+    RELATION_ZH,
+    RULE_TITLES,
+    SEVERITY_ZH,
+    SIMILARITY_NOTE,
+    SIMILARITY_ZH,
+    VERDICT_ZH,
+    match_figure,
+    percent,
+)
 from . import viewmodels
 from .db import DECISIONS
 from .workbench import version_label
@@ -25,8 +36,9 @@ def templates() -> Jinja2Templates:
     env.filters["q"] = lambda value: quote(str(value), safe="")
     env.filters["text"] = viewmodels.text
     env.globals.update(VERDICTS=VERDICT_ZH, RELATIONS=RELATION_ZH, SEVERITIES=SEVERITY_ZH, RULE_TITLES=RULE_TITLES,
-                       SOURCES=viewmodels.SOURCES, DECISIONS=DECISIONS, FIELD_LABELS=viewmodels.FIELD_LABELS,
-                       version=__version__, version_label=version_label)
+                       PROBABILITY=PROBABILITY_ZH, SIMILARITY=SIMILARITY_ZH, SIMILARITY_NOTE=SIMILARITY_NOTE,
+                       match_figure=match_figure, percent=percent, SOURCES=viewmodels.SOURCES, DECISIONS=DECISIONS, FIELD_LABELS=viewmodels.FIELD_LABELS,
+                       version=__version__, version_label=version_label, submission_key=lambda: uuid.uuid4().hex)
     return Jinja2Templates(env=env)
 
 

@@ -4,26 +4,27 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from concurrent.futures import Future
 from functools import cached_property
+from typing import TypeVar
 from pathlib import Path
 
-import pandas as pd
 from fastapi import HTTPException, Request
 
 from .. import __version__
-from ..explain import reasons_for
-from ..io import Association, Registry
 from ..engine import Engine
-from ..policy import RELATED_ONLY
-from ..screen import relation, screen_applications
+from ..io import Association, Registry
+from ..screen import Match, matches_of, screen_applications
 from ..study import StudyResult, run_study
 from .db import Store
 from .forms import application_records
+from .viewmodels import located
 
 DB_FILE = "decisions.sqlite"
 UPLOADS = "uploads"  # temporary upload folders, inside the data dir
 SIMILAR_SHOWN = 8
+T = TypeVar("T")
 
 
 def model_version(engine: Engine) -> dict:
@@ -39,18 +40,6 @@ def model_version(engine: Engine) -> dict:
 
 def version_label(model: dict) -> str:
     return f"detector {model['detector']} · 评分模型 {model['scorer']} · 向量模型 {model['embedding']}"
-
-
-@dataclass(frozen=True)
-class Similar:
-    """An existing association similar to another one (from the study's scored pairs)."""
-
-    id: str
-    name: str
-    score: float
-    similarity: float
-    relation: str  # duplicate / review / related
-    reasons: list[str]
 
 
 def build_engine(engine: Engine) -> None:
@@ -73,8 +62,10 @@ class Workbench:
         self.version = model_version(engine)
         self._study_lock = threading.Lock()
         self._study: StudyResult | None = None
-        self._svg_lock = threading.Lock()  # matplotlib's settings are global
-        self._svg: str | None = None
+        self._pending_lock = threading.Lock()
+        self._pending: dict[str, Future] = {}  # submissions being worked on
+        self._outputs_lock = threading.Lock()  # reports draw with matplotlib, whose settings are global
+        self._outputs: dict[str, object] = {}
         build_engine(engine)
 
     @property
@@ -85,11 +76,41 @@ class Workbench:
     def uploads(self) -> Path:
         return self.data_dir / UPLOADS
 
-    def screen(self, apps: Registry, source: str) -> str:
-        """Screen an application batch and store the run; returns its id."""
+    def screen(self, apps: Registry, source: str, submission: str | None = None) -> str:
+        """Screen an application batch and store the run; returns its id. A ``submission`` sent again (a
+        double click, a reload) is screened once: a repeat waits for the first and gets the same run."""
+        return self._once(submission, lambda: self._screen(apps, source, submission))
+
+    def _screen(self, apps: Registry, source: str, submission: str | None) -> str:
+        done = self.store.run_of_submission(submission) if submission else None
+        if done:
+            return done
         results = screen_applications(self.engine, apps)
         items = [(app, r.to_json()) for app, r in zip(application_records(apps), results, strict=True)]
-        return self.store.add_run(source, self.version, [str(w) for w in apps.warnings], items)
+        return self.store.add_run(source, self.version, [located(w) for w in apps.warnings], items, submission)
+
+    def _once(self, key: str | None, work: Callable[[], T]) -> T:
+        """``work()``, unless the same ``key`` is being worked on: then wait for that one's answer."""
+        if key is None:
+            return work()
+        with self._pending_lock:
+            future = self._pending.get(key)
+            first = future is None
+            if first:
+                future = self._pending[key] = Future()
+        if not first:
+            return future.result()
+        try:
+            result = work()
+        except BaseException as exc:
+            future.set_exception(exc)
+            raise
+        else:
+            future.set_result(result)
+            return result
+        finally:
+            with self._pending_lock:
+                del self._pending[key]
 
     def study(self) -> StudyResult:
         """The merger study of the registry, computed on first use."""
@@ -99,36 +120,31 @@ class Workbench:
                     self._study = run_study(self.engine)
         return self._study
 
-    def network_svg(self) -> str:
-        """The study's group network (SVG), drawn on first use."""
-        from ..report.plots import group_network_svg
+    def study_report(self) -> str:
+        """The study's HTML report, rendered on first use."""
+        from ..report import render_html
 
+        return self._cached("report", lambda: render_html(self.study(), self.registry, self.engine.thresholds))
+
+    def study_workbook(self) -> bytes:
+        """The study's Excel workbook, written on first use."""
+        from ..report import excel_bytes
+
+        return self._cached("workbook", lambda: excel_bytes(self.study(), self.registry))
+
+    def _cached(self, key: str, make: Callable[[], T]) -> T:
+        with self._outputs_lock:
+            if key not in self._outputs:
+                self._outputs[key] = make()
+            return self._outputs[key]
+
+    def similar(self, association_id: str, limit: int = SIMILAR_SHOWN) -> list[Match]:
+        """The registered associations similar to one of them, best first, by the same relation logic as
+        screening (duplicates, 业务交叉 to review, then related ones the policy rules out)."""
         study = self.study()
-        with self._svg_lock:
-            if self._svg is None:
-                self._svg = group_network_svg(study)
-            return self._svg
-
-    def similar(self, association_id: str, limit: int = SIMILAR_SHOWN) -> list[Similar]:
-        """The associations most similar to one in the registry, best first (study pairs at or above
-        the review threshold on the evidence alone)."""
-        study = self.study()
-        p, pairs = study.profiles, study.pairs
-        row = p.row_of[association_id]
-        mine = pairs[((pairs["i"] == row) | (pairs["j"] == row))
-                     & (pairs["model_p"] >= self.engine.thresholds["review"])]
-        mine = mine.sort_values(["score", "model_p"], ascending=False).head(limit)
-        return [self._similar(f, row, study) for _, f in mine.iterrows()]
-
-    def _similar(self, f: pd.Series, row: int, study: StudyResult) -> Similar:
-        if f["i"] != row:  # orient the pair so that reasons name this association first
-            f = f.copy()
-            f["i"], f["j"] = f["j"], f["i"]
-        other = int(f["j"])
         p = study.profiles
-        return Similar(p.frame["id"].iat[other], p.frame["name"].iat[other], round(float(f["score"]), 4),
-                       round(float(f["model_p"]), 4), relation(f, self.engine.thresholds) or RELATED_ONLY,
-                       reasons_for(f, p, p))
+        return matches_of(study.pairs, p, p, p.row_of[association_id], self.engine.thresholds, same=True,
+                          limit=limit)
 
 
 def workbench(request: Request) -> Workbench:
