@@ -216,7 +216,7 @@ def screen_errors(folder: Path, engine: Engine, log=print) -> Counter:
     reg_truth = {r["id"]: r for r in pd.read_csv(folder / "labels" / "truth_registry.csv", dtype=str).fillna("").to_dict("records")}
     reg_p = engine.profiles
     app_p = build_profiles(apps.associations, apps.memberships, engine.embedder, home=reg_p.home,
-                           vectorizer=reg_p.vectorizer, known_codes=reg_p.member_codes)
+                           vectorizer=reg_p.vectorizer, known_members=engine.member_vocabulary)
     app_frame = app_p.frame.set_index("id", drop=False)
     reg_frame = reg_p.frame.set_index("id", drop=False)
     confusion: Counter = Counter()

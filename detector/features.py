@@ -73,7 +73,7 @@ def _rowwise_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 _PAIR_COLUMNS = ["id", "core_text", "name_norm", "industry_key", "core_segment", "industry_conf", "region_code",
-                 "out_of_town", "origin_code", "is_research", "eff_type", "active", "eligible", "audience"]
+                 "out_of_town", "origin_code", "is_research", "eff_type", "active", "eligible", "audience", "kind"]
 
 
 def _columns(p: Profiles, rows: np.ndarray) -> dict[str, np.ndarray]:
@@ -110,4 +110,6 @@ def pair_features(left: Profiles, right: Profiles, i: np.ndarray, j: np.ndarray)
     f["both_active"] = (li["active"] & rj["active"]).astype(bool)
     f["both_eligible"] = (li["eligible"] & rj["eligible"]).astype(bool)
     f["same_audience"] = (li["audience"] == rj["audience"]).astype(bool)
+    # kinds of social group (体育类 vs 行业协会商会): "" (no form, unknown) never clashes
+    f["kind_clash"] = [bool(a and b and a != b) for a, b in zip(li["kind"], rj["kind"])]
     return pd.DataFrame(f)

@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import regions
+from .errors import DetectorError
 from .paths import models_dir
 from .regions import COUNTY, PREFECTURE, PROVINCE, Division
 from .text import normalize_name
 
 OUT_OF_TOWN = "异地商会"
+# Kinds of social group (models/names.toml [kinds]) that keep their form's type.
+TRADE, OUT_OF_TOWN_KIND, ACADEMIC = "trade", "out_of_town", "academic"
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,12 @@ class ParsedName:
     industry: str | None = None  # canonical industry key (models/industries.toml)
     affiliated: bool = False  # a unit-internal body (…有限公司职工技术协会), not a regional association
     audience: str = ""  # a distinct member group opening the core: 青年 (企业家), 女 (企业家)
+    kind: str = ""  # kind of social group (names.toml [kinds]): trade, sports, academic …; "" without a form
+
+    @property
+    def kind_name(self) -> str:
+        """The kind in Chinese: 体育类社团, 行业协会商会 … ("" when none)."""
+        return kind_names().get(self.kind, "")
 
     @property
     def is_out_of_town(self) -> bool:
@@ -45,6 +54,9 @@ class ParsedName:
 @dataclass(frozen=True)
 class _Grammar:
     forms: tuple[tuple[str, str], ...]  # (suffix, type), longest first
+    form_kinds: dict[str, str]  # suffix → kind the form makes (学会 → academic)
+    kinds: dict[str, str]  # kind → Chinese name
+    elderly_youth: frozenset[str]  # audiences that make an elderly or youth group
     origin_forms: frozenset[str]
     origin_markers: tuple[str, ...]
     trailing_generic: tuple[str, ...]
@@ -58,8 +70,16 @@ def _grammar() -> _Grammar:
     with (models_dir() / "names.toml").open("rb") as f:
         g = tomllib.load(f)
     forms = sorted(((x["suffix"], x["type"]) for x in g["form"]), key=lambda x: -len(x[0]))
+    kinds = dict(g["kinds"])
+    form_kinds = {x["suffix"]: x["kind"] for x in g["form"] if "kind" in x}
+    unknown = sorted(set(form_kinds.values()) - set(kinds))
+    if unknown:
+        raise DetectorError(f"models/names.toml：[[form]] 的 kind {'、'.join(unknown)} 不在 [kinds] 中")
     return _Grammar(
         forms=tuple(forms),
+        form_kinds=form_kinds,
+        kinds=kinds,
+        elderly_youth=frozenset(g["kinds_audiences"]["elderly_youth"]),
         origin_forms=frozenset(g["origin"]["forms"]),
         origin_markers=tuple(sorted(g["origin"]["markers"], key=len, reverse=True)),
         trailing_generic=tuple(g["core"]["trailing_generic"]),
@@ -163,11 +183,29 @@ def _strip_generic(core: str) -> str:
     return core
 
 
-def _industry_key(core: str) -> str | None:
+def _subject(core: str):
     from .industry import match_core  # taxonomy data in models/, loaded lazily
 
-    hit = match_core(core) if core else None
-    return hit.key if hit else None
+    return match_core(core) if core else None
+
+
+def kind_names() -> dict[str, str]:
+    """Kind of social group → its Chinese name (models/names.toml [kinds])."""
+    return _grammar().kinds
+
+
+def _kind(form: str | None, origin: Division | None, group: str, audience: str) -> str:
+    """The kind of social group a name makes: 异地商会 by its origin, else by its form (学会, 校友会),
+    else by its subject's group (网球 → sports), else by an elderly or youth audience, else trade."""
+    if form is None:
+        return ""
+    if origin is not None:
+        return OUT_OF_TOWN_KIND
+    kind = _grammar().form_kinds.get(form) or group or \
+        ("elderly_youth" if audience in _grammar().elderly_youth else TRADE)
+    if kind not in _grammar().kinds:
+        raise DetectorError(f"行业词表中的社会团体类别 {kind} 不在 models/names.toml 的 [kinds] 中")
+    return kind
 
 
 def parse_name(name: str, home: Division | None = None) -> ParsedName:
@@ -189,6 +227,11 @@ def parse_name(name: str, home: Division | None = None) -> ParsedName:
         # 青年企业家联合会 without an origin: 企业家 belongs to the core, the form is 联合会
         core, form, typ = _unfold_form(core, form, typ)
     core = _strip_generic(core)
+    subject = _subject(core)
+    audience = next((a for a in _grammar().audiences if core.startswith(a) and len(core) > len(a)), "")
+    kind = _kind(form, origin, subject.group if subject else "", audience)
+    if kind not in (TRADE, OUT_OF_TOWN_KIND, ACADEMIC, ""):
+        typ = kind_names()[kind]  # a 网球协会 is a 体育类社团, never a 行业协会
     return ParsedName(
         raw=name,
         normalized=norm,
@@ -202,9 +245,10 @@ def parse_name(name: str, home: Division | None = None) -> ParsedName:
         origin_level=origin.level if origin else None,
         origin_province=origin.province if origin else None,
         origin_code=origin.code if origin else None,
-        industry=_industry_key(core),
+        industry=subject.key if subject else None,
         affiliated=any(m in core for m in _grammar().unit_markers),
-        audience=next((a for a in _grammar().audiences if core.startswith(a) and len(core) > len(a)), ""),
+        audience=audience,
+        kind=kind,
     )
 
 
@@ -230,4 +274,5 @@ def infer_home(names: list[str]) -> Division | None:
     return regions.by_code(code)
 
 
-__all__ = ["ParsedName", "parse_name", "infer_home", "OUT_OF_TOWN", "PROVINCE", "PREFECTURE", "COUNTY"]
+__all__ = ["ParsedName", "parse_name", "infer_home", "kind_names", "OUT_OF_TOWN", "TRADE", "PROVINCE", "PREFECTURE",
+           "COUNTY"]

@@ -62,7 +62,8 @@ def test_every_industry_has_gbt_and_enough_keywords():
     for ind in industry.all_industries():
         if ind.kind == industry.INDUSTRY:
             assert ind.gbt, ind.key
-        assert len(ind.keywords) >= 8, ind.key
+        if ind.curated and not ind.group:  # GB/T units and social subjects (网球) are known by their names
+            assert len(ind.keywords) >= 8, ind.key
 
 
 @pytest.mark.skipif(not GBT_FILE.exists(), reason="GB/T 4754-2017 table not available")
@@ -230,7 +231,7 @@ def test_match_core(core, key):
     assert found is not None and found.key == key
 
 
-@pytest.mark.parametrize("core", ["", "足球", "志愿者", "佛教", "江西"])
+@pytest.mark.parametrize("core", ["", "江西", "湘潭"])
 def test_match_core_unknown(core):
     assert industry.match_core(core) is None
 
@@ -327,7 +328,7 @@ def test_non_industry_word_ranks_below_industry_word_in_name():
 
 def test_classify_without_evidence():
     assert industry.classify() == []
-    assert industry.classify(name="湘潭市足球协会", scope="组织足球比赛") == []
+    assert industry.classify(name="湘潭市江西商会", scope="定期开会交流") == []
     assert industry.classify(name=None, scope=float("nan")) == []  # type: ignore[arg-type]
 
 
