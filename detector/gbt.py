@@ -132,7 +132,7 @@ def name_words(unit: Unit) -> tuple[str, ...]:
     words = [raw, *(i + activity for i in first if activity and _object(i) == i), *first, *(_object(i) for i in first)]
     if not last.startswith("其"):
         words += [last, tail]
-    if not first and raw.endswith("业") and len(raw) >= 4 and raw == last == tail:
+    if not first and raw.endswith("业") and len(raw) >= 3 and raw == last == tail:
         words.append(raw[:-1])  # 住宿业 → 住宿
     return tuple(w for w in dict.fromkeys(words) if len(w) >= 2 and w not in _ACTIVITIES)
 

@@ -358,21 +358,23 @@ def _gbt_entries(source: Path, raw: object, curated: dict[str, Industry], generi
     for word, (_, key) in offers.items():
         words.setdefault(key, []).append(word)
     out: dict[str, Industry] = {}
-    for key, more in words.items():
-        if key in curated:
-            ind = curated[key]
-            out[key] = replace(ind, aliases=tuple(dict.fromkeys((*ind.aliases, *(w for w in more if w != ind.name)))))
-    for u in units:
+    for u in units:  # a curated entry lists the codes of the units it covers, its own first
         key = key_of[u.code]
         if key in curated:
+            ind = out.get(key, curated[key])
+            more = [w for w in words.pop(key, ()) if w != ind.name]
+            out[key] = replace(ind, gbt=tuple(dict.fromkeys((*ind.gbt, u.code))),
+                               aliases=tuple(dict.fromkeys((*ind.aliases, *more))))
             continue
         if key in out:
             out[key] = replace(out[key], gbt=(*out[key].gbt, u.code))
             continue
         above = [key_of[c] for c in (u.parent, u.code[:2]) if c and c in known]
         above += [ind.key for ind in curated.values() if any(u.code.startswith(g) for g in ind.gbt)]
+        # the official title as the name shown (锰矿、铬矿采选); its normalised form is the first alias
         out[key] = Industry(
-            key=key, name=u.name, gbt=(u.code,), aliases=tuple(w for w in words.get(key, ()) if w != u.name),
+            key=key, name=u.title, gbt=(u.code,),
+            aliases=tuple(dict.fromkeys((u.name, *words.get(key, ())))),
             keywords=(), related=tuple(k for k in dict.fromkeys(above) if k != key), kind=INDUSTRY, curated=False,
         )
     return list(out.values())
@@ -423,7 +425,7 @@ def taxonomy(path: str | Path | None = None) -> Taxonomy:
         curated = {k: ind for k, (ind, _) in parsed.items()}
         for ind in _gbt_entries(source, data["gbt"], curated, frozenset(generic)):
             parsed[ind.key] = (ind, parsed[ind.key][1] if ind.key in parsed else f"行业分类 {ind.gbt[0]}")
-            for alias in (ind.name, *ind.aliases):
+            for alias in ind.aliases:  # the name is the official title (锰矿、铬矿采选); its normalised form is an alias
                 owner.setdefault(alias, ind.key)
     linked: dict[str, set[str]] = {key: set() for key in parsed}
     for key, (ind, _) in parsed.items():
@@ -436,7 +438,7 @@ def taxonomy(path: str | Path | None = None) -> Taxonomy:
     }
     lexicon: dict[str, list[str]] = {}
     for ind in industries.values():
-        for word in dict.fromkeys((ind.name, *ind.aliases, *ind.keywords)):
+        for word in dict.fromkeys((normalize_name(ind.name), *ind.aliases, *ind.keywords)):
             lexicon.setdefault(word, []).append(ind.key)
     return Taxonomy(
         source=source,

@@ -170,6 +170,7 @@ def _parse_row(name: str, region_value: object, type_value: object, home: Divisi
         "name_industry": p.industry or "",
         "audience": p.audience,
         "kind": kind or ("trade" if normalize_text(type_value) else ""),
+        "town": p.town,
         # 一业一会 applies to associations: a name with an organisation form (or a declared type),
         # not a school, hospital or centre, nor a unit-internal body
         "eligible": bool(p.org_form or normalize_text(type_value)) and not p.affiliated,
