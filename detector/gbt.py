@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .errors import DetectorError
@@ -44,12 +45,12 @@ class Unit:
     title: str  # the official name as written (豆类、油料和薯类种植)
     parent: str | None  # code of the enclosing division or group (None for a division)
 
-    @property
+    @cached_property
     def name(self) -> str:
         """The normalised name (豆类油料和薯类种植)."""
         return normalize_name(self.title)
 
-    @property
+    @cached_property
     def items(self) -> tuple[str, ...]:
         """The trades the name lists, normalised: 豆类、油料和薯类种植 → 豆类, 油料, 薯类种植."""
         return tuple(w for w in (normalize_name(p) for p in _SPLIT.split(self.title)) if w)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, replace
+from functools import cached_property
 from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
@@ -78,24 +79,28 @@ class _Lexicon:
     (the head of a Chinese compound comes last: 食品机械 → 机械, 建设工程造价 → 工程造价)."""
 
     words: dict[str, tuple[str, ...]]
-    lengths: dict[str, tuple[int, ...]]  # first character → lengths of the words starting with it
+    lengths: dict[str, tuple[int, ...]]  # first two characters → lengths of the words opening with them
+    singles: frozenset[str]  # one-character words (鞋)
 
     @classmethod
     def build(cls, words: dict[str, tuple[str, ...]]) -> _Lexicon:
         lengths: dict[str, set[int]] = {}
         for w in words:
-            lengths.setdefault(w[0], set()).add(len(w))
-        return cls(words, {ch: tuple(sorted(ls, reverse=True)) for ch, ls in lengths.items()})
+            if len(w) > 1:
+                lengths.setdefault(w[:2], set()).add(len(w))
+        return cls(words, {head: tuple(sorted(ls, reverse=True)) for head, ls in lengths.items()},
+                   frozenset(w for w in words if len(w) == 1))
 
     def _occurrences(self, text: str) -> list[tuple[int, int]]:
         """(length, start) of every word occurrence, in order of preference."""
         n = len(text)
         found = [
             (length, start)
-            for start, ch in enumerate(text)
-            for length in self.lengths.get(ch, ())
+            for start in range(n - 1)
+            for length in self.lengths.get(text[start:start + 2], ())
             if start + length <= n and text[start : start + length] in self.words
         ]
+        found += [(1, start) for start, ch in enumerate(text) if ch in self.singles]
         return sorted(found, reverse=True)
 
     def found(self, text: str) -> list[str]:
@@ -122,6 +127,11 @@ class Taxonomy:
     aliases: _Lexicon  # canonical names and aliases → the one key they belong to
     lexicon: _Lexicon  # names, aliases and keywords → every key that lists them
     generic: tuple[str, ...] = ()  # words that do not narrow an industry (产业, 企业, 经济 …)
+
+    @cached_property
+    def order(self) -> dict[str, int]:
+        """Key → position in the file (ties in ``classify`` go to the earlier entry)."""
+        return {key: i for i, key in enumerate(self.industries)}
 
     def get(self, key: str) -> Industry:
         try:
@@ -179,7 +189,7 @@ class Taxonomy:
                 for key in self.lexicon.words[word]:
                     evidence.setdefault(key, {})[word] = None
         denominator = sum(scores.values()) + _PRIOR
-        order = {key: i for i, key in enumerate(self.industries)}
+        order = self.order
         ranked = sorted(scores, key=lambda k: (-scores[k], order[k]))
         return [
             IndustryMatch(self.industries[k], round(scores[k] / denominator, 4), tuple(evidence[k])) for k in ranked
@@ -285,19 +295,24 @@ def _social_entries(source: Path, raw: object) -> list[dict]:
 _GBT_FIELDS = ("table", "skip_divisions", "stop", "aliases")
 
 
-def _covering(curated: dict[str, Industry], code: str) -> str | None:
+def _curated_codes(curated: dict[str, Industry]) -> dict[str, set[str]]:
+    """GB/T code → the curated entries listing it."""
+    codes: dict[str, set[str]] = {}
+    for ind in curated.values():
+        for g in ind.gbt:
+            codes.setdefault(g, set()).add(ind.key)
+    return codes
+
+
+def _covering(codes: dict[str, set[str]], code: str) -> str | None:
     """The curated entry a GB/T unit belongs to: the one listing the unit's own code, or the most specific
     group or class code above it (a division code covers only the division: 餐饮业 is 餐饮, but 快餐服务
     is a trade of its own); None when no entry, or several equally specific ones, list it."""
-    best: dict[int, set[str]] = {}
-    for ind in curated.values():
-        for g in ind.gbt:
-            if g == code or (len(g) >= 3 and code.startswith(g)):
-                best.setdefault(len(g), set()).add(ind.key)
-    if not best:
-        return None
-    keys = best[max(best)]
-    return next(iter(keys)) if len(keys) == 1 else None
+    for g in (code, *(code[:n] for n in (4, 3) if n < len(code))):
+        if g in codes:
+            keys = codes[g]
+            return next(iter(keys)) if len(keys) == 1 else None
+    return None
 
 
 def _gbt_config(source: Path, raw: object) -> tuple[Path, frozenset[str], frozenset[str], dict[str, tuple[str, ...]]]:
@@ -341,10 +356,11 @@ def _gbt_entries(source: Path, raw: object, curated: dict[str, Industry], generi
     named = set(owner)
     listed = named | {w for ind in curated.values() for w in ind.keywords}
     # a unit named like a curated entry is that entry (印刷 in 印刷和记录媒介复制业 is 印刷)
+    codes = _curated_codes(curated)
     key_of: dict[str, str] = {}
     for u in units:  # a class named like its division or group (1200 其他采矿业) is that unit
         same = u.parent is not None and by_code[u.parent].name == u.name
-        key_of[u.code] = _covering(curated, u.code) or owner.get(u.name) or \
+        key_of[u.code] = _covering(codes, u.code) or owner.get(u.name) or \
             (key_of[u.parent] if same else f"gbt_{u.code}")
     offers: dict[str, tuple[tuple, str]] = {}  # word → (rank, key)
     for u in units:
@@ -370,7 +386,7 @@ def _gbt_entries(source: Path, raw: object, curated: dict[str, Industry], generi
             out[key] = replace(out[key], gbt=(*out[key].gbt, u.code))
             continue
         above = [key_of[c] for c in (u.parent, u.code[:2]) if c and c in known]
-        above += [ind.key for ind in curated.values() if any(u.code.startswith(g) for g in ind.gbt)]
+        above += [k for n in range(2, len(u.code) + 1) for k in sorted(codes.get(u.code[:n], ()))]
         # the official title as the name shown (锰矿、铬矿采选); its normalised form is the first alias
         out[key] = Industry(
             key=key, name=u.title, gbt=(u.code,),
@@ -433,8 +449,10 @@ def taxonomy(path: str | Path | None = None) -> Taxonomy:
             linked[key].add(other)
             linked[other].add(key)
 
+    position = {key: i for i, key in enumerate(parsed)}
     industries = {
-        key: replace(ind, related=tuple(k for k in parsed if k in linked[key])) for key, (ind, _) in parsed.items()
+        key: replace(ind, related=tuple(sorted(linked[key], key=position.__getitem__)))
+        for key, (ind, _) in parsed.items()
     }
     lexicon: dict[str, list[str]] = {}
     for ind in industries.values():

@@ -163,7 +163,14 @@ _TOWN_SUFFIX = re.compile(r"^(?P<short>.{2,}?)(?:街道办事处|街道|镇|乡|
 def undivided(city: Division | None) -> bool:
     """A prefecture-level city without county-level units (东莞市, 中山市, 嘉峪关市, 儋州市): its towns
     and streets are directly under it."""
-    return city is not None and city.level == PREFECTURE and city.name.endswith("市") and not county_units(city)
+    return city is not None and city.code in _undivided_codes()
+
+
+@lru_cache(maxsize=1)
+def _undivided_codes() -> frozenset[str]:
+    with_units = {d.code[:4] for d in divisions() if d.level == COUNTY}
+    return frozenset(d.code for d in divisions()
+                     if d.level == PREFECTURE and d.name.endswith("市") and d.code[:4] not in with_units)
 
 
 @lru_cache(maxsize=1)
