@@ -120,7 +120,8 @@ def name_words(unit: Unit) -> tuple[str, ...]:
     """Words a registry may use for ``unit``, from its name: the name, each listed item and each
     item without its activity word (糕点、面包制造 → 糕点面包制造, 糕点, 面包制造, 面包; 住宿业 → 住宿).
     An earlier item much shorter than the last one qualifies it rather than naming a trade
-    (交通及公共管理用金属标牌制造: 交通 is no trade) and is left out, as are items opening with 其
+    (交通及公共管理用金属标牌制造: 交通 is no trade), a short last item after a long one continues it
+    (金属包装容器及材料制造: 材料 is no trade); both are left out, as are items opening with 其
     (其他, 其制品). A catch-all unit (其他谷物种植) gives only its name. Words have two characters or more."""
     raw = unit.name
     if unit.residual:
@@ -131,7 +132,9 @@ def name_words(unit: Unit) -> tuple[str, ...]:
     # 豆类、油料和薯类种植: the closing activity word belongs to every item (豆类种植, 油料种植)
     first = [i for i in first if len(i) >= 2 and len(i) >= len(tail) - 1 and not i.startswith("其")]
     words = [raw, *(i + activity for i in first if activity and _object(i) == i), *first, *(_object(i) for i in first)]
-    if not last.startswith("其"):
+    # …及材料制造, …及附件制造: a short last item after a long one continues it (金属包装容器及材料)
+    continues = bool(first) and len(tail) <= 2 and max(map(len, first)) >= len(tail) + 2
+    if not last.startswith("其") and not continues:
         words += [last, tail]
     if not first and raw.endswith("业") and len(raw) >= 3 and raw == last == tail:
         words.append(raw[:-1])  # 住宿业 → 住宿

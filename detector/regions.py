@@ -149,10 +149,9 @@ def _former_index() -> tuple[dict[str, Division], dict[str, Division]]:
     formers = former_divisions()
     shorts: dict[str, list[Division]] = {}
     for name, f in formers.items():
-        m = _SHORT.match(name)
-        # a former district's short form is often a word (公园区, 动力区, 北站区): only 市/县/地区 give one
-        if m and name.endswith(_FORMER_SHORT_FROM) and m.group("short") not in full and m.group("short") not in short:
-            shorts.setdefault(m.group("short"), []).append(f.current)
+        s = _former_short(name)
+        if s and s not in full and s not in short:
+            shorts.setdefault(s, []).append(f.current)
     return ({name: f.current for name, f in formers.items()},
             {s: ds[0] for s, ds in shorts.items() if len({d.code for d in ds}) == 1})
 
@@ -221,9 +220,16 @@ def former(written: str) -> Former | None:
     formers = former_divisions()
     if written in formers:
         return formers[written]
-    d = _former_index()[1].get(written)
-    return next((f for f in formers.values() if f.current == d and _SHORT.match(f.name)
-                 and _SHORT.match(f.name).group("short") == written), None) if d else None
+    if written not in _former_index()[1]:
+        return None
+    return next(f for f in formers.values() if _former_short(f.name) == written)
+
+
+def _former_short(name: str) -> str | None:
+    """The short form of a former name (襄樊市 → 襄樊); a former district's is often a word (公园区, 动力区,
+    北站区), so only 市/县/地区/盟/自治州 give one."""
+    m = _SHORT.match(name)
+    return m.group("short") if m and name.endswith(_FORMER_SHORT_FROM) and m.group("short") != name else None
 
 
 # Level preference for an ambiguous name. A registration region 北京市/吉林 reads as a city;
