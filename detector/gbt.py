@@ -30,6 +30,9 @@ _ACTIVITIES = tuple(sorted((
     "运输", "修理与维护", "修理", "维修", "经营租赁", "租赁", "出租", "施工", "工程施工", "工程建筑", "建筑", "安装",
     "冶炼", "压延加工", "培训", "制造业", "服务业", "加工业",
 ), key=len, reverse=True))
+# Activities on goods made by others: the object alone names the goods, not this trade (日用电器修理:
+# 日用电器 is made by 家用电力器具制造; 鞋帽批发: 鞋帽 by 制鞋业).
+_ON_GOODS = frozenset(("批发", "零售", "专门零售", "修理", "修理与维护", "维修", "租赁", "经营租赁", "出租"))
 # Separators between the items of a name (豆类、油料和薯类种植). 及/和/与 only between two items of two
 # characters or more, so words containing them (普及, 和平) are not split.
 _SPLIT = re.compile(r"[、，,/]|(?<=[\u4e00-\u9fff]{2})(?:及|和|与|或|以及)(?=[\u4e00-\u9fff]{2})")
@@ -122,7 +125,7 @@ def name_words(unit: Unit) -> tuple[str, ...]:
     An earlier item much shorter than the last one qualifies it rather than naming a trade
     (交通及公共管理用金属标牌制造: 交通 is no trade), a short last item after a long one continues it
     (金属包装容器及材料制造: 材料 is no trade); both are left out, as are items opening with 其
-    (其他, 其制品). A catch-all unit (其他谷物种植) gives only its name. Words have two characters or more."""
+    (其他, 其制品), and the bare goods of a sale, repair or rental (日用电器修理 gives no 日用电器). A catch-all unit (其他谷物种植) gives only its name. Words have two characters or more."""
     raw = unit.name
     if unit.residual:
         return (raw,)
@@ -131,11 +134,13 @@ def name_words(unit: Unit) -> tuple[str, ...]:
     activity = last[len(tail):] if last.startswith(tail) else ""
     # 豆类、油料和薯类种植: the closing activity word belongs to every item (豆类种植, 油料种植)
     first = [i for i in first if len(i) >= 2 and len(i) >= len(tail) - 1 and not i.startswith("其")]
-    words = [raw, *(i + activity for i in first if activity and _object(i) == i), *first, *(_object(i) for i in first)]
+    own = activity not in _ON_GOODS  # the object alone names this trade, not goods others make
+    words = [raw, *(i + activity for i in first if activity and _object(i) == i), *first,
+             *(_object(i) for i in first if own)]
     # …及材料制造, …及附件制造: a short last item after a long one continues it (金属包装容器及材料)
     continues = bool(first) and len(tail) <= 2 and max(map(len, first)) >= len(tail) + 2
     if not last.startswith("其") and not continues:
-        words += [last, tail]
+        words += [last, tail] if own else [last]
     if not first and raw.endswith("业") and len(raw) >= 3 and raw == last == tail:
         words.append(raw[:-1])  # 住宿业 → 住宿
     return tuple(w for w in dict.fromkeys(words) if len(w) >= 2 and w not in _ACTIVITIES)

@@ -10,12 +10,16 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from . import regions
 from .errors import DetectorError
 from .paths import models_dir
 from .regions import COUNTY, PREFECTURE, PROVINCE, Division
 from .text import normalize_name
+
+if TYPE_CHECKING:
+    from .industry import Industry
 
 OUT_OF_TOWN = "异地商会"
 # Kinds of social group (models/names.toml [kinds]) that keep their form's type.
@@ -59,7 +63,7 @@ class _Grammar:
     form_kinds: dict[str, str]  # suffix → kind the form makes (学会 → academic)
     yielding_forms: frozenset[str]  # forms whose kind gives way to a trade subject (企业家联谊会)
     kinds: dict[str, str]  # kind → Chinese name
-    elderly_youth: frozenset[str]  # audiences that make an elderly or youth group
+    audience_kinds: dict[str, str]  # audience → the kind it makes of a body with no subject of its own (老年 → elderly_youth)
     word_like_places: frozenset[str]  # short county names that are words first (东方, 合作, 江山)
     origin_forms: frozenset[str]
     origin_markers: tuple[str, ...]
@@ -76,15 +80,15 @@ def _grammar() -> _Grammar:
     forms = sorted(((x["suffix"], x["type"]) for x in g["form"]), key=lambda x: -len(x[0]))
     kinds = dict(g["kinds"])
     form_kinds = {x["suffix"]: x["kind"] for x in g["form"] if "kind" in x}
-    unknown = sorted(set(form_kinds.values()) - set(kinds))
+    unknown = sorted((set(form_kinds.values()) | set(g["kinds_audiences"])) - set(kinds))
     if unknown:
-        raise DetectorError(f"models/names.toml：[[form]] 的 kind {'、'.join(unknown)} 不在 [kinds] 中")
+        raise DetectorError(f"models/names.toml：kind {'、'.join(unknown)} 不在 [kinds] 中")
     return _Grammar(
         forms=tuple(forms),
         form_kinds=form_kinds,
         yielding_forms=frozenset(x["suffix"] for x in g["form"] if x.get("yields_to_trade")),
         kinds=kinds,
-        elderly_youth=frozenset(g["kinds_audiences"]["elderly_youth"]),
+        audience_kinds={a: kind for kind, audiences in g["kinds_audiences"].items() for a in audiences},
         word_like_places=frozenset(g["places"]["word_like"]),
         origin_forms=frozenset(g["origin"]["forms"]),
         origin_markers=tuple(sorted(g["origin"]["markers"], key=len, reverse=True)),
@@ -201,7 +205,7 @@ def _strip_generic(core: str) -> str:
     return core
 
 
-def _subject(core: str):
+def _subject(core: str) -> Industry | None:
     from .industry import match_core  # taxonomy data in models/, loaded lazily
 
     return match_core(core) if core else None
@@ -212,7 +216,7 @@ def kind_names() -> dict[str, str]:
     return _grammar().kinds
 
 
-def _kind(form: str | None, origin: Division | None, subject, audience: str) -> str:
+def _kind(form: str | None, origin: Division | None, subject: Industry | None, audience: str) -> str:
     """The kind of social group a name makes: 异地商会 by its origin, else by its form (学会, 校友会;
     a yielding form such as 联谊会 not when its subject is a trade: 企业家联谊会), else by its subject's
     group (网球 → sports), else by an elderly or youth audience, else trade."""
@@ -223,9 +227,8 @@ def _kind(form: str | None, origin: Division | None, subject, audience: str) -> 
     g = _grammar()
     trade_subject = subject is not None and not subject.group
     form_kind = None if trade_subject and form in g.yielding_forms else g.form_kinds.get(form)
-    kind = form_kind or (subject.group if subject is not None else "") or \
-        ("elderly_youth" if audience in g.elderly_youth else TRADE)
-    if kind not in _grammar().kinds:
+    kind = form_kind or (subject.group if subject is not None else "") or g.audience_kinds.get(audience, TRADE)
+    if kind not in g.kinds:
         raise DetectorError(f"行业词表中的社会团体类别 {kind} 不在 models/names.toml 的 [kinds] 中")
     return kind
 

@@ -307,3 +307,12 @@ def test_out_of_town_chambers_of_cities_without_counties_stay():
     assert (p.region, p.origin, p.town) == ("东莞市", "长沙市", "")
     # a same-named district elsewhere is still an origin when the city is not one without counties
     assert parse_name("株洲市长安商会", regions.lookup("株洲市")).origin == "长安区"
+
+
+def test_every_subject_group_is_a_kind_with_a_chinese_name():
+    from detector import industry
+    from detector.names import kind_names
+
+    groups = {i.group for i in industry.all_industries() if i.group}
+    assert groups and groups <= set(kind_names())
+    assert all(kind_names().values())
