@@ -328,6 +328,11 @@ def _gbt_config(source: Path, raw: object) -> tuple[Path, frozenset[str], frozen
     if not isinstance(aliases, dict):
         raise DetectorError(f"{where}：aliases 应为「代码 = [别名…]」表")
     extra = {code: _words(aliases, code, f"{where}.aliases", _MIN_ALIAS) for code in aliases}
+    seen: dict[str, str] = {}
+    for code, words in extra.items():
+        for w in words:
+            if seen.setdefault(w, code) != code:
+                raise DetectorError(f"{where}.aliases：别名「{w}」同时给了 {seen[w]} 和 {code}")
     return source.parent / raw["table"], skip, stop, extra
 
 
@@ -355,10 +360,11 @@ def _gbt_entries(source: Path, raw: object, curated: dict[str, Industry], generi
     owner = {w: ind.key for ind in curated.values() for w in (ind.name, *ind.aliases)}
     named = set(owner)
     listed = named | {w for ind in curated.values() for w in ind.keywords}
-    # a unit named like a curated entry is that entry (印刷 in 印刷和记录媒介复制业 is 印刷)
     codes = _curated_codes(curated)
     key_of: dict[str, str] = {}
-    for u in units:  # a class named like its division or group (1200 其他采矿业) is that unit
+    # a unit named like a curated entry is that entry (印刷 in 印刷和记录媒介复制业 is 印刷); a class
+    # named like its division or group (1200 其他采矿业) is that unit
+    for u in units:
         same = u.parent is not None and by_code[u.parent].name == u.name
         key_of[u.code] = _covering(codes, u.code) or owner.get(u.name) or \
             (key_of[u.parent] if same else f"gbt_{u.code}")

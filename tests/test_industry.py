@@ -490,6 +490,8 @@ def test_gbt_config_errors_are_named(tmp_path):
         load(tmp_path, base + 'tables = 1\n')
     with pytest.raises(DetectorError, match="至少 2 个字"):
         load(tmp_path, base + '[gbt.aliases]\n"3360" = ["镀"]\n')
+    with pytest.raises(DetectorError, match="同时给了 3360 和 8052"):
+        load(tmp_path, base + '[gbt.aliases]\n"3360" = ["热处理"]\n"8052" = ["热处理"]\n')
     tax = load(tmp_path, base + '[gbt.aliases]\n"3360" = ["热处理"]\n')
     assert tax.match_core("热处理").key == "gbt_3360"
     assert tax.match_core("皮鞋") is None  # a curated keyword: not taken as an alias
