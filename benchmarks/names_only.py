@@ -18,6 +18,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
+def shares(frame: pd.DataFrame) -> str:
+    """How much of a list is understood: trade bodies with an industry, social groups with an industry or
+    a kind (the profiles' ``kind`` column; a 异地商会 counts by its origin)."""
+    from detector.names import kind_names
+
+    groups = frame[(frame["kind"] != "") & frame["eligible"]]  # not unit-internal bodies (…公司职工技术协会)
+    trade = groups[groups["kind"] == "trade"]
+    with_industry = int((trade["industry_key"] != "").sum())
+    known = int(((groups["industry_key"] != "") | (groups["kind"] != "trade") | groups["out_of_town"]).sum())
+    kinds = Counter(kind_names().get(k, k) for k in groups["kind"])
+    return (f"社会团体 {len(groups)} 个（{dict(kinds)}），识别出行业或类别 {known} 个（{known / max(1, len(groups)):.1%}）；"
+            f"其中行业协会商会 {len(trade)} 个，识别出行业 {with_industry} 个（{with_industry / max(1, len(trade)):.1%}）")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("csv", nargs="?", type=Path, default=ROOT.parent / "shared" / "data" / "xiangtan_orgs.csv")
@@ -41,6 +55,7 @@ def main() -> None:
     print("类型：", dict(Counter(f["eff_type"].replace("", "未识别"))))
     print(f"识别出行业 {int((f['industry_key'] != '').sum())} 个，异地商会 {int(f['out_of_town'].sum())} 个，"
           f"区域：{dict(Counter(f['region_level'].replace('', '未识别')))}")
+    print(shares(f))
     print(f"建议合并 {len(result.groups)} 组：")
     for g in result.groups:
         print(f"  {' / '.join(g.names)}  ({g.score:.2f})  {'；'.join(g.reasons[:2])}")

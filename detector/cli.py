@@ -61,7 +61,7 @@ def _home(name: str | None) -> regions.Division | None:
 @click.option("--home", help="登记机关所在城市（如 温州市），用于区分同名简称；默认由名称推断。")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（每行一个）。")
 def parse(names: tuple[str, ...], home: str | None, as_json: bool) -> None:
-    """解析协会商会名称：地域及其级别、行业核心词、组织形式、异地商会籍贯及其级别。"""
+    """解析协会商会名称：地域及其级别、行业核心词、组织形式、社会团体类别、异地商会籍贯及其级别、所用的旧区划名称。"""
     from .names import infer_home, parse_name
     from .console import format_parsed
 

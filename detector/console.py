@@ -24,12 +24,30 @@ def format_parsed(p: ParsedName) -> str:
     lines = [
         p.raw if p.raw == p.normalized else f"{p.raw}  →  {p.normalized}",
         f"  地域：{_place(p.region, p.region_level)}",
-        f"  行业核心词：{p.industry_core or _DASH}（行业：{industry}）",
+        f"  行业核心词：{p.industry_core or _DASH}（{'行业' if p.kind in ('trade', '') else '领域'}：{industry}）",
         f"  组织形式：{p.org_form or _DASH}    类型：{p.type or _DASH}",
     ]
+    if p.kind_name:
+        lines.append(f"  社会团体类别：{p.kind_name}")
+    if p.town:
+        lines.append(f"  乡镇（街道）：{p.town}（不设区县的地级市下辖，属本市组织）")
     if p.origin:
         lines.append(f"  籍贯（异地商会）：{_place(p.origin, p.origin_level, p.origin_province)}")
+    for written in p.former:
+        lines.append(f"  旧区划：{_former(written)}")
     return "\n".join(lines)
+
+
+def _former(written: str) -> str:
+    """萧山市 → 萧山市（2001 年撤市设区，今杭州市萧山区）."""
+    from .regions import former
+
+    f = former(written)
+    if f is None:
+        return written
+    today = f.current.name if f.current.prefecture in (None, f.current.name) else f.current.prefecture + f.current.name
+    when = f"{f.year} 年{f.change}，" if f.year else f"{f.change}，"
+    return f"{written}（{when}今{today}）"
 
 
 def _counts(d: dict[str, int], limit: int = 15) -> str:

@@ -14,11 +14,13 @@ from .profiles import Profiles
 NESTED = "nested"
 
 
-def _region_relation(a: str, b: str) -> str:
+def _region_relation(a: str, b: str, town_a: str = "", town_b: str = "") -> str:
+    """Relation of two regions (adcodes); within a city without counties, of its towns: 东莞市 and its
+    长安镇 are nested, 长安镇 and 虎门镇 different."""
     if not a or not b:
         return UNKNOWN
     if a == b:
-        return SAME
+        return SAME if town_a == town_b else NESTED if not town_a or not town_b else DIFFERENT
     # adcodes: a prefecture (xxxx00) contains its counties (xxxx..); a province (xx0000) everything below
     for outer, inner in ((a, b), (b, a)):
         if outer.endswith("0000") and inner.startswith(outer[:2]):
@@ -74,7 +76,8 @@ def _rowwise_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 _PAIR_COLUMNS = ["id", "core_text", "name_norm", "industry_key", "core_segment", "industry_conf", "region_code",
-                 "out_of_town", "origin_code", "is_research", "eff_type", "active", "eligible", "audience"]
+                 "out_of_town", "origin_code", "is_research", "eff_type", "active", "eligible", "audience", "kind",
+                 "town"]
 
 
 def _columns(p: Profiles, rows: np.ndarray) -> dict[str, np.ndarray]:
@@ -103,7 +106,7 @@ def pair_features(left: Profiles, right: Profiles, i: np.ndarray, j: np.ndarray)
     f["industry_rel"] = [_industry_relation(*x) for x in
                          zip(li["industry_key"], rj["industry_key"], li["core_segment"], rj["core_segment"], many)]
     f["industry_conf"] = np.minimum(li["industry_conf"].astype(float), rj["industry_conf"].astype(float))
-    f["region_rel"] = [_region_relation(a, b) for a, b in zip(li["region_code"], rj["region_code"])]
+    f["region_rel"] = [_region_relation(*x) for x in zip(li["region_code"], rj["region_code"], li["town"], rj["town"])]
     f["origin_rel"] = [_origin_relation(a, b, x, y) for a, b, x, y in
                        zip(li["out_of_town"], rj["out_of_town"], li["origin_code"], rj["origin_code"])]
     f["form_clash"] = (li["is_research"] != rj["is_research"]).astype(bool)
@@ -111,4 +114,6 @@ def pair_features(left: Profiles, right: Profiles, i: np.ndarray, j: np.ndarray)
     f["both_active"] = (li["active"] & rj["active"]).astype(bool)
     f["both_eligible"] = (li["eligible"] & rj["eligible"]).astype(bool)
     f["same_audience"] = (li["audience"] == rj["audience"]).astype(bool)
+    # kinds of social group (体育类 vs 行业协会商会): "" (no form, unknown) never clashes
+    f["kind_clash"] = [bool(a and b and a != b) for a, b in zip(li["kind"], rj["kind"])]
     return pd.DataFrame(f)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, replace
+from functools import cached_property
 from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
 
+from . import gbt as gbt_table
 from .errors import DetectorError
 from .paths import models_dir
 from .text import normalize_name, normalize_text
@@ -41,7 +43,7 @@ JIEBA_FREQ = 20000
 # An alias is matched inside names, where one character also belongs to places (茶陵) and other
 # words (连锁); a keyword may be one character (鞋) when longer words cover its other uses.
 _MIN_ALIAS = 2
-_FIELDS = ("key", "name", "gbt", "aliases", "keywords", "related", "kind", "umbrella")
+_FIELDS = ("key", "name", "gbt", "aliases", "keywords", "related", "kind", "umbrella", "group")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _GBT = re.compile(r"^\d{2,4}$")
 
@@ -58,6 +60,8 @@ class Industry:
     related: tuple[str, ...]
     kind: str  # INDUSTRY or NON_INDUSTRY
     umbrella: bool = False  # a catch-all kind (学术团体, 文艺团体): sharing it says nothing about the subject
+    curated: bool = True  # False: made from a GB/T 4754 unit that no curated entry covers (see _gbt_entries)
+    group: str = ""  # the kind of social group a body on this subject is (sports, culture …); "" for trade
 
 
 @dataclass(frozen=True)
@@ -75,24 +79,28 @@ class _Lexicon:
     (the head of a Chinese compound comes last: 食品机械 → 机械, 建设工程造价 → 工程造价)."""
 
     words: dict[str, tuple[str, ...]]
-    lengths: dict[str, tuple[int, ...]]  # first character → lengths of the words starting with it
+    lengths: dict[str, tuple[int, ...]]  # first two characters → lengths of the words opening with them
+    singles: frozenset[str]  # one-character words (鞋)
 
     @classmethod
     def build(cls, words: dict[str, tuple[str, ...]]) -> _Lexicon:
         lengths: dict[str, set[int]] = {}
         for w in words:
-            lengths.setdefault(w[0], set()).add(len(w))
-        return cls(words, {ch: tuple(sorted(ls, reverse=True)) for ch, ls in lengths.items()})
+            if len(w) > 1:
+                lengths.setdefault(w[:2], set()).add(len(w))
+        return cls(words, {head: tuple(sorted(ls, reverse=True)) for head, ls in lengths.items()},
+                   frozenset(w for w in words if len(w) == 1))
 
     def _occurrences(self, text: str) -> list[tuple[int, int]]:
         """(length, start) of every word occurrence, in order of preference."""
         n = len(text)
         found = [
             (length, start)
-            for start, ch in enumerate(text)
-            for length in self.lengths.get(ch, ())
+            for start in range(n - 1)
+            for length in self.lengths.get(text[start:start + 2], ())
             if start + length <= n and text[start : start + length] in self.words
         ]
+        found += [(1, start) for start, ch in enumerate(text) if ch in self.singles]
         return sorted(found, reverse=True)
 
     def found(self, text: str) -> list[str]:
@@ -120,6 +128,11 @@ class Taxonomy:
     lexicon: _Lexicon  # names, aliases and keywords → every key that lists them
     generic: tuple[str, ...] = ()  # words that do not narrow an industry (产业, 企业, 经济 …)
 
+    @cached_property
+    def order(self) -> dict[str, int]:
+        """Key → position in the file (ties in ``classify`` go to the earlier entry)."""
+        return {key: i for i, key in enumerate(self.industries)}
+
     def get(self, key: str) -> Industry:
         try:
             return self.industries[key]
@@ -128,10 +141,11 @@ class Taxonomy:
 
     def match_core(self, core: str) -> Industry | None:
         """The industry of a name's core: exact alias, else the longest alias inside the core
-        (equally long: the rightmost, 建设工程招标投标 → 招标投标), else None. A real industry beats
-        a non-industry kind named in the same core (食品科学技术 → 食品, not 学会)."""
+        (equally long: the rightmost, 建设工程招标投标 → 招标投标), else None. A real industry (or the
+        subject of a social group: 网球) beats a non-industry kind named in the same core (食品科学技术 →
+        食品, not 学会)."""
         hits = [self.industries[self.aliases.words[a][0]] for a in self.aliases.found(normalize_name(core))]
-        return next((i for i in hits if i.kind == "industry"), hits[0] if hits else None)
+        return next((i for i in hits if i.kind == INDUSTRY or i.group), hits[0] if hits else None)
 
     def segment(self, core: str, key: str) -> str:
         """What a name core says beyond its industry ``key``: the runs of characters covered neither by
@@ -175,7 +189,7 @@ class Taxonomy:
                 for key in self.lexicon.words[word]:
                     evidence.setdefault(key, {})[word] = None
         denominator = sum(scores.values()) + _PRIOR
-        order = {key: i for i, key in enumerate(self.industries)}
+        order = self.order
         ranked = sorted(scores, key=lambda k: (-scores[k], order[k]))
         return [
             IndustryMatch(self.industries[k], round(scores[k] / denominator, 4), tuple(evidence[k])) for k in ranked
@@ -244,6 +258,9 @@ def _parse_entry(raw: object, where: str) -> Industry:
     umbrella = raw.get("umbrella", False)
     if not isinstance(umbrella, bool):
         raise DetectorError(f"{where}：umbrella 应为 true 或 false")
+    group = raw.get("group", "")
+    if not isinstance(group, str) or (group and not _KEY.match(group)):
+        raise DetectorError(f"{where}：group 应为社会团体类别的 key（小写英文、数字和下划线）")
     return Industry(
         key=key,
         name=normalize_name(name),
@@ -253,7 +270,136 @@ def _parse_entry(raw: object, where: str) -> Industry:
         related=tuple(dict.fromkeys(_strings(raw, "related", where))),
         kind=kind,
         umbrella=umbrella,
+        group=group,
     )
+
+
+def _social_entries(source: Path, raw: object) -> list[dict]:
+    """``[[social]]`` tables (``group`` + ``subjects = {key = [name, alias …]}``) as entry tables: the
+    subjects of social groups that are not trade bodies (网球, 书法, 慈善 …), one entry each."""
+    if not isinstance(raw, list):
+        raise DetectorError(f"行业词表 {source.name}：[[social]] 应为表的数组")
+    out = []
+    for index, table in enumerate(raw, 1):
+        where = f"行业词表 {source.name} 第 {index} 个 [[social]]"
+        if not isinstance(table, dict) or set(table) != {"group", "subjects"} or not isinstance(table["subjects"], dict):
+            raise DetectorError(f"{where}：应只有 group 和 subjects（key = [名称, 别名…]）两项")
+        for key, words in table["subjects"].items():
+            if not isinstance(words, list) or not words or not all(isinstance(w, str) for w in words):
+                raise DetectorError(f"{where}：{key} 应为非空的词列表（第一个词为名称）")
+            out.append({"key": key, "name": words[0], "aliases": words[1:], "kind": NON_INDUSTRY,
+                        "group": table["group"]})
+    return out
+
+
+_GBT_FIELDS = ("table", "skip_divisions", "stop", "aliases")
+
+
+def _curated_codes(curated: dict[str, Industry]) -> dict[str, set[str]]:
+    """GB/T code → the curated entries listing it."""
+    codes: dict[str, set[str]] = {}
+    for ind in curated.values():
+        for g in ind.gbt:
+            codes.setdefault(g, set()).add(ind.key)
+    return codes
+
+
+def _covering(codes: dict[str, set[str]], code: str) -> str | None:
+    """The curated entry a GB/T unit belongs to: the one listing the unit's own code, or the most specific
+    group or class code above it (a division code covers only the division: 餐饮业 is 餐饮, but 快餐服务
+    is a trade of its own); None when no entry, or several equally specific ones, list it."""
+    for g in (code, *(code[:n] for n in (4, 3) if n < len(code))):
+        if g in codes:
+            keys = codes[g]
+            return next(iter(keys)) if len(keys) == 1 else None
+    return None
+
+
+def _gbt_config(source: Path, raw: object) -> tuple[Path, frozenset[str], frozenset[str], dict[str, tuple[str, ...]]]:
+    where = f"行业词表 {source.name} 的 [gbt]"
+    if not isinstance(raw, dict) or not isinstance(raw.get("table"), str):
+        raise DetectorError(f"{where}：应给出 table（行业分类表文件名）")
+    unknown = sorted(set(raw) - set(_GBT_FIELDS))
+    if unknown:
+        raise DetectorError(f"{where}：未知字段 {'、'.join(unknown)}（可用字段：{'、'.join(_GBT_FIELDS)}）")
+    skip = frozenset(_strings(raw, "skip_divisions", where))
+    stop = frozenset(normalize_name(w) for w in _strings(raw, "stop", where))
+    aliases = raw.get("aliases", {})
+    if not isinstance(aliases, dict):
+        raise DetectorError(f"{where}：aliases 应为「代码 = [别名…]」表")
+    extra = {code: _words(aliases, code, f"{where}.aliases", _MIN_ALIAS) for code in aliases}
+    seen: dict[str, str] = {}
+    for code, words in extra.items():
+        for w in words:
+            if seen.setdefault(w, code) != code:
+                raise DetectorError(f"{where}.aliases：别名「{w}」同时给了 {seen[w]} 和 {code}")
+    return source.parent / raw["table"], skip, stop, extra
+
+
+def _gbt_entries(source: Path, raw: object, curated: dict[str, Industry], generic: frozenset[str]) -> list[Industry]:
+    """Vocabulary entries for every division, group and class of GB/T 4754 (``[gbt]`` of the vocabulary).
+
+    A unit a curated entry covers (see :func:`_covering`) adds its words to that entry; any other unit
+    becomes an entry ``gbt_<code>`` of its own, related to its enclosing units and to the curated
+    entries listing a code above it. Words are the unit's name, the words it gives
+    (:func:`detector.gbt.name_words`, less the ``stop`` list and the ``generic`` words: 工程, 服务 …) and
+    the curated ``aliases`` of its code.
+    Curated words stay on top: a curated entry's name or alias is never taken, nor is one of its
+    keywords unless ``aliases`` gives it to a unit (热处理 is a 五金 keyword and the name of a trade). When
+    two units give one word, the curated alias of a code wins, then the unit whose name it is, then
+    a unit naming one trade over one listing several (豆类 is 豆类种植, not 豆类、油料和薯类种植), then
+    the lower code (the producing trade before processing and sale)."""
+    path, skip, stop, extra = _gbt_config(source, raw)
+    stop |= generic
+    units = [u for u in gbt_table.load_units(path) if u.code[:2] not in skip]
+    by_code = {u.code: u for u in units}
+    known = set(by_code)
+    unknown = sorted(set(extra) - known)
+    if unknown:
+        raise DetectorError(f"行业词表 {source.name} 的 [gbt.aliases]：{'、'.join(unknown)} 不是行业分类表中的代码")
+    owner = {w: ind.key for ind in curated.values() for w in (ind.name, *ind.aliases)}
+    named = set(owner)
+    listed = named | {w for ind in curated.values() for w in ind.keywords}
+    codes = _curated_codes(curated)
+    key_of: dict[str, str] = {}
+    # a unit named like a curated entry is that entry (印刷 in 印刷和记录媒介复制业 is 印刷); a class
+    # named like its division or group (1200 其他采矿业) is that unit
+    for u in units:
+        same = u.parent is not None and by_code[u.parent].name == u.name
+        key_of[u.code] = _covering(codes, u.code) or owner.get(u.name) or \
+            (key_of[u.parent] if same else f"gbt_{u.code}")
+    offers: dict[str, tuple[tuple, str]] = {}  # word → (rank, key)
+    for u in units:
+        given = [(w, (0,)) for w in extra.get(u.code, ()) if w not in named]
+        derived = [(w, (1, w != u.name, len(u.items) > 1, u.code)) for w in gbt_table.name_words(u)
+                   if w not in stop and w not in listed]
+        for word, rank in given + derived:
+            if word not in offers or rank < offers[word][0]:
+                offers[word] = (rank, key_of[u.code])
+    words: dict[str, list[str]] = {}
+    for word, (_, key) in offers.items():
+        words.setdefault(key, []).append(word)
+    out: dict[str, Industry] = {}
+    for u in units:  # a curated entry lists the codes of the units it covers, its own first
+        key = key_of[u.code]
+        if key in curated:
+            ind = out.get(key, curated[key])
+            more = [w for w in words.pop(key, ()) if w != ind.name]
+            out[key] = replace(ind, gbt=tuple(dict.fromkeys((*ind.gbt, u.code))),
+                               aliases=tuple(dict.fromkeys((*ind.aliases, *more))))
+            continue
+        if key in out:
+            out[key] = replace(out[key], gbt=(*out[key].gbt, u.code))
+            continue
+        above = [key_of[c] for c in (u.parent, u.code[:2]) if c and c in known]
+        above += [k for n in range(2, len(u.code) + 1) for k in sorted(codes.get(u.code[:n], ()))]
+        # the official title as the name shown (锰矿、铬矿采选); its normalised form is the first alias
+        out[key] = Industry(
+            key=key, name=u.title, gbt=(u.code,),
+            aliases=tuple(dict.fromkeys((u.name, *words.get(key, ())))),
+            keywords=(), related=tuple(k for k in dict.fromkeys(above) if k != key), kind=INDUSTRY, curated=False,
+        )
+    return list(out.values())
 
 
 @lru_cache(maxsize=8)
@@ -275,6 +421,7 @@ def taxonomy(path: str | Path | None = None) -> Taxonomy:
     if not isinstance(entries, list) or not entries:
         raise DetectorError(f"行业词表 {source.name} 中没有 [[industry]] 条目")
 
+    entries = entries + _social_entries(source, data.get("social", []))
     parsed: dict[str, tuple[Industry, str]] = {}
     owner: dict[str, str] = {}
     for index, raw in enumerate(entries, 1):
@@ -288,30 +435,41 @@ def taxonomy(path: str | Path | None = None) -> Taxonomy:
             if other != ind.key:
                 raise DetectorError(f"{where}：别名「{alias}」已属于 {other}，一个别名只能对应一个行业")
 
-    linked: dict[str, set[str]] = {key: set() for key in parsed}
     for key, (ind, where) in parsed.items():
         for other in ind.related:
             if other not in parsed or other == key:
                 raise DetectorError(f"{where}：related 中的 {other} 不是其他条目的 key")
-            linked[key].add(other)
-            linked[other].add(key)
-
-    industries = {
-        key: replace(ind, related=tuple(k for k in parsed if k in linked[key])) for key, (ind, _) in parsed.items()
-    }
-    lexicon: dict[str, list[str]] = {}
-    for ind in industries.values():
-        for word in dict.fromkeys((ind.name, *ind.aliases, *ind.keywords)):
-            lexicon.setdefault(word, []).append(ind.key)
     generic = data.get("generic", [])
     if not isinstance(generic, list) or not all(isinstance(w, str) and w for w in generic):
         raise DetectorError(f"行业词表 {source.name}：generic 应为非空字符串列表")
+    generic = [normalize_name(w) for w in generic]
+    if "gbt" in data:
+        curated = {k: ind for k, (ind, _) in parsed.items()}
+        for ind in _gbt_entries(source, data["gbt"], curated, frozenset(generic)):
+            parsed[ind.key] = (ind, parsed[ind.key][1] if ind.key in parsed else f"行业分类 {ind.gbt[0]}")
+            for alias in ind.aliases:  # the name is the official title (锰矿、铬矿采选); its normalised form is an alias
+                owner.setdefault(alias, ind.key)
+    linked: dict[str, set[str]] = {key: set() for key in parsed}
+    for key, (ind, _) in parsed.items():
+        for other in ind.related:
+            linked[key].add(other)
+            linked[other].add(key)
+
+    position = {key: i for i, key in enumerate(parsed)}
+    industries = {
+        key: replace(ind, related=tuple(sorted(linked[key], key=position.__getitem__)))
+        for key, (ind, _) in parsed.items()
+    }
+    lexicon: dict[str, list[str]] = {}
+    for ind in industries.values():
+        for word in dict.fromkeys((normalize_name(ind.name), *ind.aliases, *ind.keywords)):
+            lexicon.setdefault(word, []).append(ind.key)
     return Taxonomy(
         source=source,
         industries=industries,
         aliases=_Lexicon.build({alias: (key,) for alias, key in owner.items()}),
         lexicon=_Lexicon.build({word: tuple(keys) for word, keys in lexicon.items()}),
-        generic=tuple(normalize_name(w) for w in generic),
+        generic=tuple(generic),
     )
 
 

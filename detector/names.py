@@ -12,14 +12,21 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from . import regions
+from .errors import DetectorError
 from .paths import models_dir
 from .regions import COUNTY, PREFECTURE, PROVINCE, Division
 from .text import normalize_name
 
+if TYPE_CHECKING:
+    from .industry import Industry
+
 OUT_OF_TOWN = "异地商会"
 ENTERPRISE, PERSON = "企业", "个人"  # member kinds (FORMAT.md member_kind)
+# Kinds of social group (models/names.toml [kinds]) that keep their form's type.
+TRADE, OUT_OF_TOWN_KIND, ACADEMIC = "trade", "out_of_town", "academic"
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,14 @@ class ParsedName:
     industry: str | None = None  # canonical industry key (models/industries.toml)
     affiliated: bool = False  # a unit-internal body (…有限公司职工技术协会), not a regional association
     audience: str = ""  # a distinct member group opening the core: 青年 (企业家), 女 (企业家)
+    kind: str = ""  # kind of social group (names.toml [kinds]): trade, sports, academic …; "" without a form
+    former: tuple[str, ...] = ()  # former division names written (萧山市: today 萧山区; see regions.former)
+    town: str = ""  # the town or street of a city without counties the body belongs to (东莞市长安镇)
+
+    @property
+    def kind_name(self) -> str:
+        """The kind in Chinese: 体育类社团, 行业协会商会 … ("" when none)."""
+        return kind_names().get(self.kind, "")
 
     @property
     def is_out_of_town(self) -> bool:
@@ -48,6 +63,11 @@ class ParsedName:
 @dataclass(frozen=True)
 class _Grammar:
     forms: tuple[tuple[str, str], ...]  # (suffix, type), longest first
+    form_kinds: dict[str, str]  # suffix → kind the form makes (学会 → academic)
+    yielding_forms: frozenset[str]  # forms whose kind gives way to a trade subject (企业家联谊会)
+    kinds: dict[str, str]  # kind → Chinese name
+    audience_kinds: dict[str, str]  # audience → the kind it makes of a body with no subject of its own (老年 → elderly_youth)
+    word_like_places: frozenset[str]  # short county names that are words first (东方, 合作, 江山)
     origin_forms: frozenset[str]
     origin_markers: tuple[str, ...]
     trailing_generic: tuple[str, ...]
@@ -61,8 +81,18 @@ def _grammar() -> _Grammar:
     with (models_dir() / "names.toml").open("rb") as f:
         g = tomllib.load(f)
     forms = sorted(((x["suffix"], x["type"]) for x in g["form"]), key=lambda x: -len(x[0]))
+    kinds = dict(g["kinds"])
+    form_kinds = {x["suffix"]: x["kind"] for x in g["form"] if "kind" in x}
+    unknown = sorted((set(form_kinds.values()) | set(g["kinds_audiences"])) - set(kinds))
+    if unknown:
+        raise DetectorError(f"models/names.toml：kind {'、'.join(unknown)} 不在 [kinds] 中")
     return _Grammar(
         forms=tuple(forms),
+        form_kinds=form_kinds,
+        yielding_forms=frozenset(x["suffix"] for x in g["form"] if x.get("yields_to_trade")),
+        kinds=kinds,
+        audience_kinds={a: kind for kind, audiences in g["kinds_audiences"].items() for a in audiences},
+        word_like_places=frozenset(g["places"]["word_like"]),
         origin_forms=frozenset(g["origin"]["forms"]),
         origin_markers=tuple(sorted(g["origin"]["markers"], key=len, reverse=True)),
         trailing_generic=tuple(g["core"]["trailing_generic"]),
@@ -79,27 +109,36 @@ def _split_form(s: str) -> tuple[str, str | None, str | None]:
     return s, None, None
 
 
-def _plausible_first(d: Division, home: Division | None, written: str) -> bool:
-    """A short county name opening a name is only trusted inside the home city (东方红… ≠ 东方市)."""
-    if written == d.name or d.level != COUNTY:
+def _plausible_first(d: Division, home: Division | None, written: str, rest: str) -> bool:
+    """A short county name opening a name is trusted inside the home city; elsewhere only when it is
+    unambiguous, not a word (东方红… ≠ 东方市), and a place follows it (义乌温州商会: 温州 in 义乌) or it
+    is a county-level city (市) written before what its body is about (义乌小商品协会)."""
+    if written == d.name or d.level != COUNTY or regions.is_former(written):
         return True
-    return home is not None and regions.contains(home, d)
+    if home is not None and regions.contains(home, d):
+        return True
+    if written in _grammar().word_like_places or not regions.unambiguous_short(written):
+        return False
+    after = regions.match_prefix(rest, d)
+    return (after is not None and not regions.contains(d, after[0])) or (d.name.endswith("市") and bool(rest))
 
 
-def _split_region(s: str, home: Division | None) -> tuple[Division | None, str]:
-    """Consume nested place names at the start: 浙江省温州市鹿城区… → 鹿城区."""
+def _split_region(s: str, home: Division | None) -> tuple[Division | None, str, tuple[str, ...]]:
+    """Consume nested place names at the start: 浙江省温州市鹿城区… → 鹿城区 (and the names as written)."""
     region: Division | None = None
+    written_all: list[str] = []
     while s:
         m = regions.match_prefix(s, region or home)
         if m is None:
             break
         d, written = m
-        if region is None and not _plausible_first(d, home, written):
+        if region is None and not _plausible_first(d, home, written, s[len(written):]):
             break
         if region is not None and not regions.contains(region, d):
             break  # a place outside the region: the origin of a 异地商会, parsed later
         region, s = d, s[len(written):]
-    return region, s
+        written_all.append(written)
+    return region, s, tuple(written_all)
 
 
 def _strip_markers(core: str) -> str:
@@ -114,7 +153,8 @@ def _strip_markers(core: str) -> str:
     return core
 
 
-def _parse_origin(core: str, form: str | None, region: Division | None, home: Division | None) -> Division | None:
+def _parse_origin(core: str, form: str | None, region: Division | None, home: Division | None
+                  ) -> tuple[Division | None, tuple[str, ...]]:
     """The origin of a 异地商会 when the whole core is place names (+ 商/籍/人…): 福建福鼎, 皖商, 江西籍.
 
     A one-character province abbreviation counts only as ``X商`` (皖商联合会, 湘商会 = 湘商 + 会).
@@ -122,23 +162,25 @@ def _parse_origin(core: str, form: str | None, region: Division | None, home: Di
     places = _strip_markers(core)
     if len(places) == 1:
         is_merchant = core.endswith("商") or (form or "").endswith("商会")
-        return regions.province_abbreviations().get(places) if is_merchant else None
+        return (regions.province_abbreviations().get(places) if is_merchant else None), ()
     origin: Division | None = None
     rest = places
+    written_all: list[str] = []
     while rest:
         m = regions.match_prefix(rest, origin, prefer=regions.PROVINCE_FIRST)
         if m is None:
-            return None
+            return None, ()
         d, written = m
         if origin is not None and not regions.contains(origin, d):
-            return None
+            return None, ()
         origin, rest = d, rest[len(written):]
+        written_all.append(written)
     if origin is None:
-        return None
+        return None, ()
     context = region or home
     if context is not None and regions.contains(regions.prefecture_of(context) or context, origin):
-        return None  # a place inside the registration city is a sub-region, not an origin
-    return origin
+        return None, ()  # a place inside the registration city is a sub-region, not an origin
+    return origin, tuple(written_all)
 
 
 def _foreign(region: Division | None, home: Division | None) -> bool:
@@ -166,25 +208,55 @@ def _strip_generic(core: str) -> str:
     return core
 
 
-def _industry_key(core: str) -> str | None:
+def _subject(core: str) -> Industry | None:
     from .industry import match_core  # taxonomy data in models/, loaded lazily
 
-    hit = match_core(core) if core else None
-    return hit.key if hit else None
+    return match_core(core) if core else None
+
+
+def kind_names() -> dict[str, str]:
+    """Kind of social group → its Chinese name (models/names.toml [kinds])."""
+    return _grammar().kinds
+
+
+def _kind(form: str | None, origin: Division | None, subject: Industry | None, audience: str) -> str:
+    """The kind of social group a name makes: 异地商会 by its origin, else by its form (学会, 校友会;
+    a yielding form such as 联谊会 not when its subject is a trade: 企业家联谊会), else by its subject's
+    group (网球 → sports), else by an elderly or youth audience, else trade."""
+    if form is None:
+        return ""
+    if origin is not None:
+        return OUT_OF_TOWN_KIND
+    g = _grammar()
+    trade_subject = subject is not None and not subject.group
+    form_kind = None if trade_subject and form in g.yielding_forms else g.form_kinds.get(form)
+    kind = form_kind or (subject.group if subject is not None else "") or g.audience_kinds.get(audience, TRADE)
+    if kind not in g.kinds:
+        raise DetectorError(f"行业词表中的社会团体类别 {kind} 不在 models/names.toml 的 [kinds] 中")
+    return kind
 
 
 def parse_name(name: str, home: Division | None = None) -> ParsedName:
     """Parse one association name; ``home`` is the registry's city (see :func:`infer_home`)."""
     norm = normalize_name(name)
     body, form, typ = _split_form(norm)
-    region, core = _split_region(body, home)
-    origin = None
-    if form in _grammar().origin_forms or form is None:
-        origin = _parse_origin(core, form, region, home)
+    region, core, written = _split_region(body, home)
+    origin, origin_written = None, ()
+    # a city without counties (东莞市): a body of one of its towns is the city's own (长安商会 is 东莞's
+    # 长安镇 chamber, not a 异地商会 of 西安's 长安区)
+    city = region if regions.undivided(region) else home if region is None and regions.undivided(home) else None
+    town_match = regions.town_prefix(core, city)
+    town = town_match[0] if town_match else ""
+    if town_match is not None:
+        region = city
+        core = core[len(town_match[1]):] or core  # 石岐街道餐饮协会 → 餐饮; a town's own chamber keeps its name
+    elif form in _grammar().origin_forms or form is None:
+        origin, origin_written = _parse_origin(core, form, region, home)
         if origin is None and _foreign(region, home):
             # 河南信阳商会 in a 常州市 registry: no region written, the place is the origin
-            origin = _parse_origin(body, form, None, home)
-            region = None if origin is not None else region
+            origin, origin_written = _parse_origin(body, form, None, home)
+            if origin is not None:
+                region, written = None, ()
     if origin is not None:
         typ = OUT_OF_TOWN
         core = ""
@@ -192,6 +264,11 @@ def parse_name(name: str, home: Division | None = None) -> ParsedName:
         # 青年企业家联合会 without an origin: 企业家 belongs to the core, the form is 联合会
         core, form, typ = _unfold_form(core, form, typ)
     core = _strip_generic(core)
+    subject = _subject(core)
+    audience = next((a for a in _grammar().audiences if core.startswith(a) and len(core) > len(a)), "")
+    kind = _kind(form, origin, subject, audience)
+    if kind not in (TRADE, OUT_OF_TOWN_KIND, ACADEMIC, ""):
+        typ = kind_names()[kind]  # a 网球协会 is a 体育类社团, never a 行业协会
     return ParsedName(
         raw=name,
         normalized=norm,
@@ -205,9 +282,12 @@ def parse_name(name: str, home: Division | None = None) -> ParsedName:
         origin_level=origin.level if origin else None,
         origin_province=origin.province if origin else None,
         origin_code=origin.code if origin else None,
-        industry=_industry_key(core),
+        industry=subject.key if subject else None,
         affiliated=any(m in core for m in _grammar().unit_markers),
-        audience=next((a for a in _grammar().audiences if core.startswith(a) and len(core) > len(a)), ""),
+        audience=audience,
+        kind=kind,
+        former=tuple(w for w in (*written, *origin_written) if regions.is_former(w)),
+        town=town,
     )
 
 
@@ -233,7 +313,8 @@ def infer_home(names: list[str]) -> Division | None:
     return regions.by_code(code)
 
 
-__all__ = ["ParsedName", "parse_name", "infer_home", "OUT_OF_TOWN", "PROVINCE", "PREFECTURE", "COUNTY"]
+__all__ = ["ParsedName", "parse_name", "infer_home", "kind_names", "OUT_OF_TOWN", "TRADE", "PROVINCE", "PREFECTURE",
+           "COUNTY"]
 
 
 # ------------------------------------------------------------------------------------- member names

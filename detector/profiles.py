@@ -67,6 +67,8 @@ def _parse_row(name: str, region_value: object, type_value: object, home: Divisi
     typ = normalize_text(type_value) or p.type or ""
     if p.origin and typ != OUT_OF_TOWN and typ in {"商会", "联合会", "促进会", ""}:
         typ = OUT_OF_TOWN
+    # a declared 学会/研究会 or 异地商会 says the kind; otherwise the name does (网球协会: sports)
+    kind = "academic" if typ in RESEARCH_TYPES else "out_of_town" if typ == OUT_OF_TOWN else p.kind
     return {
         "name_norm": p.normalized,
         "region_name": region.name if region else "",
@@ -81,6 +83,8 @@ def _parse_row(name: str, region_value: object, type_value: object, home: Divisi
         "origin_province": p.origin_province or "",
         "name_industry": p.industry or "",
         "audience": p.audience,
+        "kind": kind or ("trade" if normalize_text(type_value) else ""),
+        "town": p.town,
         # 一业一会 applies to associations: a name with an organisation form (or a declared type),
         # not a school, hospital or centre, nor a unit-internal body
         "eligible": bool(p.org_form or normalize_text(type_value)) and not p.affiliated,

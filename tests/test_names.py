@@ -177,3 +177,151 @@ def test_out_of_town_chamber_without_the_city_in_its_name():
 ])
 def test_guess_member_kind(name, kind):
     assert guess_member_kind(name) == kind
+
+
+# ─── kinds of social group (社会团体) beyond trade bodies ─────────────────────────────────
+
+# name, kind, type shown, subject key
+KINDS = [
+    ("株洲市网球协会", "sports", "体育类社团", "tennis"),
+    ("岳阳县篮球协会", "sports", "体育类社团", "basketball"),
+    ("衡阳市太极拳协会", "sports", "体育类社团", "tai_chi"),
+    ("常德市老年体育协会", "sports", "体育类社团", "elderly_sports"),
+    ("邵阳市体育舞蹈运动协会", "sports", "体育类社团", "dance_sport"),
+    ("益阳市书法家协会", "culture", "文化类社团", "calligraphy"),
+    ("郴州市摄影家协会", "culture", "文化类社团", "photo_art"),
+    ("娄底市集邮协会", "culture", "文化类社团", "philately"),
+    ("永州市慈善总会", "charity", "公益慈善类社团", "charity"),
+    ("怀化市青年志愿者协会", "charity", "公益慈善类社团", "volunteers"),
+    ("张家界市教育基金会", "charity", "公益慈善类社团", "education"),
+    ("长沙市佛教协会", "religion", "宗教类社团", "buddhism"),
+    ("株洲市抗癌协会", "health", "卫生健康类社团", "cancer"),
+    ("衡阳市律师协会", "professional", "职业类社团", "lawyers"),
+    ("岳阳市注册会计师协会", "professional", "职业类社团", "cpa"),
+    ("常德市女法官协会", "professional", "职业类社团", "judges"),
+    ("益阳市老干部保健协会", "elderly_youth", "老年和青少年类社团", "elderly"),
+    ("郴州市关心下一代工作促进会", "elderly_youth", "老年和青少年类社团", "next_generation"),
+    ("娄底市消费者权益保护协会", "public", "社会事务类社团", "consumers"),
+    ("湖南大学株洲校友会", "fellowship", "联谊类社团", None),
+    ("永州市海外联谊会", "fellowship", "联谊类社团", "overseas_chinese"),
+    ("怀化市心理学会", "academic", "学会", None),
+    ("长沙市网球运动研究会", "academic", "研究会", "tennis"),  # the form makes it academic
+    # trade bodies stay trade bodies, with the new forms too
+    ("株洲市热处理行业协会", "trade", "行业协会", "gbt_3360"),
+    ("衡阳市足浴保健行业协会", "trade", "行业协会", "gbt_8052"),
+    ("岳阳市殡葬协会", "trade", "行业协会", "gbt_8080"),
+    ("常德市拍卖行业协会", "trade", "行业协会", "gbt_5182"),
+    ("泉州市新生代企业家联谊会", "trade", "联合会", "entrepreneurs"),  # 联谊会 of a trade: a trade body
+    ("宁波市鞋业协进会", "trade", "促进会", "footwear"),
+    ("上海市五金同业公会", "trade", "行业协会", "hardware"),
+    ("益阳市江西商会", "out_of_town", "异地商会", None),
+]
+
+
+@pytest.mark.parametrize("name, kind, typ, subject", KINDS)
+def test_kinds_of_social_group(name, kind, typ, subject):
+    p = parse_name(name)
+    assert (p.kind, p.type, p.industry) == (kind, typ, subject)
+    assert p.kind_name  # shown in Chinese
+
+
+def test_a_non_trade_body_is_never_typed_industry_association():
+    for name, kind, _, _ in KINDS:
+        if kind not in ("trade", "out_of_town"):
+            assert parse_name(name).type not in {"行业协会", "商会", "联合会", "促进会"}, name
+
+
+def test_no_form_no_kind():
+    assert parse_name("株洲市网球培训中心").kind == ""
+
+
+# ─── divisions as they were ──────────────────────────────────────────────────────────────
+
+# name, home, region (today), region level, origin (today), former names written
+FORMER = [
+    ("萧山市餐饮行业协会", None, "萧山区", "county", None, ("萧山市",)),
+    ("杭州市萧山市印刷行业协会", None, "萧山区", "county", None, ("萧山市",)),
+    ("余杭市家纺协会", "杭州市", "余杭区", "county", None, ("余杭市",)),
+    ("吴江市丝绸行业协会", None, "吴江区", "county", None, ("吴江市",)),
+    ("襄樊市汽车零部件行业协会", None, "襄阳市", "prefecture", None, ()),  # 襄樊市 → written in full
+    ("苍南县龙港镇印刷商会", None, "龙港市", "county", None, ("苍南县龙港镇",)),
+    ("株洲市宝庆商会", "株洲市", "株洲市", "prefecture", "邵阳市", ("宝庆",)),
+    ("长沙市襄樊商会", "长沙市", "长沙市", "prefecture", "襄阳市", ("襄樊",)),
+    ("温州市萧山商会", "温州市", "温州市", "prefecture", "萧山区", ()),  # 萧山 is today's short name
+]
+
+
+@pytest.mark.parametrize("name, home, region, level, origin, former", FORMER)
+def test_former_divisions_resolve_to_todays_units(name, home, region, level, origin, former):
+    p = parse_name(name, regions.lookup(home) if home else None)
+    assert (p.region, p.region_level, p.origin) == (region, level, origin)
+    if name.startswith("襄樊市"):
+        assert p.former == ("襄樊市",)
+    else:
+        assert p.former == former
+
+
+def test_former_division_with_industry_core():
+    p = parse_name("萧山市餐饮行业协会")
+    assert (p.industry_core, p.industry) == ("餐饮", "catering")
+
+
+# ─── suffix-less county-level places ─────────────────────────────────────────────────────
+
+# name, home, region, origin
+SUFFIXLESS = [
+    ("义乌温州商会", None, "义乌市", "温州市"),  # host without suffix, then the origin
+    ("义乌台州商会", "杭州市", "义乌市", "台州市"),
+    ("晋江福州商会", "温州市", "晋江市", "福州市"),
+    ("慈溪家电行业协会", "长沙市", "慈溪市", None),  # a county-level city before its trade
+    ("义乌市温州商会", None, "义乌市", "温州市"),
+    ("长沙市晋江商会", "长沙市", "长沙市", "晋江市"),  # as an origin
+    ("温州市慈溪商会", "温州市", "温州市", "慈溪市"),
+    ("东方红文化研究会", "长沙市", None, None),  # 东方 is a word here, not 东方市
+    ("合作社发展促进会", "长沙市", None, None),
+]
+
+
+@pytest.mark.parametrize("name, home, region, origin", SUFFIXLESS)
+def test_suffixless_county_level_places(name, home, region, origin):
+    p = parse_name(name, regions.lookup(home) if home else None)
+    assert (p.region, p.origin) == (region, origin)
+
+
+# ─── cities without counties: town and street bodies are the city's own ──────────────────
+
+# name, home, region, town, industry core
+TOWNS = [
+    ("东莞市长安商会", None, "东莞市", "长安镇", "长安"),  # not 西安's 长安区
+    ("东莞市石龙镇商会", "东莞市", "东莞市", "石龙镇", "石龙镇"),
+    ("石龙商会", "东莞市", "东莞市", "石龙镇", "石龙"),  # not 平顶山's 石龙区
+    ("虎门镇服装商会", "东莞市", "东莞市", "虎门镇", "服装"),
+    ("中山市东区商会", "中山市", "中山市", "东区街道", "东区"),  # not 攀枝花's 东区
+    ("中山市石岐街道餐饮协会", None, "中山市", "石岐街道", "餐饮"),
+    ("小榄镇五金商会", "中山市", "中山市", "小榄镇", "五金"),
+    ("嘉峪关市峪泉镇商会", None, "嘉峪关市", "峪泉镇", "峪泉镇"),
+    ("儋州市那大镇商会", None, "儋州市", "那大镇", "那大镇"),
+]
+
+
+@pytest.mark.parametrize("name, home, region, town, core", TOWNS)
+def test_towns_of_cities_without_counties(name, home, region, town, core):
+    p = parse_name(name, regions.lookup(home) if home else None)
+    assert (p.region, p.town, p.industry_core, p.origin) == (region, town, core, None)
+    assert p.type != "异地商会"
+
+
+def test_out_of_town_chambers_of_cities_without_counties_stay():
+    p = parse_name("东莞市湖南长沙商会", regions.lookup("东莞市"))
+    assert (p.region, p.origin, p.town) == ("东莞市", "长沙市", "")
+    # a same-named district elsewhere is still an origin when the city is not one without counties
+    assert parse_name("株洲市长安商会", regions.lookup("株洲市")).origin == "长安区"
+
+
+def test_every_subject_group_is_a_kind_with_a_chinese_name():
+    from detector import industry
+    from detector.names import kind_names
+
+    groups = {i.group for i in industry.all_industries() if i.group}
+    assert groups and groups <= set(kind_names())
+    assert all(kind_names().values())

@@ -6,8 +6,8 @@ import pytest
 
 from detector.errors import DetectorError
 from detector.lab.train import _NONNEG, _NONPOS
-from detector.scoring import (GATE_AUDIENCE, GATE_FORM, GATE_INACTIVE, GATE_NOT_ASSOCIATION, GATE_NESTED, GATE_ORIGIN, MODEL_FEATURES, Scorer,
-                              design_matrix, gates, load_scorer, load_thresholds, score_pairs)
+from detector.scoring import (GATE_AUDIENCE, GATE_FORM, GATE_INACTIVE, GATE_KIND, GATE_NOT_ASSOCIATION, GATE_NESTED, GATE_ORIGIN,
+                              MODEL_FEATURES, Scorer, design_matrix, gates, load_scorer, load_thresholds, score_pairs)
 
 
 def _features(**over):
@@ -15,7 +15,7 @@ def _features(**over):
                 tfidf_cos=0.2, services_jacc=0.0, shared_members=0.0, member_jacc=0.0, member_cont=0.0,
                 shared_leaders=0.0, industry_a="x", industry_b="y", industry_rel="different", industry_conf=0.8,
                 region_rel="same", origin_rel="na", form_clash=False, type_same=True, both_active=True,
-                both_eligible=True, same_audience=True)
+                both_eligible=True, same_audience=True, kind_clash=False)
     base.update(over)
     return pd.DataFrame([base])
 
@@ -28,6 +28,7 @@ def test_gates_encode_one_industry_one_association():
     assert gates(_features(both_active=False))[1] == [GATE_INACTIVE]
     assert gates(_features(both_eligible=False))[1] == [GATE_NOT_ASSOCIATION]
     assert gates(_features(same_audience=False))[1] == [GATE_AUDIENCE]
+    assert gates(_features(kind_clash=True))[1] == [GATE_KIND]  # 网球协会 (体育类) vs a 行业协会
     assert gates(_features())[0][0] == 1.0
 
 

@@ -42,3 +42,38 @@ def test_hubs_and_party_branches(study, small_engine):
     for b in branches:
         assert len({f.at[i, "region_code"] for i in b}) == 1
         assert all(int(f.at[i, "party_members"]) < 3 for i in b)
+
+
+def _names_registry(tmp_path, names):
+    import pandas as pd
+
+    folder = tmp_path / "registry"
+    folder.mkdir()
+    pd.DataFrame({"id": [f"N{i}" for i in range(len(names))], "name": names}).to_csv(
+        folder / "associations.csv", index=False)
+    return folder
+
+
+def test_social_groups_are_compared_within_their_kind(tmp_path, embedder):
+    """Two 网球协会 of one district duplicate each other; a 篮球协会, the city's 网球协会 and a trade body
+    on tennis goods do not (一业一会 within the kind)."""
+    from detector.pipeline import Engine
+
+    names = ["株洲市荷塘区网球协会", "株洲市荷塘区网球运动协会", "株洲市荷塘区篮球协会", "株洲市网球协会",
+             "株洲市荷塘区网球用品商会", "株洲市荷塘区餐饮行业协会"]
+    result = run_study(Engine.load(_names_registry(tmp_path, names), embedder=embedder))
+    grouped = [sorted(g.names) for g in result.groups]
+    assert grouped == [["株洲市荷塘区网球协会", "株洲市荷塘区网球运动协会"]]
+
+
+def test_town_bodies_of_a_city_without_counties(tmp_path, embedder):
+    """东莞: a town's chamber is the city's own body, one per town; not a 异地商会 of 长安区 or 石龙区."""
+    from detector.pipeline import Engine
+
+    names = ["东莞市长安镇餐饮协会", "东莞市长安餐饮行业协会", "东莞市虎门镇餐饮协会", "东莞市餐饮行业协会",
+             "东莞市石龙商会", "东莞市湖南商会"]
+    engine = Engine.load(_names_registry(tmp_path, names), embedder=embedder)
+    frame = engine.profiles.frame.set_index("name")
+    assert not frame.loc["东莞市石龙商会", "out_of_town"] and frame.loc["东莞市湖南商会", "out_of_town"]
+    grouped = [sorted(g.names) for g in run_study(engine).groups]
+    assert grouped == [["东莞市长安镇餐饮协会", "东莞市长安餐饮行业协会"]]
