@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .names import ParsedName
-from .policy import RELATED_ONLY, RULES, SEVERITY_ZH, VERDICT_ZH, rule_title
+from .policy import ALL_RULES, RELATED_ONLY, SEVERITY_ZH, VERDICT_ZH, rule_title
 from .regions import LEVEL_ZH
 
 _DASH = "—"
@@ -105,5 +105,5 @@ def format_study(result, limit: int = 15) -> str:
     if result.party_branches:
         lines.append(f"建议联合党支部 {len(result.party_branches)} 个（党员不足 3 人的组织按区域、行业相近组合）")
     by_rule = Counter(f.rule for f in result.findings)
-    lines.append("政策规则提示：" + ("，".join(f"{rule_title(r)} {by_rule[r]}" for r in RULES if by_rule[r]) or "无"))
+    lines.append("政策规则提示：" + ("，".join(f"{rule_title(r)} {by_rule[r]}" for r in ALL_RULES if by_rule[r]) or "无"))
     return "\n".join(lines)

@@ -9,7 +9,7 @@ from collections import Counter
 import pandas as pd
 
 from ..io import Registry, summary
-from ..policy import RULES, SEVERITY, SEVERITY_ZH, rule_title
+from ..policy import ALL_RULES, SEVERITY, SEVERITY_ZH, rule_title
 from ..study import Group, StudyResult
 
 
@@ -91,7 +91,7 @@ def rule_counts(result: StudyResult) -> list[dict]:
     """Every rule with at least one finding, in the order of FORMAT.md: code, title, severity, count."""
     counts = Counter(f.rule for f in result.findings)
     return [{"rule": r, "title": rule_title(r), "severity": SEVERITY_ZH[SEVERITY[r]], "count": counts[r]}
-            for r in RULES if counts[r]]
+            for r in ALL_RULES if counts[r]]
 
 
 def hubs_frame(result: StudyResult) -> pd.DataFrame:
