@@ -107,3 +107,21 @@ def test_a_broken_field_list_names_the_entry(tmp_path):
     bad.write_text('[[field]]\nkey = "x"\nname = "某领域"\nbasis = "某分类"\ngbt = ["39A"]\n', encoding="utf-8")
     with pytest.raises(DetectorError, match="第 1 个条目.*GB/T 4754"):
         new_economy_fields(bad)
+
+
+def test_a_body_declaring_the_statistics_industry_covers_it_a_related_one_does_not():
+    used = stats([("二手车", "温州市", 400, 400000), ("二手车", "鹿城区", 150, 150000), ("二手车", "瑞安市", 150, 150000),
+                  ("二手车", "乐清市", 100, 100000)])
+    bodies = [("U1", "温州市二手车交易行业促进会", "温州市", "二手车")]  # declares 二手车, whatever its key
+    gaps = industry_gaps(profiles(bodies), stats_index(used, HOME))
+    assert gaps.checked == 1 and gaps.covered == 1 and not gaps.rows
+    express = stats([("快递", "温州市", 400, 400000), ("快递", "鹿城区", 150, 150000), ("快递", "瑞安市", 250, 250000)])
+    bodies = [("L1", "温州市物流行业协会", "温州市", "物流")]  # related (物流), not the same industry
+    assert [r.industry for r in industry_gaps(profiles(bodies), stats_index(express, HOME)).rows] == ["快递"]
+
+
+def test_member_enterprises_in_a_related_body_are_covered():
+    names = [f"温州{c}光学有限公司" for c in "甲乙丙丁戊己庚辛壬癸子丑"]
+    ms = pd.DataFrame({"association_id": "E1", "member_name": names, "member_region": "鹿城区"})
+    gaps = industry_gaps(profiles([("E1", "温州市眼镜行业协会", "温州市", "眼镜")], ms), None)
+    assert gaps.checked == 1 and not gaps.rows  # 光学 (optics) is related to 眼镜

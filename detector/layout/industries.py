@@ -1,9 +1,12 @@
 """New-economy and uncovered industries (积极培育和发展新经济领域的行业协会商会).
 
 Industries of the city that are large — by ``industry_stats.csv`` (enterprises, sales) or, without
-statistics, by the member enterprises whose names state them — but have no active industry body where
-they are concentrated: in the county-level unit that holds most of their enterprises (a body there or at
-the city level covers it), else at the city level. Ranked by size; the new-economy fields of
+statistics, by the member enterprises whose names state them — but have no active industry body where they are
+concentrated: in the county-level unit that holds most of their enterprises (a body there or at the city
+level covers it), else at the city level. A body covers an industry of the statistics when it is of that
+industry, of a broader one by GB/T 4754, or declares the statistics' own industry name (as coverage_share
+matches them); member enterprises' industries, read from their names, are also covered by a body of a
+related industry (光学 firms in a 眼镜 association). Ranked by size; the new-economy fields of
 ``models/new_economy.toml`` (with GB/T 4754 codes) are marked.
 """
 from __future__ import annotations
@@ -25,6 +28,7 @@ from ..policy import INDUSTRY_TYPES, settings
 from ..profiles import Profiles
 from ..regions import COUNTY, Division
 from ..rules import StatsIndex
+from ..text import normalize_name
 
 STATS, MEMBERS = "行业统计", "会员企业"  # what a row's size is measured by
 
@@ -90,10 +94,10 @@ def fields_of(key: str) -> tuple[Field, ...]:
 
 
 @lru_cache(maxsize=65536)
-def covers(body: str, key: str) -> bool:
-    """An association of industry ``body`` covers industry ``key``: the same industry, or one whose GB/T
-    codes lie within the body's (an 服装 body covers 1811 机织服装制造)."""
-    if body == key:
+def covers(body: str, key: str, related: bool = False) -> bool:
+    """An association of industry ``body`` covers industry ``key``: the same industry, one whose GB/T codes lie
+    within the body's (an 服装 body covers 1811 机织服装制造), or with ``related`` a related one."""
+    if body == key or (related and industry.relation(body, key) == industry.RELATED):
         return True
     inner, outer = industry.get(key).gbt, industry.get(body).gbt
     return bool(inner) and all(any(c.startswith(b) for b in outer) for c in inner)
@@ -116,7 +120,7 @@ class IndustryGap:
     share: float  # its share of the city's enterprises or sales (stats), or of the member enterprises
     expected: str  # where an association is expected: the concentrated county-level unit, or the city
     concentration: str  # the evidence, in Chinese
-    existing: list[str]  # bodies of the industry at other levels (they do not cover it there)
+    existing: list[str]  # bodies covering the industry at other levels (they do not cover it there)
 
 
 @dataclass
@@ -206,15 +210,16 @@ def _where(code: str, home: Division | None) -> str:
 
 
 def _basis(stats: list[_Size], has_members: bool, n_enterprises: int) -> str:
+    """What the list is based on, as a phrase: 本表依据：…"""
     if stats and has_members:
-        return (f"依据行业统计（industry_stats.csv，{len(stats)} 个行业）的企业数与销售额；统计未列的行业依据会员企业"
-                f"名称所示行业补充（{n_enterprises} 家会员企业，只含已入会企业）")
+        return (f"行业统计（industry_stats.csv，{len(stats)} 个行业）的企业数与销售额；统计未列的行业按会员企业名称所示的"
+                f"行业补充（{n_enterprises} 家会员企业，只含已入会企业）")
     if stats:
-        return f"依据行业统计（industry_stats.csv，{len(stats)} 个行业）的企业数与销售额"
+        return f"行业统计（industry_stats.csv，{len(stats)} 个行业）的企业数与销售额"
     if has_members:
-        return (f"未提供行业统计（industry_stats.csv）：依据各协会商会会员企业名称所示的行业（{n_enterprises} 家会员"
-                "企业），只反映已入会的企业，未入会的企业不在其中；规模以会员企业数计")
-    return "既无行业统计（industry_stats.csv）也无会员数据，无法识别未覆盖的行业"
+        return (f"会员企业名称所示的行业（{n_enterprises} 家会员企业）：未提供行业统计（industry_stats.csv），只反映已入会的"
+                "企业，未入会的企业不在其中，规模以会员企业数计")
+    return "无：既无行业统计（industry_stats.csv）也无会员数据，无法识别未覆盖的行业"
 
 
 def industry_gaps(p: Profiles, stats: StatsIndex | None) -> IndustryGaps:
@@ -224,8 +229,11 @@ def industry_gaps(p: Profiles, stats: StatsIndex | None) -> IndustryGaps:
     f = p.frame
     active = f[f["active"] & f["eff_type"].isin(INDUSTRY_TYPES) & (f["industry_key"] != "")]
     bodies: dict[str, list[tuple[str, str]]] = {}  # industry key → (region code, name) of its bodies
-    for key, region, name in zip(active["industry_key"], active["region_code"], active["name"]):
+    declared: dict[str, list[tuple[str, str]]] = {}  # declared industry (normalised) → its bodies
+    texts = active["industry"] if "industry" in active.columns else pd.Series("", index=active.index)
+    for key, text, region, name in zip(active["industry_key"], texts, active["region_code"], active["name"]):
         bodies.setdefault(key, []).append((region, name))
+        declared.setdefault(normalize_name(text), []).append((region, name))
     stat_sizes, unmatched = _stats_sizes(stats, home)
     members = _member_industries(p)
     has_members = bool(len(members))
@@ -258,7 +266,9 @@ def industry_gaps(p: Profiles, stats: StatsIndex | None) -> IndustryGaps:
             places = {home.code} if home is not None else None
             spread = f"，最多的{_where(top, home)}占 {top_share:.0%}" if top else ""
             evidence = f"分布于 {len(s.counties)} 个县级单位{spread}（共 {s.units:,.0f} {unit}）"
-        own = [body for k in bodies if covers(k, s.key) for body in bodies[k]]
+        related = s.basis == MEMBERS
+        own = [body for k in bodies if covers(k, s.key, related) for body in bodies[k]]
+        own += [body for body in declared.get(normalize_name(s.label), []) if s.basis == STATS and body not in own]
         if any(places is None or r in places for r, _ in own):
             covered += 1
             continue

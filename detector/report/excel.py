@@ -1,4 +1,5 @@
-"""The merger study as an Excel workbook: 概要, 合并分组, 规则提示, 枢纽组织, 联合党支部."""
+"""The merger study as an Excel workbook: 概要, 合并分组, 规则提示, 枢纽组织, 联合党支部, and the layout measures:
+异地商会联络, 未覆盖行业, 新经济领域, 企业入会负担, 综合实力排名."""
 from __future__ import annotations
 
 import io
@@ -55,6 +56,10 @@ def _sheet(ws: WriteOnlyWorksheet, frame: pd.DataFrame) -> None:
 def _overview(result: StudyResult, registry: Registry | None) -> pd.DataFrame:
     rows = [(tables.title(result), ""), *tables.summary_items(result, registry)]
     rows += [(f"规则 {r['rule']}（{r['title']}，{r['severity']}）", f"{r['count']} 条") for r in tables.rule_counts(result)]
+    if result.burden.distribution:
+        rows.append(("企业入会数量分布（加入家数 户数）", tables.burden_distribution_text(result)))
+    if result.strength.weights:
+        rows.append(("综合实力排名权重", tables.strength_weights_text(result)))
     return pd.DataFrame(rows, columns=["项目", "内容"])
 
 
@@ -68,6 +73,11 @@ def excel_bytes(result: StudyResult, registry: Registry | None = None) -> bytes:
         "规则提示": tables.findings_table(result),
         "枢纽组织": tables.hubs_frame(result),
         "联合党支部": tables.party_branches_frame(result),
+        "异地商会联络": tables.liaison_table(result),
+        "未覆盖行业": tables.industry_gaps_table(result),
+        "新经济领域": tables.new_economy_table(result),
+        "企业入会负担": tables.burden_table(result),
+        "综合实力排名": tables.strength_table(result),
     }
     for name, frame in sheets.items():
         _sheet(wb.create_sheet(name), frame)
