@@ -114,7 +114,7 @@ def _layout_lines(result, shown: int = 5) -> list[str]:
     """The four layout measures: liaison groups, uncovered industries, membership burden, strength ranking."""
     li, gaps, burden, strength = result.liaison, result.industry_gaps, result.burden, result.strength
     lines = [f"{MEASURE_TITLES['liaison']}：建议 {len(li.groups)} 个联络组（不是合并）"
-             + ("：" + "；".join(f"{g.province} {len(g.ids)} 家，{g.names[0]} 牵头，共有会员 {len(g.shared_members)} 家"
+             + ("：" + "；".join(f"{g.province} {len(g.ids)} 家，{g.names[0]} 牵头，共有会员 {g.n_shared_members} 家"
                                for g in li.groups[:shown]) if li.groups else "")
              + (f"；…另有 {len(li.groups) - shown} 组" if len(li.groups) > shown else "")]
     if li.apart:

@@ -159,10 +159,7 @@ class MemberTable:
 
     @cached_property
     def _name_of_key(self) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for key, name in zip(self.key.tolist(), self.name.tolist()):
-            out.setdefault(key, name)
-        return out
+        return dict(zip(self.key[::-1].tolist(), self.name[::-1].tolist()))  # the first row of a key wins
 
     def name_of(self, key: str) -> str:
         """A member's name as first written (the key itself when unknown)."""

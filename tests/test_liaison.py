@@ -67,6 +67,7 @@ def test_convener_without_a_province_level_chamber_is_the_largest_and_shares_are
     assert g.ids == ["B2", "B1", "B3"]  # convener, then prefecture- before county-level origins
     shared = {m["name"]: m["ids"] for m in g.shared_members}
     assert shared == {"温州甲鞋业有限公司": ["B2", "B1"], "温州乙电器有限公司": ["B1", "B3"]}
+    assert g.n_shared_members == 2 and g.shared == [1, 2, 1]  # per chamber, in the order of ids
     assert [x["person"] for x in g.shared_leaders] == ["张大海"]
     assert {x["role"] for x in g.shared_leaders[0]["posts"]} == {"会长", "副会长"}
 
@@ -77,6 +78,7 @@ def test_frame_and_json():
     frame = result.frame()
     assert list(frame["id"]) == ["A2", "A1"] and frame["convener"].tolist() == [True, False]
     assert (frame["group"] == 1).all() and (frame["province"] == "安徽省").all()
+    assert frame["shared_members"].tolist() == [0, 0]
     obj = json.loads(json.dumps(result.to_json(), ensure_ascii=False))
     assert obj["groups"][0]["convener"] == "A2" and obj["apart"] == []
 

@@ -36,7 +36,8 @@ MEMBERS = pd.DataFrame(
        ("E", "温州某包装有限公司", "鹿城区", 10.0)],
     columns=["association_id", "member_name", "member_region", "annual_sales"])
 STATS = pd.DataFrame([("鞋革", "温州市", 10, 1000.0)], columns=["industry", "region", "units", "sales"])
-FINDINGS = [Finding("B", "exit_no_staff", "info", "", {}), Finding("B", "coverage_share", "warning", "", {}),
+FINDINGS = [Finding("B", "exit_no_staff", "info", "", {}), Finding("B", "leader_overlap", "warning", "", {}),
+            Finding("A", "coverage_counties", "warning", "", {}),  # measured by the counties component: not again
             Finding("X", "member_burden", "info", "", {})]  # on an enterprise: no bearing on the ranking
 
 
@@ -59,6 +60,7 @@ def test_components_by_hand_and_order(ranking):
     assert b.score == pytest.approx(40.0, abs=0.01)  # (0.2·0 + 0.15·5/6 + 0.15·0.5) / 0.5
     assert c.score == pytest.approx(61.90, abs=0.01)
     assert [r.id for r in ranking.rows] == ["A", "C", "B"] and [r.rank for r in ranking.rows] == [1, 2, 3]
+    assert [(r.group, r.group_rank) for r in ranking.rows] == [("行业协会商会", 1), ("异地商会", 1), ("行业协会商会", 2)]
     assert "4/12" in a.evidence["counties"] and "退出机制信号 1 项" in b.evidence["governance"]
 
 
@@ -75,9 +77,18 @@ def test_bands_follow_policy_settings(monkeypatch):
     monkeypatch.setitem(settings(), "strength_bottom", 1)
     p = build_profiles(ASSOCIATIONS.assign(status="正常"), MEMBERS, ZeroEmbedder(), HOME)
     r = strength_ranking(p, FINDINGS, stats_index(STATS, HOME), member_counties(p), 12)
-    assert [x.id for x in r.band(SUPPORT)] == ["A"]
-    assert [x.id for x in r.band(RECTIFY)] == [r.rows[-1].id] and r.rows[1].band == ""
-    assert (r.top, r.bottom) == (1, 1)
+    assert [x.id for x in r.band(SUPPORT)] == ["A"]  # the one support place goes to the larger group
+    (last,) = r.band(RECTIFY)
+    assert last.group_rank == sum(x.group == last.group for x in r.rows)  # its group's last
+    assert (r.top, r.bottom) == (1, 1) and sum(s for s, _ in r.places.values()) == 1
+
+
+def test_places_are_shared_out_by_group_size():
+    from detector.layout.strength import _places
+
+    assert _places(50, {"行业协会商会": 3157, "异地商会": 6151}) == {"行业协会商会": 17, "异地商会": 33}
+    assert _places(50, {"行业协会商会": 10, "异地商会": 2}) == {"行业协会商会": 10, "异地商会": 2}  # fewer than 50
+    assert sum(_places(7, {"a": 1, "b": 1, "c": 1}).values()) == 3
 
 
 def test_frame_and_json(ranking):

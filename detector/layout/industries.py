@@ -180,26 +180,27 @@ def _stats_sizes(stats: StatsIndex | None, home: Division | None) -> tuple[list[
     return [s for s in sizes.values() if s.units], list(unmatched)
 
 
-def _member_industries(p: Profiles) -> pd.DataFrame:
-    """One row per distinct enterprise member of an active association: its stated industry (best),
-    county and sales."""
+def _member_industries(p: Profiles) -> list[tuple[str, str]]:
+    """(stated industry (best), county) of each distinct enterprise member of an active association."""
     t = p.member_table
     active = p.frame.loc[p.frame["active"], "id"].astype(str).to_numpy()
     rows = np.flatnonzero((t.kind == ENTERPRISE) & t.of(active))
-    first = rows[~pd.Series(t.key[rows]).duplicated().to_numpy()]
-    stated = t.stated
-    keys = [next(iter(stated.get(n, ())), "") for n in t.norm[first].tolist()]
-    return pd.DataFrame({"key": keys, "county": t.county[first], "sales": t.sales_column[first]})
+    first = rows[~pd.Series(t.key[rows], dtype=object).duplicated().to_numpy()]
+    best = {n: keys[0] for n, keys in t.stated.items() if keys}
+    return list(zip([best.get(n, "") for n in t.norm[first].tolist()], t.county[first].tolist()))
 
 
-def _member_sizes(members: pd.DataFrame, skip: set[str]) -> list[_Size]:
-    out = []
-    for key, block in members[members["key"] != ""].groupby("key", sort=True):
-        if key in skip:
+def _member_sizes(members: list[tuple[str, str]], skip: set[str]) -> list[_Size]:
+    """Per stated industry not in ``skip``: its member enterprises and their counties."""
+    sizes: dict[str, _Size] = {}
+    for key, county in members:
+        if not key or key in skip:
             continue
-        counties = Counter(c for c in block["county"] if c)
-        out.append(_Size(industry.get(key).name, key, MEMBERS, float(len(block)), None, dict(counties)))
-    return out
+        s = sizes.get(key) or sizes.setdefault(key, _Size(industry.get(key).name, key, MEMBERS, 0.0))
+        s.units += 1
+        if county:
+            s.counties[county] = s.counties.get(county, 0.0) + 1
+    return [sizes[k] for k in sorted(sizes)]
 
 
 def _where(code: str, home: Division | None) -> str:
@@ -238,7 +239,7 @@ def industry_gaps(p: Profiles, stats: StatsIndex | None) -> IndustryGaps:
     members = _member_industries(p)
     has_members = bool(len(members))
     sizes = stat_sizes + _member_sizes(members, {s.key for s in stat_sizes})
-    member_count = Counter(members["key"])
+    member_count = Counter(key for key, _ in members)
     all_units = sum(s.units for s in stat_sizes) or 1.0
     all_sales = sum(s.sales or 0.0 for s in stat_sizes) or 1.0
     all_members = max(1, len(members))

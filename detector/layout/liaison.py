@@ -8,9 +8,9 @@ group, or an origin that could not be read) stay apart.
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .. import regions
@@ -19,6 +19,7 @@ from ..policy import settings
 from ..profiles import Profiles
 from ..regions import PREFECTURE, PROVINCE
 
+SHARED_LISTED = 50  # shared members named per group (all are counted)
 HK_MACAO_TAIWAN = "港澳台商会，与各省异地商会分开联系，不纳入省域联络组"
 NO_PROVINCE = "籍贯未能识别为一个省级行政区（如地域群体商会），不纳入省域联络组"
 
@@ -37,7 +38,9 @@ class LiaisonGroup:
     origin_levels: list[str]  # province / prefecture / county
     regions: list[str]  # where each chamber is registered
     members: list[int]  # distinct members of each chamber
-    shared_members: list[dict]  # members of ≥ 2 chambers: {"id" (credit code or ""), "name", "ids"}
+    shared: list[int]  # of each chamber's members, how many belong to another chamber of the group too
+    n_shared_members: int  # members of ≥ 2 chambers
+    shared_members: list[dict]  # the first SHARED_LISTED, most chambers first: {"id" (credit code or ""), "name", "ids"}
     shared_leaders: list[dict]  # persons leading ≥ 2 chambers: {"person", "posts": [{"id", "role"}]}
 
     def to_json(self) -> dict:
@@ -66,24 +69,31 @@ class Liaison:
         """One row per chamber of a liaison group (groups numbered from 1)."""
         rows = []
         for k, g in enumerate(self.groups, 1):
-            shared_with = Counter(i for m in g.shared_members for i in m["ids"])
             for n, aid in enumerate(g.ids):
                 rows.append({"group": k, "province": g.province, "id": aid, "name": g.names[n],
                              "origin": g.origins[n], "origin_level": g.origin_levels[n], "region": g.regions[n],
                              "members": g.members[n], "convener": aid == g.convener,
-                             "shared_members": shared_with.get(aid, 0)})
+                             "shared_members": g.shared[n]})
         return pd.DataFrame(rows, columns=["group", "province", "id", "name", "origin", "origin_level", "region",
                                            "members", "convener", "shared_members"])
 
 
-def _shared_members(ids: list[str], table: MemberTable) -> list[dict]:
-    """Members of two or more of the chambers, most chambers first."""
+def _shared_members(ids: list[str], table: MemberTable) -> tuple[list[dict], list[int], int]:
+    """Members of two or more of the chambers: the first :data:`SHARED_LISTED` (most chambers first), how many
+    shared members each chamber has, and how many there are in all."""
+    rows = np.concatenate([table.rows(a) for a in ids])
+    pairs = pd.DataFrame({"key": table.key[rows], "aid": table.aid[rows]}, dtype=object).drop_duplicates()
+    chambers = pairs.groupby("key", sort=False)["aid"].transform("size")
+    shared = pairs[chambers.to_numpy() >= 2]
+    per_chamber = shared["aid"].value_counts()
     of: dict[str, list[str]] = {}
-    for aid, keys in zip(ids, table.key_sets(ids)):
-        for key in keys:
-            of.setdefault(key, []).append(aid)
-    shared = sorted(((k, a) for k, a in of.items() if len(a) >= 2), key=lambda ka: (-len(ka[1]), table.name_of(ka[0])))
-    return [{"id": table.credit_code(k), "name": table.name_of(k), "ids": a} for k, a in shared]
+    for key, aid in zip(shared["key"].tolist(), shared["aid"].tolist()):
+        of.setdefault(key, []).append(aid)
+    order = {aid: n for n, aid in enumerate(ids)}
+    listed = sorted(of, key=lambda k: (-len(of[k]), table.name_of(k)))[:SHARED_LISTED]
+    members = [{"id": table.credit_code(k), "name": table.name_of(k), "ids": sorted(of[k], key=order.get)}
+               for k in listed]
+    return members, [int(per_chamber.get(a, 0)) for a in ids], len(of)
 
 
 def _shared_leaders(ids: list[str], table: MemberTable) -> list[dict]:
@@ -136,10 +146,11 @@ def liaison(p: Profiles) -> Liaison:
         convener, reason = _convener(rows)
         rows = sorted(rows, key=lambda r: (r["id"] != convener, _LEVEL_ORDER.get(r["origin_level"], 2), r["name"]))
         ids = [r["id"] for r in rows]
+        shared, per_chamber, n_shared = _shared_members(ids, p.member_table)
         groups.append(LiaisonGroup(
             province=province[code].name, province_code=code, convener=convener, convener_reason=reason, ids=ids,
             names=[r["name"] for r in rows], origins=[r["origin"] for r in rows],
             origin_levels=[r["origin_level"] for r in rows], regions=[r["region_name"] for r in rows],
-            members=[r["n_members"] for r in rows],
-            shared_members=_shared_members(ids, p.member_table), shared_leaders=_shared_leaders(ids, p.member_table)))
+            members=[r["n_members"] for r in rows], shared=per_chamber, n_shared_members=n_shared,
+            shared_members=shared, shared_leaders=_shared_leaders(ids, p.member_table)))
     return Liaison(groups, apart)

@@ -4,6 +4,10 @@ A transparent composite: every component lies in [0, 1] and is shown with its ev
 association's score (0–100) is the weighted mean of the components that apply to it (weights in
 ``models/policy.toml`` [strength_weights]), so its contributions add up to the score. The top
 ``strength_top`` are candidates for support, the bottom ``strength_bottom`` for 整改.
+
+行业协会商会 and 异地商会 are scored on different components (a 异地商会 has no industry to cover), so their
+scores do not compare: the support and 整改 places are shared out between the two groups in proportion to
+their size, and each group's best (worst) by score take them.
 """
 from __future__ import annotations
 
@@ -20,8 +24,11 @@ from ..regions import PREFECTURE
 from ..rules import Finding, StatsIndex, stat_row
 from ..text import cell
 
-LAYOUT_RULES = tuple(r for r in RULES if r not in EXIT_RULES)  # warnings and errors on the layout
+# Layout-rule findings (warnings, errors) the compliance component counts: not the coverage rules, whose
+# measures are components of their own (counties, industry_units, industry_sales).
+COMPLIANCE_RULES = tuple(r for r in RULES if r not in EXIT_RULES and r not in ("coverage_counties", "coverage_share"))
 RANKED_TYPES = INDUSTRY_TYPES | {OUT_OF_TOWN}  # 行业协会商会 and 异地商会 (not 学会/研究会 or other social groups)
+TRADE_GROUP, OUT_OF_TOWN_GROUP = "行业协会商会", OUT_OF_TOWN  # the two groups places are shared out between
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,8 @@ class StrengthRow:
     region: str
     type: str
     score: float  # 0–100: the sum of ``contributions``
+    group: str  # 行业协会商会 / 异地商会
+    group_rank: int  # rank within its group
     band: str  # support / rectify / ""
     components: dict[str, float | None]  # each in [0, 1]; None where it does not apply
     contributions: dict[str, float]  # points each applying component adds to the score
@@ -43,10 +52,11 @@ class StrengthRanking:
     weights: dict[str, float] = field(default_factory=dict)
     top: int = 0
     bottom: int = 0
+    places: dict[str, list[int]] = field(default_factory=dict)  # group → [support places, 整改 places]
     rows: list[StrengthRow] = field(default_factory=list)  # every ranked association, best first
 
     def to_json(self) -> dict:
-        return {"weights": self.weights, "top": self.top, "bottom": self.bottom,
+        return {"weights": self.weights, "top": self.top, "bottom": self.bottom, "places": self.places,
                 "rows": [asdict(r) for r in self.rows]}
 
     def frame(self) -> pd.DataFrame:
@@ -54,12 +64,12 @@ class StrengthRanking:
         records = []
         for r in self.rows:
             row = {"rank": r.rank, "id": r.id, "name": r.name, "region": r.region, "type": r.type, "score": r.score,
-                   "band": r.band}
+                   "group": r.group, "group_rank": r.group_rank, "band": r.band}
             for c in STRENGTH_COMPONENTS:
                 row[c] = r.components[c]
                 row[f"{c}_points"] = r.contributions.get(c, 0.0)
             records.append(row)
-        columns = ["rank", "id", "name", "region", "type", "score", "band",
+        columns = ["rank", "id", "name", "region", "type", "score", "group", "group_rank", "band",
                    *(x for c in STRENGTH_COMPONENTS for x in (c, f"{c}_points"))]
         return pd.DataFrame(records, columns=columns)
 
@@ -67,6 +77,19 @@ class StrengthRanking:
         """The support (best first) or 整改 (worst first) candidates."""
         rows = [r for r in self.rows if r.band == band]
         return rows if band == SUPPORT else rows[::-1]
+
+
+def _places(total: int, sizes: dict[str, int]) -> dict[str, int]:
+    """``total`` places shared out in proportion to ``sizes`` (largest remainders), none beyond a group's size."""
+    n = sum(sizes.values())
+    total = min(total, n)
+    if not total:
+        return dict.fromkeys(sizes, 0)
+    exact = {g: total * k / n for g, k in sizes.items()}
+    out = {g: int(x) for g, x in exact.items()}
+    for g in sorted(exact, key=lambda g: (-(exact[g] - out[g]), g))[: total - sum(out.values())]:
+        out[g] += 1
+    return out
 
 
 def _member_percentiles(n: np.ndarray) -> np.ndarray:
@@ -104,7 +127,7 @@ def strength_ranking(p: Profiles, findings: list[Finding], stats: StatsIndex | N
     for x in findings:
         if x.rule in EXIT_RULES:
             exits.setdefault(x.id, []).append(rule_title(x.rule))
-        elif x.rule in LAYOUT_RULES:
+        elif x.rule in COMPLIANCE_RULES:
             layout[x.id] += 1
     has_members = len(p.member_table) > 0
     has_regions = has_members and bool((p.member_table.region != "").any())
@@ -112,8 +135,10 @@ def strength_ranking(p: Profiles, findings: list[Finding], stats: StatsIndex | N
     percentile = _member_percentiles(sizes)
     columns = ["id", "name", "region_name", "region_level", "region_code", "eff_type", "industry_key"]
     columns += ["industry"] if "industry" in f.columns else []
+    at = ranked.index.to_numpy()  # profiles frames have a RangeIndex: positions
+    records = [dict(zip(columns, values)) for values in zip(*(p.column(c)[at].tolist() for c in columns))]
     scored = []
-    for k, row in enumerate(ranked[columns].to_dict("records")):
+    for k, row in enumerate(records):
         aid = str(row["id"])
         comp: dict[str, float | None] = dict.fromkeys(STRENGTH_COMPONENTS)
         ev: dict[str, str] = {}
@@ -136,20 +161,27 @@ def strength_ranking(p: Profiles, findings: list[Finding], stats: StatsIndex | N
         comp["governance"] = 1 - len(signals) / len(EXIT_RULES)
         ev["governance"] = f"退出机制信号 {len(signals)} 项" + (f"（{'、'.join(signals)}）" if signals else "")
         comp["compliance"] = 1 / (1 + layout[aid])
-        ev["compliance"] = f"布局规则提示 {layout[aid]} 条" if layout[aid] else "无布局规则提示"
+        ev["compliance"] = f"其他布局规则提示 {layout[aid]} 条" if layout[aid] else "无其他布局规则提示"
         applying = {c: v for c, v in comp.items() if v is not None}
         total = sum(weights[c] for c in applying) or 1.0
         points = {c: 100 * weights[c] / total * v for c, v in applying.items()}
         scored.append((aid, row, comp, points, ev, sum(points.values()), int(sizes[k])))
     scored.sort(key=lambda x: (-x[5], -x[6], x[0]))
     top, bottom = int(cfg["strength_top"]), int(cfg["strength_bottom"])
-    n = len(scored)
+    group_of = [OUT_OF_TOWN_GROUP if row["eff_type"] == OUT_OF_TOWN else TRADE_GROUP for _, row, *_ in scored]
+    sizes = Counter(group_of)
+    support = _places(top, sizes)
+    rectify = _places(bottom, {g: k - support[g] for g, k in sizes.items()})
+    seen: Counter[str] = Counter()
     rows = []
-    for rank, (aid, row, comp, points, ev, score, _) in enumerate(scored, 1):
-        band = SUPPORT if rank <= top else RECTIFY if rank > max(top, n - bottom) else ""
+    for rank, ((aid, row, comp, points, ev, score, _), group) in enumerate(zip(scored, group_of), 1):
+        seen[group] += 1
+        k = seen[group]
+        band = SUPPORT if k <= support[group] else RECTIFY if k > sizes[group] - rectify[group] else ""
         points = {c: round(v, 2) for c, v in points.items()}
         rows.append(StrengthRow(rank, aid, str(row["name"]), str(row["region_name"]), str(row["eff_type"]),
-                                round(sum(points.values()), 2), band,
+                                round(sum(points.values()), 2), group, k, band,
                                 {c: (round(v, 4) if v is not None else None) for c, v in comp.items()}, points, ev))
-    return StrengthRanking(weights, top, bottom, rows)
+    places = {g: [support[g], rectify[g]] for g in (TRADE_GROUP, OUT_OF_TOWN_GROUP) if g in sizes}
+    return StrengthRanking(weights, top, bottom, places, rows)
 

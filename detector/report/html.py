@@ -73,7 +73,7 @@ def _liaison(result: StudyResult) -> dict:
             "chambers": [{"id": i, "name": n, "origin": o, "level": LEVEL_ZH.get(lv, ""), "region": r, "members": m,
                           "convener": i == g.convener}
                          for i, n, o, lv, r, m in zip(g.ids, g.names, g.origins, g.origin_levels, g.regions, g.members)],
-            "shared": len(shared), "shared_names": [m["name"] for m in shared[:SHARED_SHOWN]],
+            "shared": g.n_shared_members, "shared_names": [m["name"] for m in shared[:SHARED_SHOWN]],
             "leaders": [f"{x['person']}（{len(x['posts'])} 家）" for x in g.shared_leaders]})
     return {"title": MEASURE_TITLES["liaison"], "groups": groups, "apart": result.liaison.apart,
             "svg": _svg(plots.liaison_svg(result))}
@@ -97,7 +97,8 @@ def _strength(result: StudyResult) -> dict:
     s = result.strength
     return {"title": MEASURE_TITLES["strength_ranking"], "n": len(s.rows), "weights": tables.strength_weights_text(result),
             "components": STRENGTH_COMPONENTS, "bands": BAND_ZH, "support": s.band(SUPPORT), "rectify": s.band(RECTIFY),
-            "top": s.top, "bottom": s.bottom, "svg": _svg(plots.strength_svg(result))}
+            "top": s.top, "bottom": s.bottom, "places": tables.strength_places_text(result),
+            "svg": _svg(plots.strength_svg(result))}
 
 
 def render_html(result: StudyResult, registry: Registry, thresholds: Mapping[str, float] | None = None, *,

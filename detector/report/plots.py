@@ -281,7 +281,7 @@ def _draw_liaison(fig: Figure, groups: list) -> None:
         ax.barh(y, counts, left=left, color=colour, label=f"籍贯{LEVEL_ZH[level]}", height=0.7)
         left += counts
     for yy, g, total in zip(y, groups, left):
-        ax.text(total + 0.1, yy, f"共有会员 {len(g.shared_members)} 家 · 共同负责人 {len(g.shared_leaders)} 人",
+        ax.text(total + 0.1, yy, f"共有会员 {g.n_shared_members} 家 · 共同负责人 {len(g.shared_leaders)} 人",
                 va="center", fontsize=8, color="#616e7c")
     ax.set_yticks(y, [g.province for g in groups], fontsize=8)
     ax.set_xlim(0, left.max() * 1.9 + 1)
@@ -365,7 +365,7 @@ def _draw_strength(fig: Figure, panels: list[tuple[str, list]], home) -> None:
             left += points
         for yy, r in zip(y, rows):
             ax.text(r.score + 0.5, yy, f"{r.score:.1f}", va="center", fontsize=7.5)
-        ax.set_yticks(y, [f"{r.rank}. {short_name(r.name, home, 12)}" for r in rows], fontsize=7.5)
+        ax.set_yticks(y, [f"{r.rank}. {short_name(r.name, home, 12)}（{r.group[:2]}）" for r in rows], fontsize=7.5)
         ax.set_xlim(0, 108)
         ax.set_title(title, fontsize=9.5, loc="left")
         ax.spines[["top", "right"]].set_visible(False)
@@ -381,6 +381,6 @@ def strength_svg(result: StudyResult, shown: int = 15) -> str | None:
         return None
     top = s.band(SUPPORT)[:shown]
     bottom = s.band(RECTIFY)[:shown][::-1]
-    panels = [(f"扶持培育候选（前 {len(top)} 名）", top)] if top else []
-    panels += [(f"整改候选（最后 {len(bottom)} 名）", bottom)] if bottom else []
+    panels = [(f"扶持培育候选（得分最高的 {len(top)} 家）", top)] if top else []
+    panels += [(f"整改候选（得分最低的 {len(bottom)} 家）", bottom)] if bottom else []
     return _render(_draw_strength, panels or [("参评组织", s.rows[:shown])], result.profiles.home)

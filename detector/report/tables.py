@@ -9,7 +9,7 @@ from collections import Counter
 import pandas as pd
 
 from ..io import Registry, summary
-from ..policy import ALL_RULES, BAND_ZH, MEASURE_TITLES, RECTIFY, SEVERITY, SEVERITY_ZH, STRENGTH_COMPONENTS, rule_title
+from ..policy import ALL_RULES, BAND_ZH, MEASURE_TITLES, RECTIFY, SUPPORT, SEVERITY, SEVERITY_ZH, STRENGTH_COMPONENTS, rule_title
 from ..regions import LEVEL_ZH
 from ..study import Group, StudyResult
 
@@ -69,8 +69,9 @@ def layout_summary(result: StudyResult) -> list[tuple[str, str]]:
                                           f"依据：{gaps.basis}"),
         (MEASURE_TITLES["member_burden"], f"加入超过 {burden.threshold} 家协会商会的企业 {len(burden.above)} 户"
                                           f"（企业会员共 {burden.enterprises:,} 户{most}）"),
-        (MEASURE_TITLES["strength_ranking"], f"参评 {len(strength.rows)} 家；前 {min(strength.top, len(strength.rows))} 家为"
-                                             f"扶持培育候选，{len(strength.band(RECTIFY))} 家为整改候选"),
+        (MEASURE_TITLES["strength_ranking"], f"参评 {len(strength.rows)} 家；扶持培育候选 {len(strength.band(SUPPORT))} 家、"
+                                             f"整改候选 {len(strength.band(RECTIFY))} 家（扶持 / 整改名额："
+                                             f"{strength_places_text(result)}）"),
     ]
 
 
@@ -149,13 +150,12 @@ def liaison_table(result: StudyResult) -> pd.DataFrame:
     """One row per chamber of a liaison group, then the chambers kept apart (联络组 不纳入)."""
     rows = []
     for k, g in enumerate(result.liaison.groups, 1):
-        shared_with = {aid: sum(aid in m["ids"] for m in g.shared_members) for aid in g.ids}
         leaders = "、".join(x["person"] for x in g.shared_leaders)
         for n, aid in enumerate(g.ids):
             rows.append({"联络组": k, "省份": g.province, "组织名称": g.names[n], ID: aid, "籍贯": g.origins[n],
                          "籍贯级别": LEVEL_ZH.get(g.origin_levels[n], ""), "登记区域": g.regions[n],
                          "会员数": g.members[n], "牵头商会": "是" if aid == g.convener else "",
-                         "与组内其他商会共有会员（家）": shared_with[aid],
+                         "与组内其他商会共有会员（家）": g.shared[n],
                          "说明": g.convener_reason if aid == g.convener else "",
                          "组内共同负责人": leaders if aid == g.convener else ""})
     for a in result.liaison.apart:
@@ -204,17 +204,22 @@ def strength_table(result: StudyResult) -> pd.DataFrame:
     rows = []
     for r in result.strength.rows:
         row = {"排名": r.rank, "组织名称": r.name, ID: r.id, "登记区域": r.region, "类型": r.type, "综合得分": r.score,
-               "建议": BAND_ZH.get(r.band, "")}
+               "类别": r.group, "类别内排名": r.group_rank, "建议": BAND_ZH.get(r.band, "")}
         for c, label in STRENGTH_COMPONENTS.items():
             value = r.components[c]
             row[f"{label}（分项）"] = round(value, 3) if value is not None else "不适用"
             row[f"{label}（得分）"] = r.contributions.get(c, 0.0)
             row[f"{label}（依据）"] = r.evidence.get(c, "")
         rows.append(row)
-    columns = ["排名", "组织名称", ID, "登记区域", "类型", "综合得分", "建议",
+    columns = ["排名", "组织名称", ID, "登记区域", "类型", "综合得分", "类别", "类别内排名", "建议",
                *(f"{label}（{x}）" for label in STRENGTH_COMPONENTS.values() for x in ("分项", "得分", "依据"))]
     return pd.DataFrame(rows, columns=columns)
 
 
 def strength_weights_text(result: StudyResult) -> str:
     return "，".join(f"{STRENGTH_COMPONENTS[c]} {w:.0%}" for c, w in result.strength.weights.items())
+
+
+def strength_places_text(result: StudyResult) -> str:
+    """行业协会商会 17 / 8 名，异地商会 33 / 17 名 (support / 整改 places per group)."""
+    return "，".join(f"{g} {s} / {r} 名" for g, (s, r) in result.strength.places.items())
