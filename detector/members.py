@@ -246,7 +246,8 @@ def member_table(memberships: pd.DataFrame | None, home: Division | None,
 @lru_cache(maxsize=1)
 def _stated_settings() -> tuple[float, frozenset[str]]:
     cfg = settings()
-    return cfg["non_industry_member_confidence"], frozenset(normalize_name(w) for w in cfg["non_industry_member_ignore"])
+    ignore = frozenset(normalize_name(w) for w in cfg["non_industry_member_ignore"])
+    return cfg["non_industry_member_confidence"], ignore
 
 
 _STATED: dict[str, tuple[str, ...]] = {}  # lexicon word sequence → stated industries (classify depends on nothing else)

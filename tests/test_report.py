@@ -67,7 +67,8 @@ def test_layout_sections_name_their_evidence(synth):
     assert all(r.name in strength for r in result.strength.rows[:10])
     for svg in (liaison_svg(result), burden_svg(result), strength_svg(result)):
         root = ET.fromstring(svg)
-        assert re.search(r"[\u4e00-\u9fff]", "".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")))
+        texts = "".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+        assert re.search(r"[\u4e00-\u9fff]", texts)
     assert (industry_gaps_svg(result) is None) == (not result.industry_gaps.rows)
 
 
@@ -137,7 +138,8 @@ def test_excel_sheets_rows_and_text_cells(tmp_path, hostile):
     assert wb["企业入会负担"].max_row == 1 + len(result.burden.above)
     assert wb["综合实力排名"].max_row == 1 + len(result.strength.rows)
     ranking = [c.value for c in wb["综合实力排名"][1]]
-    assert ranking[:7] == ["排名", "组织名称", "统一社会信用代码/编号", "登记区域", "类型", "综合得分", "建议"]
+    assert ranking[:9] == ["排名", "组织名称", "统一社会信用代码/编号", "登记区域", "类型", "综合得分", "类别", "类别内排名",
+                           "建议"]
     assert "县级覆盖（依据）" in ranking
     groups, findings = wb["合并分组"], wb["规则提示"]
     assert groups.max_row == 1 + sum(len(g.ids) for g in result.groups)

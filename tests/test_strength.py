@@ -110,3 +110,9 @@ def test_in_the_study(small_engine):
     assert frame["score"].is_monotonic_decreasing
     assert "R14" not in set(frame["id"]) and "R10" not in set(frame["id"])  # 注销; a 学会
     assert study.to_json()["strength_ranking"]["top"] == settings()["strength_top"]
+    from detector.console import format_study
+    from detector.policy import MEASURE_TITLES
+
+    text = format_study(study)
+    assert all(title in text for title in MEASURE_TITLES.values())  # the console names each measure
+    assert f"参评 {len(frame)} 家" in text

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import tomllib
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -223,6 +223,23 @@ def _basis(stats: list[_Size], has_members: bool, n_enterprises: int) -> str:
     return "无：既无行业统计（industry_stats.csv）也无会员数据，无法识别未覆盖的行业"
 
 
+def _concentration(s: _Size, home: Division | None, needed: float) -> tuple[str, set[str] | None, str]:
+    """Where an association is expected (in words), the region codes whose bodies cover it there (None: any
+    body), and the evidence: the county-level unit holding ``needed`` of the enterprises, else the city."""
+    top = max(s.counties, key=lambda c: (s.counties[c], c)) if s.counties else ""
+    top_share = s.counties[top] / s.units if top else 0.0
+    unit = "家企业" if s.basis == STATS else "家会员企业"
+    if top and top_share >= needed:
+        expected = _where(top, home)
+        places = {top} | ({home.code} if home is not None else set())
+        return expected, places, f"{top_share:.0%} 的企业在{expected}（{s.counties[top]:,.0f}/{s.units:,.0f} {unit}）"
+    spread = f"，最多的{_where(top, home)}占 {top_share:.0%}" if top else ""
+    evidence = f"分布于 {len(s.counties)} 个县级单位{spread}（共 {s.units:,.0f} {unit}）"
+    if home is None:
+        return "本地", None, evidence
+    return _where(home.code, home), {home.code}, evidence
+
+
 def industry_gaps(p: Profiles, stats: StatsIndex | None) -> IndustryGaps:
     """Large industries of the city without an active industry body where they are concentrated."""
     cfg = settings()
@@ -243,46 +260,33 @@ def industry_gaps(p: Profiles, stats: StatsIndex | None) -> IndustryGaps:
     all_units = sum(s.units for s in stat_sizes) or 1.0
     all_sales = sum(s.sales or 0.0 for s in stat_sizes) or 1.0
     all_members = max(1, len(members))
-    share_needed = cfg["industry_gap_concentration_share"]
     rows, checked, covered = [], 0, 0
     for s in sizes:
         if s.basis == STATS:
             share = max(s.units / all_units, (s.sales or 0.0) / all_sales)
-            large = s.units >= cfg["industry_gap_min_units"] or (s.sales or 0.0) / all_sales >= cfg["industry_gap_min_sales_share"]
+            large = s.units >= cfg["industry_gap_min_units"] or \
+                (s.sales or 0.0) / all_sales >= cfg["industry_gap_min_sales_share"]
         else:
             share = s.units / all_members
             large = s.units >= cfg["industry_gap_min_members"]
         if not large:
             continue
         checked += 1
-        top = max(s.counties, key=lambda c: (s.counties[c], c)) if s.counties else ""
-        top_share = s.counties[top] / s.units if top else 0.0
-        unit = "家企业" if s.basis == STATS else "家会员企业"
-        if top and top_share >= share_needed:
-            expected = _where(top, home)
-            places = {top} | ({home.code} if home is not None else set())
-            evidence = f"{top_share:.0%} 的企业在{expected}（{s.counties[top]:,.0f}/{s.units:,.0f} {unit}）"
-        else:
-            expected = _where(home.code, home) if home is not None else "本地"
-            places = {home.code} if home is not None else None
-            spread = f"，最多的{_where(top, home)}占 {top_share:.0%}" if top else ""
-            evidence = f"分布于 {len(s.counties)} 个县级单位{spread}（共 {s.units:,.0f} {unit}）"
-        related = s.basis == MEMBERS
-        own = [body for k in bodies if covers(k, s.key, related) for body in bodies[k]]
+        expected, places, evidence = _concentration(s, home, cfg["industry_gap_concentration_share"])
+        own = [body for k in bodies if covers(k, s.key, s.basis == MEMBERS) for body in bodies[k]]
         own += [body for body in declared.get(normalize_name(s.label), []) if s.basis == STATS and body not in own]
         if any(places is None or r in places for r, _ in own):
             covered += 1
             continue
-        ind = industry.get(s.key)
         rows.append(IndustryGap(
-            rank=0, industry=s.label, industry_key=s.key, gbt=list(ind.gbt),
+            rank=0, industry=s.label, industry_key=s.key, gbt=list(industry.get(s.key).gbt),
             new_economy=[x.name for x in fields_of(s.key)], basis=s.basis,
             units=int(s.units) if s.basis == STATS else None,
             sales=round(float(s.sales), 1) if s.basis == STATS and s.sales is not None else None,
             member_enterprises=int(member_count.get(s.key, 0)), share=round(float(share), 4), expected=expected,
             concentration=evidence, existing=[n for _, n in own]))
     rows.sort(key=lambda r: (r.basis != STATS, -r.share, r.industry))
-    rows = [IndustryGap(**{**asdict(r), "rank": k}) for k, r in enumerate(rows, 1)]
+    rows = [replace(r, rank=k) for k, r in enumerate(rows, 1)]
     return IndustryGaps(basis=_basis(stat_sizes, has_members, len(members)), rows=rows, checked=checked,
                         covered=covered, unmatched=unmatched,
                         fields=_field_summary(bodies, stat_sizes, member_count))

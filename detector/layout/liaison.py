@@ -40,7 +40,7 @@ class LiaisonGroup:
     members: list[int]  # distinct members of each chamber
     shared: list[int]  # of each chamber's members, how many belong to another chamber of the group too
     n_shared_members: int  # members of ≥ 2 chambers
-    shared_members: list[dict]  # the first SHARED_LISTED, most chambers first: {"id" (credit code or ""), "name", "ids"}
+    shared_members: list[dict]  # the first SHARED_LISTED, most chambers first: {"id" (code or ""), "name", "ids"}
     shared_leaders: list[dict]  # persons leading ≥ 2 chambers: {"person", "posts": [{"id", "role"}]}
 
     def to_json(self) -> dict:

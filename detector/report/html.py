@@ -72,7 +72,8 @@ def _liaison(result: StudyResult) -> dict:
             "number": k, "province": g.province, "reason": g.convener_reason,
             "chambers": [{"id": i, "name": n, "origin": o, "level": LEVEL_ZH.get(lv, ""), "region": r, "members": m,
                           "convener": i == g.convener}
-                         for i, n, o, lv, r, m in zip(g.ids, g.names, g.origins, g.origin_levels, g.regions, g.members)],
+                         for i, n, o, lv, r, m in zip(g.ids, g.names, g.origins, g.origin_levels, g.regions,
+                                                      g.members)],
             "shared": g.n_shared_members, "shared_names": [m["name"] for m in shared[:SHARED_SHOWN]],
             "leaders": [f"{x['person']}（{len(x['posts'])} 家）" for x in g.shared_leaders]})
     return {"title": MEASURE_TITLES["liaison"], "groups": groups, "apart": result.liaison.apart,
@@ -95,7 +96,8 @@ def _burden(result: StudyResult, max_listed: int) -> dict:
 
 def _strength(result: StudyResult) -> dict:
     s = result.strength
-    return {"title": MEASURE_TITLES["strength_ranking"], "n": len(s.rows), "weights": tables.strength_weights_text(result),
+    return {"title": MEASURE_TITLES["strength_ranking"], "n": len(s.rows),
+            "weights": tables.strength_weights_text(result),
             "components": STRENGTH_COMPONENTS, "bands": BAND_ZH, "support": s.band(SUPPORT), "rectify": s.band(RECTIFY),
             "top": s.top, "bottom": s.bottom, "places": tables.strength_places_text(result),
             "svg": _svg(plots.strength_svg(result))}

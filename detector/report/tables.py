@@ -9,8 +9,10 @@ from collections import Counter
 import pandas as pd
 
 from ..io import Registry, summary
-from ..policy import ALL_RULES, BAND_ZH, MEASURE_TITLES, RECTIFY, SUPPORT, SEVERITY, SEVERITY_ZH, STRENGTH_COMPONENTS, rule_title
+from ..policy import (ALL_RULES, BAND_ZH, MEASURE_TITLES, RECTIFY, SEVERITY, SEVERITY_ZH, STRENGTH_COMPONENTS, SUPPORT,
+                      rule_title)
 from ..regions import LEVEL_ZH
+from ..rules import Finding
 from ..study import Group, StudyResult
 
 
@@ -75,7 +77,7 @@ def layout_summary(result: StudyResult) -> list[tuple[str, str]]:
     ]
 
 
-def subject_name(finding, names: dict[str, str]) -> str:
+def subject_name(finding: Finding, names: dict[str, str]) -> str:
     """The name of what a finding is on: the association, or the enterprise of a member finding."""
     return names.get(finding.id) or str(finding.evidence.get("member", ""))
 
