@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from .names import ParsedName
-from .policy import PROBABILITY_ZH, RELATED_ONLY, RELATION_ZH, RULES, SEVERITY_ZH, VERDICT_ZH, match_figure, percent, rule_title
+from .policy import (ALL_RULES, MEASURE_TITLES, PROBABILITY_ZH, RECTIFY, RELATED_ONLY, RELATION_ZH, SEVERITY_ZH,
+                     SUPPORT, VERDICT_ZH, match_figure, percent, rule_title)
 from .regions import LEVEL_ZH
 
 _DASH = "—"
@@ -105,7 +106,7 @@ def format_screen(results) -> str:
 
 
 def format_study(result, limit: int = 15) -> str:
-    """Groups with survivors and rationale, hubs, party branches and findings by rule."""
+    """Groups with survivors and rationale, hubs, party branches, findings by rule and the layout measures."""
     from collections import Counter
 
     lines = [f"建议合并 {len(result.groups)} 组（涉及 {sum(len(g.ids) for g in result.groups)} 家）："]
@@ -123,5 +124,34 @@ def format_study(result, limit: int = 15) -> str:
     if result.party_branches:
         lines.append(f"建议联合党支部 {len(result.party_branches)} 个（党员不足 3 人的组织按区域、行业相近组合）")
     by_rule = Counter(f.rule for f in result.findings)
-    lines.append("政策规则提示：" + ("，".join(f"{rule_title(r)} {by_rule[r]}" for r in RULES if by_rule[r]) or "无"))
+    lines.append("政策规则提示：" + ("，".join(f"{rule_title(r)} {by_rule[r]}" for r in ALL_RULES if by_rule[r]) or "无"))
+    lines += _layout_lines(result)
     return "\n".join(lines)
+
+
+def _layout_lines(result, shown: int = 5) -> list[str]:
+    """The four layout measures: liaison groups, uncovered industries, membership burden, strength ranking."""
+    li, gaps, burden, strength = result.liaison, result.industry_gaps, result.burden, result.strength
+    lines = [f"{MEASURE_TITLES['liaison']}：建议 {len(li.groups)} 个联络组（不是合并）"
+             + ("：" + "；".join(f"{g.province} {len(g.ids)} 家，{g.names[0]} 牵头，共有会员 {g.n_shared_members} 家"
+                               for g in li.groups[:shown]) if li.groups else "")
+             + (f"；…另有 {len(li.groups) - shown} 组" if len(li.groups) > shown else "")]
+    if li.apart:
+        lines.append(f"  不纳入：{'、'.join(a.name for a in li.apart[:shown])}{' 等' if len(li.apart) > shown else ''}"
+                     f"（港澳台商会或籍贯不是一个省份）")
+    lines.append(f"{MEASURE_TITLES['industry_gaps']}：{len(gaps.rows)} 个行业在集中地没有协会商会（依据：{gaps.basis}）")
+    for r in gaps.rows[:shown]:
+        size = f"企业 {r.units:,} 家" if r.units is not None else f"会员企业 {r.member_enterprises} 家"
+        new = f"，新经济：{'、'.join(r.new_economy)}" if r.new_economy else ""
+        lines.append(f"  {r.rank}. {r.industry}（{size}，应在{r.expected}{new}）：{r.concentration}")
+    most = f"，最多 {burden.above[0].name} {burden.above[0].associations} 家" if burden.above else ""
+    lines.append(f"{MEASURE_TITLES['member_burden']}：{len(burden.above)} 户企业加入超过 {burden.threshold} 家协会商会"
+                 f"（企业会员 {burden.enterprises:,} 户{most}）")
+    support, rectify = strength.band(SUPPORT), strength.band(RECTIFY)
+    lines.append(f"{MEASURE_TITLES['strength_ranking']}：参评 {len(strength.rows)} 家，扶持培育候选 {len(support)} 家、"
+                 f"整改候选 {len(rectify)} 家")
+    if support:
+        lines.append("  前列：" + "、".join(f"{r.name}（{r.score:.1f}）" for r in support[:shown]))
+    if rectify:
+        lines.append("  末位：" + "、".join(f"{r.name}（{r.score:.1f}）" for r in rectify[:shown]))
+    return lines

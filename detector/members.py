@@ -9,7 +9,11 @@ definition:
 - a **leader** is a member row whose role is 副会长-or-above (``leader_roles`` in ``models/policy.toml``)
   and that names the person holding it;
 - **member sales** are the known annual sales of an association's distinct enterprise members;
-- **county coverage** is the set of county-level units (adcodes) its members are registered in.
+- **county coverage** is the set of county-level units (adcodes) its members are registered in;
+- a **leader post** is a member row whose role is 副会长-or-above (an enterprise holds it through its
+  representative, named or not);
+- the **stated industries** of an enterprise member are those its name clearly states
+  (``non_industry_member_*`` in ``models/policy.toml``).
 """
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from . import regions
+from . import industry, regions
 from .names import ENTERPRISE, guess_member_kind
 from .policy import settings
 from .regions import Division
@@ -121,6 +125,10 @@ class MemberTable:
         """True on the first row of each (association, member): a member listed twice counts once."""
         return ~pd.DataFrame({"a": self.aid, "k": self.key}).duplicated().to_numpy()
 
+    def of(self, ids: Iterable[str]) -> np.ndarray:
+        """Per row: it belongs to one of the associations ``ids`` (hash lookup, fast on 300,000 rows)."""
+        return pd.Series(self.aid, dtype=object).isin(set(ids)).to_numpy()
+
     def rows(self, aid: str, *, distinct: bool = False) -> np.ndarray:
         rows = self._rows.get(aid, np.array([], dtype=int))
         return rows[self._first[rows]] if distinct else rows
@@ -141,8 +149,37 @@ class MemberTable:
         return [frozenset(self.key[self.rows(a)].tolist()) for a in ids]
 
     @cached_property
+    def leader_posts(self) -> np.ndarray:
+        """Per row: the role is 副会长-or-above (``leader_roles``), whoever holds it."""
+        return np.isin(self.role, list(settings()["leader_roles"]))
+
+    @cached_property
     def _leader_rows(self) -> np.ndarray:
-        return np.isin(self.role, list(settings()["leader_roles"])) & (self.person != "")
+        return self.leader_posts & (self.person != "")
+
+    @cached_property
+    def _name_of_key(self) -> dict[str, str]:
+        return dict(zip(self.key[::-1].tolist(), self.name[::-1].tolist()))  # the first row of a key wins
+
+    def name_of(self, key: str) -> str:
+        """A member's name as first written (the key itself when unknown)."""
+        return self._name_of_key.get(key, key)
+
+    def credit_code(self, key: str) -> str:
+        """The credit code a member key stands for ("" when it is keyed by name)."""
+        return key[3:] if key.startswith("id:") else ""
+
+    @staticmethod
+    def ident(key: str) -> str:
+        """A member key as shown to people: the credit code, else the normalised name."""
+        return key[3:]
+
+    @cached_property
+    def stated(self) -> dict[str, tuple[str, ...]]:
+        """Normalised name of each enterprise member → the industries its name clearly states, best first
+        (empty when unclear)."""
+        names = dict.fromkeys(self.norm[self.kind == ENTERPRISE].tolist())
+        return {n: stated_industries(n) for n in names}
 
     def leader_sets(self, ids: Iterable[str]) -> list[frozenset[str]]:
         """Each association's leaders (副会长-or-above post holders, normalised names), in the order of ``ids``."""
@@ -204,6 +241,37 @@ def member_table(memberships: pd.DataFrame | None, home: Division | None,
         code=code, kind=kind, region=col["member_region"], place=place, county=county, role=col["role"],
         person=_per_value(col["person"], normalize_name), sales_column=amounts(m, "annual_sales"),
     )
+
+
+@lru_cache(maxsize=1)
+def _stated_settings() -> tuple[float, frozenset[str]]:
+    cfg = settings()
+    ignore = frozenset(normalize_name(w) for w in cfg["non_industry_member_ignore"])
+    return cfg["non_industry_member_confidence"], ignore
+
+
+_STATED: dict[str, tuple[str, ...]] = {}  # lexicon word sequence → stated industries (classify depends on nothing else)
+
+
+def stated_industries(name: str) -> tuple[str, ...]:
+    """The industries an enterprise name (normalised) clearly states: its best match is sure, of kind
+    industry and not only a vague word (``non_industry_member_ignore``); all its industry matches, best
+    first. Empty when unclear."""
+    words = "\x1f".join(industry.taxonomy().lexicon.scan(name))
+    if words not in _STATED:
+        _STATED[words] = _classify_stated(name)
+    return _STATED[words]
+
+
+def _classify_stated(name: str) -> tuple[str, ...]:
+    confidence, ignore = _stated_settings()
+    matches = industry.classify(name=name)
+    if not matches:
+        return ()
+    top = matches[0]
+    if top.confidence < confidence or top.industry.kind != industry.INDUSTRY or set(top.evidence) <= ignore:
+        return ()
+    return tuple(x.industry.key for x in matches if x.industry.kind == industry.INDUSTRY)
 
 
 def _memo_region(home: Division | None, fn: Callable[[str, Division | None], str]) -> Callable[[str], str]:

@@ -35,9 +35,13 @@ SEVERITY_ZH = {ERROR: "禁止", WARNING: "警告", INFO: "提示"}
 EXIT_RULES = ("exit_election_overdue", "exit_no_staff", "exit_no_office", "exit_no_funding", "exit_inspection",
               "exit_no_party")
 RULES = ("county_chamber_at_city", "coverage_counties", "coverage_share", "member_outside_region",
-         "non_industry_member", "leader_overlap", "research_enterprise_share", *EXIT_RULES)
-# county_chamber_at_city forbids; layout rules ask for review; 退出机制 signals inform.
-SEVERITY = {**dict.fromkeys(RULES, WARNING), "county_chamber_at_city": ERROR, **dict.fromkeys(EXIT_RULES, INFO)}
+         "non_industry_member", "leader_overlap", "research_enterprise_share", *EXIT_RULES)  # on associations
+# Findings of the study on member enterprises (``id``: the enterprise's credit code, else its name).
+MEMBER_RULES = ("member_burden",)
+ALL_RULES = (*RULES, *MEMBER_RULES)  # the order every output lists them in
+# county_chamber_at_city forbids; layout rules ask for review; 退出机制 signals and enterprises' burden inform.
+SEVERITY = {**dict.fromkeys(RULES, WARNING), "county_chamber_at_city": ERROR, **dict.fromkeys(EXIT_RULES, INFO),
+            **dict.fromkeys(MEMBER_RULES, INFO)}
 RULE_TITLES = {
     "county_chamber_at_city": "市本级设立县级异地商会",
     "coverage_counties": "会员覆盖县级单位不足一半",
@@ -52,12 +56,35 @@ RULE_TITLES = {
     "exit_no_funding": "无经费来源",
     "exit_inspection": "年检不合格或未参检",
     "exit_no_party": "党员不足，无法单独建立党组织",
+    "member_burden": "企业加入协会商会数量偏多",
 }
 
 
 def rule_title(code: str) -> str:
     """The Chinese title of a rule code (the code itself when unknown)."""
     return RULE_TITLES.get(code, code)
+
+
+# ------------------------------------------------------------------------------- layout measures
+# The study's measures of 优化布局 beyond the rules: their study-JSON keys with Chinese titles.
+
+MEASURE_TITLES = {
+    "liaison": "同省异地商会联络机制",  # 会务共商、党群共建、资源共享
+    "industry_gaps": "新经济与未覆盖行业",  # 积极培育和发展新经济领域的行业协会商会
+    "member_burden": "企业入会负担",  # 企业应控制加入各级行业协会商会数量
+    "strength_ranking": "综合实力排名（515 计划）",  # 扶持培育50家以上综合实力雄厚的协会商会
+}
+# Components of the strength ranking (weights in models/policy.toml [strength_weights]).
+STRENGTH_COMPONENTS = {
+    "counties": "县级覆盖",
+    "industry_units": "行业企业覆盖",
+    "industry_sales": "行业销售额覆盖",
+    "members": "会员规模",
+    "governance": "运转规范",
+    "compliance": "规则合规",
+}
+SUPPORT, RECTIFY = "support", "rectify"
+BAND_ZH = {SUPPORT: "扶持培育候选", RECTIFY: "整改候选"}
 
 
 # ------------------------------------------------------------------------------------------ screening

@@ -317,6 +317,21 @@ def prefecture_of(d: Division) -> Division | None:
     return None
 
 
+def province_of(d: Division) -> Division | None:
+    """The provincial-level division a division belongs to (itself for a province)."""
+    return by_code(d.code[:2] + "0000")
+
+
+# 台湾省, 香港特别行政区, 澳门特别行政区: provincial-level units whose chambers (港澳台商会) the policy keeps
+# apart from the provinces' 异地商会.
+_HONG_KONG_MACAO_TAIWAN = frozenset({"71", "81", "82"})
+
+
+def hong_kong_macao_taiwan(d: Division) -> bool:
+    """True for 台湾, 香港, 澳门 and the places within them."""
+    return d.code[:2] in _HONG_KONG_MACAO_TAIWAN
+
+
 @lru_cache(maxsize=1)
 def province_abbreviations() -> dict[str, Division]:
     """皖 → 安徽省 …, from ``models/names.toml``."""

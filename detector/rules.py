@@ -244,7 +244,7 @@ def stats_index(stats: pd.DataFrame | None, home: Division | None) -> StatsIndex
     return StatsIndex(by_text, by_key) if by_text else None
 
 
-def _stat_row(declared: str, key: str, region_code: str, index: StatsIndex) -> dict | None:
+def stat_row(declared: str, key: str, region_code: str, index: StatsIndex) -> dict | None:
     """An association's stats row: by its declared industry text, else the one row of its industry key."""
     hit = index.by_text.get((normalize_name(declared), region_code))
     if hit is not None:
@@ -265,7 +265,7 @@ def _coverage_share(inp: _Input) -> list[Finding]:
         n, total = inp.table.sales([r["id"]])
         if total is None:  # unknown sales: no claim
             continue
-        s = _stat_row(cell(r.get("industry")), cell(r.get("industry_key")), cell(r.get("region_code")), inp.stats)
+        s = stat_row(cell(r.get("industry")), cell(r.get("industry_key")), cell(r.get("region_code")), inp.stats)
         if s is None:
             continue
         u, v = n / s["units"], total / s["sales"]
@@ -303,18 +303,6 @@ def _member_outside_region(inp: _Input) -> list[Finding]:
     return out
 
 
-def _stated_industries(name: str, confidence: float, ignore: frozenset[str]) -> tuple[str, ...]:
-    """The industries an enterprise name clearly states: its best match is sure, of kind industry and not
-    only a vague word (``ignore``); all its industry matches, best first. Empty when unclear."""
-    matches = industry.classify(name=name)
-    if not matches:
-        return ()
-    top = matches[0]
-    if top.confidence < confidence or top.industry.kind != industry.INDUSTRY or set(top.evidence) <= ignore:
-        return ()
-    return tuple(x.industry.key for x in matches if x.industry.kind == industry.INDUSTRY)
-
-
 def _industry_kind(key: str) -> str:
     try:
         return industry.get(key).kind if key else ""
@@ -324,12 +312,7 @@ def _industry_kind(key: str) -> str:
 
 def _non_industry_member(inp: _Input) -> list[Finding]:
     """Enterprise members whose names clearly state an industry unrelated to the association's."""
-    cfg = inp.cfg
-    ignore = frozenset(normalize_name(w) for w in cfg["non_industry_member_ignore"])
-    lexicon = industry.taxonomy().lexicon
-    # classify(name=…) depends only on the lexicon words found in the name: once per word sequence
-    words_of = _memo(lambda norm: "\x1f".join(lexicon.scan(norm)))
-    stated: dict[str, tuple[str, ...]] = {"": ()}  # word sequence → industries, from its first name
+    stated = inp.table.stated
     unrelated = _memo(lambda own, keys: all(industry.relation(own, k) == industry.DIFFERENT for k in keys))
     out = []
     for r in inp.rows:
@@ -341,10 +324,7 @@ def _non_industry_member(inp: _Input) -> list[Finding]:
         for m in inp.members(r["id"]):
             if m.kind != ENTERPRISE:
                 continue
-            words = words_of(m.norm)
-            if words not in stated:
-                stated[words] = _stated_industries(m.norm, cfg["non_industry_member_confidence"], ignore)
-            keys = stated[words]
+            keys = stated.get(m.norm, ())
             if keys and unrelated(own, keys):
                 flagged.append((m.name, industry.get(keys[0]).name))
         if not flagged:

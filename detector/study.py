@@ -14,6 +14,7 @@ from . import regions
 from .cluster import cluster
 from .explain import reasons_for
 from .engine import Engine
+from .layout import IndustryGaps, Layout, Liaison, MemberBurden, StrengthRanking, measure_layout
 from .policy import settings
 from .profiles import Profiles
 from .rules import Finding, check_rules, to_json as finding_json
@@ -51,14 +52,36 @@ class StudyResult:
     party_branches: list[list[str]]
     pairs: pd.DataFrame = field(repr=False)  # all scored candidate pairs
     profiles: Profiles = field(repr=False)
+    layout: Layout = field(default_factory=Layout, repr=False)  # liaison, industry gaps, burden, strength
+
+    @property
+    def liaison(self) -> Liaison:
+        return self.layout.liaison
+
+    @property
+    def industry_gaps(self) -> IndustryGaps:
+        return self.layout.industry_gaps
+
+    @property
+    def burden(self) -> MemberBurden:
+        return self.layout.burden
+
+    @property
+    def strength(self) -> StrengthRanking:
+        return self.layout.strength
 
     def to_json(self) -> dict:
-        """The FORMAT.md study object (``groups``, ``findings``), extended with hubs and party branches."""
+        """The FORMAT.md study object (``groups``, ``findings``), extended with hubs, party branches and the
+        layout measures (``liaison``, ``industry_gaps``, ``member_burden``, ``strength_ranking``)."""
         return {
             "groups": [g.to_json() for g in self.groups],
             "findings": [finding_json(f) for f in self.findings],
             "hubs": [asdict(h) for h in self.hubs],
             "party_branches": self.party_branches,
+            "liaison": self.liaison.to_json(),
+            "industry_gaps": self.industry_gaps.to_json(),
+            "member_burden": self.burden.to_json(),
+            "strength_ranking": self.strength.to_json(),
         }
 
     def groups_frame(self) -> pd.DataFrame:
@@ -66,6 +89,22 @@ class StudyResult:
 
     def findings_frame(self) -> pd.DataFrame:
         return pd.DataFrame([finding_json(f) for f in self.findings], columns=["id", "rule", "severity", "message"])
+
+    def liaison_frame(self) -> pd.DataFrame:
+        """One row per chamber of a proposed liaison group of one province's 异地商会."""
+        return self.liaison.frame()
+
+    def industry_gaps_frame(self) -> pd.DataFrame:
+        """Large industries without an association where they are concentrated, ranked."""
+        return self.industry_gaps.frame()
+
+    def burden_frame(self) -> pd.DataFrame:
+        """Enterprises in more associations than ``member_burden_above``."""
+        return self.burden.frame()
+
+    def strength_frame(self) -> pd.DataFrame:
+        """Every ranked association with its score, band and each component with its points."""
+        return self.strength.frame()
 
 
 def member_counties(profiles: Profiles) -> dict[str, set[str]]:
@@ -206,7 +245,9 @@ def run_study(engine: Engine, today: date | None = None) -> StudyResult:
             rationale=rationale,
             coverage=_combined(ids, p, n_units),
         ))
-    return StudyResult(groups, findings, hubs(p), party_branches(p), pairs, p)
+    layout = measure_layout(p, findings, engine.stats_index, counties, n_units)
+    findings = findings + layout.burden.findings()
+    return StudyResult(groups, findings, hubs(p), party_branches(p), pairs, p, layout)
 
 
 def study_groups(registry_dir: str | Path) -> list[list[str]]:

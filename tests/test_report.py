@@ -11,8 +11,9 @@ from openpyxl import load_workbook
 from conftest import SMALL
 from detector.cli import cli
 from detector.engine import Engine
-from detector.report import (city_coverage_svg, county_members_svg, excel_bytes, group_network_svg, render_html,
-                             score_histogram_svg)
+from detector.policy import MEASURE_TITLES
+from detector.report import (burden_svg, city_coverage_svg, county_members_svg, excel_bytes, group_network_svg,
+                             industry_gaps_svg, liaison_svg, render_html, score_histogram_svg, strength_svg)
 from detector.study import run_study
 
 SCRIPT = '<script>alert("x")</script>'
@@ -48,6 +49,30 @@ def _svgs(html: str) -> list[str]:
     return re.findall(r"<svg.*?</svg>", html, flags=re.S)
 
 
+def _section(html: str, sid: str) -> str:
+    return html.split(f'<section id="{sid}"', 1)[1].split("</section>", 1)[0]
+
+
+def test_layout_sections_name_their_evidence(synth):
+    result, engine = synth
+    html = render_html(result, engine.registry, engine.thresholds)
+    liaison, gaps, burden, strength = (_section(html, s) for s in ("liaison", "gaps", "burden", "strength"))
+    assert MEASURE_TITLES["liaison"] in liaison and all(g.province in liaison for g in result.liaison.groups)
+    assert all(n in liaison for g in result.liaison.groups for n in g.names) and "牵头" in liaison
+    assert result.liaison.groups and len(_svgs(liaison)) == 1
+    assert "本表依据" in gaps and result.industry_gaps.basis in gaps
+    assert all(r.industry in gaps for r in result.industry_gaps.rows)
+    assert "企业会员共" in burden and len(_svgs(burden)) == 1
+    assert all(e.name in burden for e in result.burden.above)
+    assert "权重" in strength and len(_svgs(strength)) == 1
+    assert all(r.name in strength for r in result.strength.rows[:10])
+    for svg in (liaison_svg(result), burden_svg(result), strength_svg(result)):
+        root = ET.fromstring(svg)
+        texts = "".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+        assert re.search(r"[\u4e00-\u9fff]", texts)
+    assert (industry_gaps_svg(result) is None) == (not result.industry_gaps.rows)
+
+
 def test_html_is_self_contained_and_complete(synth):
     result, engine = synth
     html = render_html(result, engine.registry, engine.thresholds)
@@ -58,8 +83,9 @@ def test_html_is_self_contained_and_complete(synth):
         assert all(name in html for name in group.names)
     for rule in {f.rule for f in result.findings}:
         assert f"<code>{rule}</code>" in html
-    assert html.count("<details") == len({f.rule for f in result.findings})
-    assert len(_svgs(html)) == 4  # network, score distribution, county members, city-level coverage
+    assert _section(html, "rules").count("<details") == len({f.rule for f in result.findings})
+    # network, score distribution, county members, city-level coverage
+    assert len(_svgs(_section(html, "figures"))) == 4
 
 
 def test_registry_text_is_escaped_everywhere(hostile):
@@ -96,7 +122,8 @@ def test_names_only_registry_still_reports(tmp_path, embedder):
     engine = Engine.load(tmp_path, embedder=embedder)
     result = run_study(engine)
     html = render_html(result, engine.registry)
-    assert "仅有名称数据" in html and len(_svgs(html)) == 2  # no member regions: no county figures
+    assert "仅有名称数据" in html and len(_svgs(_section(html, "figures"))) == 2  # no member regions: no county figures
+    assert "没有企业加入超过 5 家协会商会（或没有企业会员数据）" in _section(html, "burden")
     assert county_members_svg(result) is None
 
 
@@ -105,7 +132,16 @@ def test_excel_sheets_rows_and_text_cells(tmp_path, hostile):
     path = tmp_path / "study.xlsx"
     path.write_bytes(excel_bytes(result, engine.registry))
     wb = load_workbook(path)
-    assert wb.sheetnames == ["概要", "合并分组", "规则提示", "枢纽组织", "联合党支部"]
+    assert wb.sheetnames == ["概要", "合并分组", "规则提示", "枢纽组织", "联合党支部", "异地商会联络", "未覆盖行业",
+                             "新经济领域", "企业入会负担", "综合实力排名"]
+    assert wb["异地商会联络"].max_row == 2 + sum(len(g.ids) for g in result.liaison.groups) + len(result.liaison.apart)
+    assert wb["未覆盖行业"].max_row == 2 + len(result.industry_gaps.rows)
+    assert wb["企业入会负担"].max_row == 2 + len(result.burden.above)
+    assert wb["综合实力排名"].max_row == 2 + len(result.strength.rows)
+    ranking = [c.value for c in wb["综合实力排名"][2]]  # title above the header
+    assert ranking[:9] == ["排名", "组织名称", "统一社会信用代码/编号", "登记区域", "类型", "综合得分", "类别", "类别内排名",
+                           "建议"]
+    assert "县级覆盖（依据）" in ranking
     groups, findings = wb["合并分组"], wb["规则提示"]
     assert groups.max_row == 2 + sum(len(g.ids) for g in result.groups)  # title, header, rows
     assert findings.max_row == 2 + len(result.findings)

@@ -57,7 +57,7 @@ def _names_registry(tmp_path, names):
 def test_social_groups_are_compared_within_their_kind(tmp_path, embedder):
     """Two 网球协会 of one district duplicate each other; a 篮球协会, the city's 网球协会 and a trade body
     on tennis goods do not (一业一会 within the kind)."""
-    from detector.pipeline import Engine
+    from detector.engine import Engine
 
     names = ["株洲市荷塘区网球协会", "株洲市荷塘区网球运动协会", "株洲市荷塘区篮球协会", "株洲市网球协会",
              "株洲市荷塘区网球用品商会", "株洲市荷塘区餐饮行业协会"]
@@ -68,7 +68,7 @@ def test_social_groups_are_compared_within_their_kind(tmp_path, embedder):
 
 def test_town_bodies_of_a_city_without_counties(tmp_path, embedder):
     """东莞: a town's chamber is the city's own body, one per town; not a 异地商会 of 长安区 or 石龙区."""
-    from detector.pipeline import Engine
+    from detector.engine import Engine
 
     names = ["东莞市长安镇餐饮协会", "东莞市长安餐饮行业协会", "东莞市虎门镇餐饮协会", "东莞市餐饮行业协会",
              "东莞市石龙商会", "东莞市湖南商会"]

@@ -7,7 +7,8 @@
 """
 from .excel import excel_bytes, write_excel
 from .html import render_html
-from .plots import city_coverage_svg, county_members_svg, group_network_svg, score_histogram_svg
+from .plots import (burden_svg, city_coverage_svg, county_members_svg, group_network_svg, industry_gaps_svg,
+                    liaison_svg, score_histogram_svg, strength_svg)
 
-__all__ = ["city_coverage_svg", "county_members_svg", "excel_bytes", "group_network_svg", "render_html",
-           "score_histogram_svg", "write_excel"]
+__all__ = ["burden_svg", "city_coverage_svg", "county_members_svg", "excel_bytes", "group_network_svg",
+           "industry_gaps_svg", "liaison_svg", "render_html", "score_histogram_svg", "strength_svg", "write_excel"]

@@ -1,4 +1,5 @@
-"""Excel workbooks ready to hand on: the merger study (概要, 合并分组, 规则提示, 枢纽组织, 联合党支部) and the
+"""Excel workbooks ready to hand on: the merger study (概要, 合并分组, 规则提示, 枢纽组织, 联合党支部, and the layout
+measures 异地商会联络, 未覆盖行业, 新经济领域, 企业入会负担, 综合实力排名) and the
 shared sheet layout the workbench's exports use too.
 
 Every table sheet: a title above the header, bold header with a filter, frozen panes below it, columns sized
@@ -13,13 +14,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..io import Registry, summary, write_files
-from ..policy import PROBABILITY_ZH, RULES, SEVERITY, SEVERITY_ZH, rule_title
+from ..policy import ALL_RULES, PROBABILITY_ZH, SEVERITY, SEVERITY_ZH, rule_title
 from ..study import StudyResult
 from . import tables
 
@@ -125,7 +127,11 @@ def _overview_rows(result: StudyResult, registry: Registry | None) -> list[tuple
     rows += [(f"政策规则提示：{SEVERITY_ZH[k]}", v, "条") for k, v in tables.severity_counts(result).items()]
     rows += [("枢纽型组织", len(result.hubs), "家"), ("建议联合党支部", len(result.party_branches), "个")]
     counts = {r["rule"]: r["count"] for r in tables.rule_counts(result)}
-    rows += [(f"规则：{rule_title(r)}", counts[r], f"条（{SEVERITY_ZH[SEVERITY[r]]}）") for r in RULES if r in counts]
+    rows += [(f"规则：{rule_title(r)}", counts[r], f"条（{SEVERITY_ZH[SEVERITY[r]]}）") for r in ALL_RULES if r in counts]
+    if result.burden.distribution:
+        rows.append(("企业入会数量分布（加入家数 户数）", tables.burden_distribution_text(result), ""))
+    if result.strength.weights:
+        rows.append(("综合实力排名权重", tables.strength_weights_text(result), ""))
     if registry is not None and registry.names_only:
         rows.append(("说明", "仅有名称数据：只按名称结构与语义比对，覆盖面与多数规则无法检查", ""))
     return rows
@@ -149,7 +155,8 @@ def excel_bytes(result: StudyResult, registry: Registry | None = None) -> bytes:
     table_sheet(book.create_sheet("规则提示"), f"{title}：政策规则提示（{len(result.findings)} 条）", [
         Column("规则"), Column("级别"), Column("组织名称"), Column("统一社会信用代码/编号"),
         Column("说明", wrap=True, width=70), Column("规则代码"),
-    ], ([rule_title(f.rule), SEVERITY_ZH.get(f.severity, f.severity), names.get(f.id, ""), f.id, f.message, f.rule]
+    ], ([rule_title(f.rule), SEVERITY_ZH.get(f.severity, f.severity), tables.subject_name(f, names), f.id, f.message,
+         f.rule]
         for f in result.findings))
     table_sheet(book.create_sheet("枢纽组织"), f"{title}：枢纽型组织", [
         Column("组织名称"), Column("统一社会信用代码/编号"), Column("中心度（PageRank）", DECIMAL4),
@@ -158,7 +165,26 @@ def excel_bytes(result: StudyResult, registry: Registry | None = None) -> bytes:
     table_sheet(book.create_sheet("联合党支部"), f"{title}：建议联合党支部（{len(result.party_branches)} 个）", [
         Column("支部编号", INTEGER), Column("组织名称"), Column("统一社会信用代码/编号"),
     ], ([k, names.get(aid, ""), aid] for k, ids in enumerate(result.party_branches, 1) for aid in ids))
+    for name, frame in (("异地商会联络", tables.liaison_table(result)), ("未覆盖行业", tables.industry_gaps_table(result)),
+                        ("新经济领域", tables.new_economy_table(result)), ("企业入会负担", tables.burden_table(result)),
+                        ("综合实力排名", tables.strength_table(result))):
+        frame_sheet(book.create_sheet(name), f"{title}：{name}（{len(frame)} 行）", frame)
     return workbook_bytes(book)
+
+
+def frame_sheet(ws: Worksheet, title: str, frame: pd.DataFrame) -> None:
+    """A table sheet from a frame: whole numbers with thousands separators, other numbers with one decimal."""
+    def fmt(dtype) -> str | None:
+        if pd.api.types.is_bool_dtype(dtype):
+            return None
+        if pd.api.types.is_integer_dtype(dtype):
+            return INTEGER
+        return NUMBER if pd.api.types.is_float_dtype(dtype) else None
+
+    columns = [Column(str(c), fmt(frame[c].dtype)) for c in frame.columns]
+    rows = ([None if (isinstance(v, float) and v != v) else v for v in row]
+            for row in frame.itertuples(index=False, name=None))
+    table_sheet(ws, title, columns, rows)
 
 
 def write_excel(result: StudyResult, path: str | os.PathLike[str], registry: Registry | None = None) -> None:

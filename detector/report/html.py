@@ -9,12 +9,15 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from ..io import Registry
-from ..policy import PROBABILITY_ZH, SIMILARITY_NOTE, SIMILARITY_ZH, percent, rule_title
+from ..policy import (BAND_ZH, MEASURE_TITLES, PROBABILITY_ZH, RECTIFY, SIMILARITY_NOTE, SIMILARITY_ZH, STRENGTH_COMPONENTS,
+                      SUPPORT, percent, rule_title)
+from ..regions import LEVEL_ZH
 from ..scoring import load_thresholds
 from ..study import StudyResult
 from . import plots, tables
 
 MAX_LISTED = 500  # findings listed per rule: the page stays light for a city-wide registry
+SHARED_SHOWN = 10  # shared members named per liaison group (all are in the workbook)
 
 
 @lru_cache(maxsize=1)
@@ -41,7 +44,7 @@ def _findings_by_rule(result: StudyResult, max_listed: int) -> list[dict]:
     for f in result.findings:
         items = listed[f.rule]["items"]
         if len(items) < max_listed:
-            items.append({"id": f.id, "name": names.get(f.id, ""), "message": f.message})
+            items.append({"id": f.id, "name": tables.subject_name(f, names), "message": f.message})
     return list(listed.values())
 
 
@@ -62,6 +65,49 @@ def _figures(result: StudyResult, registry: Registry, thresholds: Mapping[str, f
     return [{"title": t, "caption": c, "svg": Markup(svg)} for t, c, svg in figures if svg]
 
 
+def _svg(svg: str | None) -> Markup | None:
+    return Markup(svg) if svg else None
+
+
+def _liaison(result: StudyResult) -> dict:
+    groups = []
+    for k, g in enumerate(result.liaison.groups, 1):
+        shared = g.shared_members
+        groups.append({
+            "number": k, "province": g.province, "reason": g.convener_reason,
+            "chambers": [{"id": i, "name": n, "origin": o, "level": LEVEL_ZH.get(lv, ""), "region": r, "members": m,
+                          "convener": i == g.convener}
+                         for i, n, o, lv, r, m in zip(g.ids, g.names, g.origins, g.origin_levels, g.regions,
+                                                      g.members)],
+            "shared": g.n_shared_members, "shared_names": [m["name"] for m in shared[:SHARED_SHOWN]],
+            "leaders": [f"{x['person']}（{len(x['posts'])} 家）" for x in g.shared_leaders]})
+    return {"title": MEASURE_TITLES["liaison"], "groups": groups, "apart": result.liaison.apart,
+            "svg": _svg(plots.liaison_svg(result))}
+
+
+def _gaps(result: StudyResult, max_listed: int) -> dict:
+    gaps = result.industry_gaps
+    return {"title": MEASURE_TITLES["industry_gaps"], "basis": gaps.basis, "rows": gaps.rows[:max_listed],
+            "total": len(gaps.rows), "checked": gaps.checked, "covered": gaps.covered, "unmatched": gaps.unmatched,
+            "fields": gaps.fields, "svg": _svg(plots.industry_gaps_svg(result))}
+
+
+def _burden(result: StudyResult, max_listed: int) -> dict:
+    b = result.burden
+    return {"title": MEASURE_TITLES["member_burden"], "threshold": b.threshold, "enterprises": b.enterprises,
+            "distribution": tables.burden_distribution_text(result), "rows": b.above[:max_listed],
+            "total": len(b.above), "svg": _svg(plots.burden_svg(result))}
+
+
+def _strength(result: StudyResult) -> dict:
+    s = result.strength
+    return {"title": MEASURE_TITLES["strength_ranking"], "n": len(s.rows),
+            "weights": tables.strength_weights_text(result),
+            "components": STRENGTH_COMPONENTS, "bands": BAND_ZH, "support": s.band(SUPPORT), "rectify": s.band(RECTIFY),
+            "top": s.top, "bottom": s.bottom, "places": tables.strength_places_text(result),
+            "svg": _svg(plots.strength_svg(result))}
+
+
 def render_html(result: StudyResult, registry: Registry, thresholds: Mapping[str, float] | None = None, *,
                 generated: datetime | None = None, max_groups: int = plots.MAX_GROUPS,
                 max_listed: int = MAX_LISTED) -> str:
@@ -69,7 +115,8 @@ def render_html(result: StudyResult, registry: Registry, thresholds: Mapping[str
 
     ``thresholds``: the engine's (default: the shipped ``models/thresholds.json``). Figures draw at most
     ``max_groups`` groups and each rule lists at most ``max_listed`` findings (all are counted; the Excel
-    workbook and the JSON result have them all); every group, hub and party branch is listed.
+    workbook and the JSON result have them all); every group, hub, party branch and liaison group is listed,
+    uncovered industries and burdened enterprises up to ``max_listed``, the ranking's two bands in full.
     """
     thresholds = thresholds if thresholds is not None else load_thresholds()
     names = tables.names_by_id(result)
@@ -89,4 +136,8 @@ def render_html(result: StudyResult, registry: Registry, thresholds: Mapping[str
         branches=[[{"id": i, "name": names.get(i, "")} for i in ids] for ids in result.party_branches],
         thresholds=thresholds,
         names_only=registry.names_only,
+        liaison=_liaison(result),
+        gaps=_gaps(result, max_listed),
+        burden=_burden(result, max_listed),
+        strength=_strength(result),
     )

@@ -18,11 +18,11 @@ import pandas as pd
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import regions
-from ..policy import PROBABILITY_ZH, percent, rule_title, settings
-from ..regions import PREFECTURE
+from ..policy import PROBABILITY_ZH, RECTIFY, STRENGTH_COMPONENTS, SUPPORT, percent, rule_title, settings
+from ..regions import COUNTY, LEVEL_ZH, PREFECTURE, PROVINCE
 from ..scoring import load_thresholds
 from ..study import StudyResult, member_counties
 from .tables import drawn_groups
@@ -264,3 +264,124 @@ def city_coverage_svg(result: StudyResult) -> str | None:
     covered = member_counties(result.profiles)
     counts = np.array([len(covered.get(aid, ())) for aid in city["id"].astype(str)], dtype=int)
     return _render(_draw_city_coverage, counts, len(units), float(settings()["coverage_counties_share"]))
+
+
+# ------------------------------------------------------------------------------------ layout measures
+
+MAX_BARS = 25  # bars per layout figure
+LEVEL_COLOURS = {PROVINCE: "#1f5fa8", PREFECTURE: "#72a3d9", COUNTY: "#c6dbef"}
+
+
+def _draw_liaison(fig: Figure, groups: list) -> None:
+    fig.set_size_inches(8, 1.0 + 0.32 * len(groups))
+    ax = fig.add_subplot()
+    y = np.arange(len(groups))[::-1]
+    left = np.zeros(len(groups))
+    for level, colour in LEVEL_COLOURS.items():
+        counts = np.array([sum(x == level for x in g.origin_levels) for g in groups])
+        ax.barh(y, counts, left=left, color=colour, label=f"籍贯{LEVEL_ZH[level]}", height=0.7)
+        left += counts
+    for yy, g, total in zip(y, groups, left):
+        ax.text(total + 0.1, yy, f"共有会员 {g.n_shared_members} 家 · 共同负责人 {len(g.shared_leaders)} 人",
+                va="center", fontsize=8, color="#616e7c")
+    ax.set_yticks(y, [g.province for g in groups], fontsize=8)
+    ax.set_xlim(0, left.max() * 1.9 + 1)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("异地商会数（家）")
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.set_title("同省异地商会联络组：各组商会数（按籍贯级别）与组内共有会员、共同负责人", fontsize=10)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def liaison_svg(result: StudyResult) -> str | None:
+    """Chambers per liaison group by origin level, with what they share (None without groups)."""
+    groups = result.liaison.groups[:MAX_BARS]
+    return _render(_draw_liaison, groups) if groups else None
+
+
+def _draw_gaps(fig: Figure, rows: list) -> None:
+    fig.set_size_inches(8, 1.0 + 0.3 * len(rows))
+    ax = fig.add_subplot()
+    y = np.arange(len(rows))[::-1]
+    new = np.array([bool(r.new_economy) for r in rows])
+    ax.barh(y, [100 * r.share for r in rows], color=np.where(new, "#e45756", "#4c78a8"), height=0.7)
+    for yy, r in zip(y, rows):
+        size = f"{r.units:,} 家企业" if r.units is not None else f"{r.member_enterprises} 家会员企业"
+        ax.text(100 * r.share, yy, f" {size} · 应在{r.expected}", va="center", fontsize=7.5, color="#616e7c")
+    ax.set_yticks(y, [f"{r.rank}. {r.industry}" for r in rows], fontsize=8)
+    ax.set_xlim(0, 100 * max(r.share for r in rows) * 1.8)
+    ax.set_xlabel("规模占比（%）：行业统计为企业数或销售额占全市的较大者，其余为会员企业占比")
+    ax.legend(handles=[Patch(color="#e45756", label="新经济领域"), Patch(color="#4c78a8", label="其他行业")],
+              loc="lower right", fontsize=8, frameon=False)
+    ax.set_title("集中地没有协会商会的行业（按规模排序）", fontsize=10)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def industry_gaps_svg(result: StudyResult) -> str | None:
+    """The largest uncovered industries, new-economy ones marked (None when there are none)."""
+    rows = result.industry_gaps.rows[:MAX_BARS]
+    return _render(_draw_gaps, rows) if rows else None
+
+
+def _draw_burden(fig: Figure, distribution: dict[int, int], threshold: int) -> None:
+    fig.set_size_inches(8, 3.4)
+    ax = fig.add_subplot()
+    k = np.array(list(distribution))
+    n = np.array(list(distribution.values()))
+    ax.bar(k, n, color=np.where(k > threshold, "#e45756", "#4c78a8"), width=0.8)
+    for x, v in zip(k, n):
+        ax.text(x, v, f"{v:,}", ha="center", va="bottom", fontsize=7.5)
+    ax.set_yscale("log")
+    ax.set_ylim(0.5, n.max() * 2)  # a bar of one enterprise stays visible
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.axvline(threshold + 0.5, color="#d62728", linestyle="--", linewidth=1.2)
+    ax.text(threshold + 0.6, 0.95, f"超过 {threshold} 家即提示", color="#d62728", transform=ax.get_xaxis_transform(),
+            fontsize=8, va="top")
+    ax.set_xticks(k)
+    ax.set_xlabel("加入的协会商会数（家，正常状态）")
+    ax.set_ylabel("企业数（户，对数刻度）")
+    ax.set_title(f"企业会员加入协会商会数量分布（共 {int(n.sum()):,} 户企业）", fontsize=10)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def burden_svg(result: StudyResult) -> str | None:
+    """Enterprises by number of associations joined, the member_burden threshold marked (None without members)."""
+    b = result.burden
+    return _render(_draw_burden, b.distribution, b.threshold) if b.distribution else None
+
+
+COMPONENT_COLOURS = dict(zip(STRENGTH_COMPONENTS, ("#4c78a8", "#f58518", "#eeca3b", "#54a24b", "#b279a2", "#9d755d")))
+
+
+def _draw_strength(fig: Figure, panels: list[tuple[str, list]], home) -> None:
+    heights = [len(rows) for _, rows in panels]
+    fig.set_size_inches(8.5, 1.2 + 0.26 * sum(heights) + 0.5 * len(panels))
+    axes = fig.subplots(len(panels), 1, gridspec_kw={"height_ratios": heights}, squeeze=False)[:, 0]
+    for ax, (title, rows) in zip(axes, panels):
+        y = np.arange(len(rows))[::-1]
+        left = np.zeros(len(rows))
+        for c, label in STRENGTH_COMPONENTS.items():
+            points = np.array([r.contributions.get(c, 0.0) for r in rows])
+            ax.barh(y, points, left=left, color=COMPONENT_COLOURS[c], label=label, height=0.72)
+            left += points
+        for yy, r in zip(y, rows):
+            ax.text(r.score + 0.5, yy, f"{r.score:.1f}", va="center", fontsize=7.5)
+        ax.set_yticks(y, [f"{r.rank}. {short_name(r.name, home, 12)}（{r.group[:2]}）" for r in rows], fontsize=7.5)
+        ax.set_xlim(0, 108)
+        ax.set_title(title, fontsize=9.5, loc="left")
+        ax.spines[["top", "right"]].set_visible(False)
+    axes[-1].set_xlabel("综合得分（0–100，各色为分项得分）")
+    axes[0].legend(loc="lower center", bbox_to_anchor=(0.5, 1.12), ncol=len(STRENGTH_COMPONENTS), fontsize=8,
+                   frameon=False)
+
+
+def strength_svg(result: StudyResult, shown: int = 15) -> str | None:
+    """Stacked component points of the strongest and the weakest associations (None when none is ranked)."""
+    s = result.strength
+    if not s.rows:
+        return None
+    top = s.band(SUPPORT)[:shown]
+    bottom = s.band(RECTIFY)[:shown][::-1]
+    panels = [(f"扶持培育候选（得分最高的 {len(top)} 家）", top)] if top else []
+    panels += [(f"整改候选（得分最低的 {len(bottom)} 家）", bottom)] if bottom else []
+    return _render(_draw_strength, panels or [("参评组织", s.rows[:shown])], result.profiles.home)
