@@ -537,7 +537,11 @@ def check_rules(frame: pd.DataFrame, members: MemberTable | pd.DataFrame | None,
         else stats_index(industry_stats, home)
     inp = _Input(rows=rows, table=_table(members, home), stats=stats, home=home,
                  cfg=settings(), as_of=as_of or date.today(), context=context)
-    position = {r["id"]: i for i, r in enumerate(rows)}
+    return ordered([f for check in _CHECKS for f in check(inp)], [r["id"] for r in rows])
+
+
+def ordered(findings: Iterable[Finding], ids: Iterable[str]) -> list[Finding]:
+    """Findings in the order of ``ids`` (frame order), then in rule order (:data:`~detector.policy.RULES`)."""
+    position = {aid: i for i, aid in enumerate(ids)}
     rank = {rule: i for i, rule in enumerate(RULES)}
-    findings = [f for check in _CHECKS for f in check(inp)]
-    return sorted(findings, key=lambda f: (position[f.id], rank[f.rule]))
+    return sorted(findings, key=lambda f: (position.get(f.id, len(position)), rank.get(f.rule, len(rank))))

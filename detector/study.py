@@ -16,7 +16,8 @@ from .explain import reasons_for
 from .engine import Engine
 from .policy import settings
 from .profiles import Profiles
-from .rules import Finding, check_rules, to_json as finding_json
+from .records import study_findings
+from .rules import Finding, check_rules, ordered, to_json as finding_json
 from .scoring import score_candidates
 
 
@@ -51,6 +52,7 @@ class StudyResult:
     party_branches: list[list[str]]
     pairs: pd.DataFrame = field(repr=False)  # all scored candidate pairs
     profiles: Profiles = field(repr=False)
+    records: list[list[str]] = field(default_factory=list)  # ids of one body listed more than once, kept one first
 
     def to_json(self) -> dict:
         """The FORMAT.md study object (``groups``, ``findings``), extended with hubs and party branches."""
@@ -60,6 +62,14 @@ class StudyResult:
             "hubs": [asdict(h) for h in self.hubs],
             "party_branches": self.party_branches,
         }
+
+    def linked_sets(self) -> list[list[str]]:
+        """Everything the study says belongs together: each group with the extra records of its members, and the
+        record-duplicate sets (what a pairwise evaluation compares with labels)."""
+        g = nx.Graph()
+        for ids in [grp.ids for grp in self.groups] + self.records:
+            nx.add_path(g, ids)
+        return sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
 
     def groups_frame(self) -> pd.DataFrame:
         return pd.DataFrame([{**g.to_json(), "size": len(g.ids)} for g in self.groups])
@@ -172,11 +182,33 @@ def party_branches(p: Profiles) -> list[list[str]]:
     return out
 
 
+def fold_records(pairs: pd.DataFrame, records: list[list[str]]) -> pd.DataFrame:
+    """Scored pairs with every extra record replaced by the record kept for its body (best pair kept): the merger
+    study groups bodies, not records, so one body listed twice never forms a group with itself."""
+    alias = {other: ids[0] for ids in records for other in ids[1:]}
+    if not alias:
+        return pairs
+    out = pairs.assign(id_a=pairs["id_a"].map(lambda x: alias.get(x, x)), id_b=pairs["id_b"].map(lambda x: alias.get(x, x)))
+    out = out[out["id_a"] != out["id_b"]]
+    lo, hi = np.minimum(out["id_a"], out["id_b"]), np.maximum(out["id_a"], out["id_b"])
+    out = out.assign(id_a=lo, id_b=hi).sort_values("score", ascending=False, kind="stable")
+    return out.drop_duplicates(["id_a", "id_b"]).sort_index()
+
+
+def _certainty(within: pd.DataFrame) -> tuple[float, float]:
+    """Sort key putting the most certain groups first: the score band of the weakest pair (tenths), then how
+    alike the names' cores are (a names-only registry scores most groups near 1: the names then decide)."""
+    return -np.floor(float(within["score"].min()) * 10) / 10, -float(within["core_ratio"].mean())
+
+
 def run_study(engine: Engine, today: date | None = None) -> StudyResult:
-    """Score the registry's candidate pairs, cluster them into groups and check the policy rules."""
+    """Find the records listed twice, score the registry's candidate pairs, cluster them into groups (of bodies,
+    most certain first) and check the policy rules."""
     today = today or date.today()
     p = engine.profiles
-    pairs = score_candidates(p, scorer=engine.scorer)
+    scored = score_candidates(p, scorer=engine.scorer)
+    record_findings, record_sets = study_findings(p)
+    pairs = fold_records(scored, record_sets)
     threshold = engine.thresholds["group"]
 
     def rescore(missing: list[tuple[str, str]]) -> np.ndarray:
@@ -187,28 +219,31 @@ def run_study(engine: Engine, today: date | None = None) -> StudyResult:
     problems: dict[str, int] = {}
     for f in findings:
         problems[f.id] = problems.get(f.id, 0) + 1
+    findings = ordered(findings + record_findings, p.frame["id"])
     counties = member_counties(p)
     sales = member_sales(p)
     n_units = len(regions.county_units(p.home)) if p.home is not None else 0
     by_pair = {frozenset((a, b)): k for k, (a, b) in enumerate(zip(pairs["id_a"], pairs["id_b"]))}
-    groups = []
+    groups, certainty = [], {}
     for ids in id_groups:
         inner = [by_pair[frozenset((a, b))] for n, a in enumerate(ids) for b in ids[n + 1 :] if frozenset((a, b)) in by_pair]
-        scored = pairs.iloc[inner]
-        best = scored.loc[scored["score"].idxmax()]
+        within = pairs.iloc[inner]
+        best = within.loc[within["score"].idxmax()]
         survivor, rationale = _survivor(ids, p, counties, sales, problems, n_units, today)
         groups.append(Group(
             ids=ids,
             names=[p.frame["name"].iat[p.row_of[i]] for i in ids],
             survivor=survivor,
-            score=round(float(scored["score"].mean()), 4),
+            score=round(float(within["score"].mean()), 4),
             reasons=reasons_for(best, p, p),
             rationale=rationale,
             coverage=_combined(ids, p, n_units),
         ))
-    return StudyResult(groups, findings, hubs(p), party_branches(p), pairs, p)
+        certainty[ids[0]] = _certainty(within)
+    groups.sort(key=lambda g: (*certainty[g.ids[0]], g.ids[0]))
+    return StudyResult(groups, findings, hubs(p), party_branches(p), scored, p, record_sets)
 
 
 def study_groups(registry_dir: str | Path) -> list[list[str]]:
-    """Just the consolidation groups (used by the peer benchmark)."""
-    return [g.ids for g in run_study(Engine.load(registry_dir)).groups]
+    """What the study puts together: groups and record duplicates (used by the peer benchmark)."""
+    return run_study(Engine.load(registry_dir)).linked_sets()

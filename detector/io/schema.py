@@ -21,9 +21,9 @@ ASSOCIATIONS, MEMBERSHIPS, INDUSTRY_STATS = "associations", "memberships", "indu
 COLUMNS: dict[str, tuple[str, ...]] = {
     ASSOCIATIONS: ("id", "name", "region", "type", "industry", "scope", "purpose", "services", "founded",
                    "status", "staff_fulltime", "has_office", "funding", "last_election", "term_years",
-                   "inspection", "party_members"),
+                   "inspection", "party_members", "former_names"),
     MEMBERSHIPS: ("association_id", "member_name", "member_id", "member_kind", "member_region", "role",
-                  "person", "annual_sales"),
+                  "person", "annual_sales", "person_id"),
     INDUSTRY_STATS: ("industry", "region", "units", "sales"),
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -31,6 +31,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     MEMBERSHIPS: ("association_id", "member_name"),
     INDUSTRY_STATS: ("industry", "region"),
 }
+# What a names-only registry has: names (current and former) and at most region and type.
+NAME_COLUMNS = frozenset({"id", "name", "region", "type", "former_names"})
 # Columns added by loading; never written back.
 DERIVED = ("source_row", "name_norm", "region_inferred", "type_inferred", "member_norm", "member_kind_inferred")
 
@@ -65,6 +67,7 @@ class Association:
     term_years: int = DEFAULT_TERM_YEARS
     inspection: str = ""
     party_members: int | None = None
+    former_names: tuple[str, ...] = ()  # 曾用名
     extra: dict[str, str] = field(default_factory=dict, hash=False)  # unknown columns, as read
 
 
@@ -82,6 +85,7 @@ def _scalar(value: Any) -> Any:
 def _association(row: Mapping[str, Any]) -> Association:
     """An :class:`Association` from a frame row; missing cells take the field default."""
     fixed = {"services": tuple(split_items(row.get("services"))),
+             "former_names": tuple(split_items(row.get("former_names"))),
              "extra": {k: v for k, v in row.items() if k not in COLUMNS[ASSOCIATIONS] and k not in DERIVED}}
     values = {f.name: _scalar(row.get(f.name)) for f in dataclasses.fields(Association) if f.name not in fixed}
     return Association(**{k: v for k, v in values.items() if v is not None}, **fixed)
@@ -121,7 +125,7 @@ class Registry:
     @property
     def names_only(self) -> bool:
         """Only names (and at most region/type) are known: no descriptions, no members."""
-        return not self.has_memberships and set(self.present_columns[ASSOCIATIONS]) <= {"id", "name", "region", "type"}
+        return not self.has_memberships and set(self.present_columns[ASSOCIATIONS]) <= NAME_COLUMNS
 
     @cached_property
     def _positions(self) -> dict[str, int]:

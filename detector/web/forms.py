@@ -32,7 +32,8 @@ FORM_FIELDS = {"name": "名称", "region": "登记区域", "type": "类型", "in
                "purpose": "章程宗旨", "services": "服务项目"}
 # memberships.csv columns (without association_id) and the Chinese headers reviewers paste.
 MEMBER_LABELS = {"member_name": "会员名称", "member_id": "统一社会信用代码", "member_kind": "会员类型",
-                 "member_region": "所在地区", "role": "职务", "person": "负责人", "annual_sales": "年销售额"}
+                 "member_region": "所在地区", "role": "职务", "person": "负责人", "annual_sales": "年销售额",
+                 "person_id": "负责人编号"}
 _BY_LABEL = {label: column for column, label in MEMBER_LABELS.items()}
 _UNIT = re.compile(r"[(（][^)）]*[)）]$")  # 年销售额（万元）
 

@@ -27,6 +27,7 @@ FIELD_LABELS = {
     "purpose": "章程宗旨", "services": "服务项目", "founded": "成立日期", "status": "状态",
     "staff_fulltime": "专职人员", "has_office": "固定办公场所", "funding": "经费来源", "last_election": "上次换届",
     "term_years": "任期（年）", "inspection": "年检结果", "party_members": "党员人数",
+    "former_names": "曾用名",
 }
 MIN_PHRASE = 2  # characters
 # Words in nearly every scope of an association: marking them would hide the telling overlaps.
