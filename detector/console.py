@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from .names import ParsedName
-from .policy import RELATED_ONLY, RULES, SEVERITY_ZH, VERDICT_ZH, rule_title
+from .policy import RECORD_DUPLICATE, RELATED_ONLY, RULES, SEVERITY_ZH, VERDICT_ZH, rule_title
 from .regions import LEVEL_ZH
+from .rules import unchecked_text
 
 _DASH = "—"
 
@@ -97,13 +98,33 @@ def format_study(result, limit: int = 15) -> str:
         lines.append(f"     {g.rationale}")
         c = g.coverage
         cov = f"，覆盖 {c['counties']}/{c['county_units']} 个县级单位" if c.get("county_units") else ""
-        lines.append(f"     合并后：会员 {c['members']} 家{cov}")
+        if len(result.profiles.member_table):  # a registry without member data has nothing to combine
+            lines.append(f"     合并后：会员 {c['members']} 家{cov}")
     if len(result.groups) > limit:
         lines.append(f"  …另有 {len(result.groups) - limit} 组，见输出文件")
+    records = [f for f in result.findings if f.rule == RECORD_DUPLICATE]
+    if records:
+        lines.append(f"重复记录（同一组织登记多次，不作为合并建议）{len(records)} 条：")
+        lines.extend(f"  · {result.profiles.frame['name'].iat[result.profiles.row_of[f.id]]}：{f.message}"
+                     for f in records[:limit])
+        if len(records) > limit:
+            lines.append(f"  …另有 {len(records) - limit} 条，见输出文件")
     if result.hubs:
         lines.append("枢纽型组织（会员交叉网络中心度最高）：" + "、".join(h.name for h in result.hubs[:5]))
     if result.party_branches:
         lines.append(f"建议联合党支部 {len(result.party_branches)} 个（党员不足 3 人的组织按区域、行业相近组合）")
     by_rule = Counter(f.rule for f in result.findings)
     lines.append("政策规则提示：" + ("，".join(f"{rule_title(r)} {by_rule[r]}" for r in RULES if by_rule[r]) or "无"))
+    lines.extend(format_limits(result))
     return "\n".join(lines)
+
+
+def format_limits(result) -> list[str]:
+    """What the data did not allow: evidence no pair was compared on, rules not checked."""
+    lines = []
+    if result.not_compared:
+        lines.append("合并比对未能使用：" + "、".join(result.not_compared)
+                     + "（数据中没有）；建议按确定程度排列，须人工核实")
+    if result.unchecked:
+        lines.append("未能检查的规则：" + unchecked_text(result.unchecked))
+    return lines

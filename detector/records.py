@@ -42,7 +42,7 @@ from .regions import Division
 from .rules import Finding
 from .text import cell, normalize_name, split_items
 
-MAX_BLOCK = 64  # rows sharing one key compared pairwise; in a larger block only rows of one region are
+MAX_BLOCK = 64  # rows of one key compared pairwise at most; beyond, only what keeps a pass linear
 CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 统一社会信用代码 (GB 32100-2015) character set
 _CODE_WEIGHTS = [pow(3, i, 31) for i in range(17)]
 _CODE = re.compile(rf"^[{CODE_CHARS}]{{18}}$")
@@ -193,36 +193,41 @@ def _link(left: Profiles, x: _Entry, right: Profiles, y: _Entry, *, same: bool) 
     return Link(x.row, y.row, certain, former, whose, note)
 
 
-def _blocks(entries: list[_Entry], p: Profiles) -> Iterable[list[_Entry]]:
-    """The entries of one key compared pairwise: all of them, or per region when the key is common."""
-    if len(entries) <= MAX_BLOCK:
-        yield entries
-        return
+def _candidates(entries: list[_Entry], p: Profiles) -> Iterable[tuple[_Entry, _Entry]]:
+    """Pairs of one key's entries whose regions may make them one body: the same region (each with the first
+    when many: same-region links are transitive), a row without region with every other row of a key that is
+    not common, and (for bodies outside 一业一会, :func:`_region_link` decides) a city with its counties."""
+    regions_of = p.column("region_code")
     by_region: dict[str, list[_Entry]] = defaultdict(list)
     for e in entries:
-        code = cell(p.column("region_code")[e.row])
+        by_region[cell(regions_of[e.row])].append(e)
+    for code, block in by_region.items():
         if code:
-            by_region[code].append(e)
-    for block in by_region.values():
-        if 1 < len(block) <= MAX_BLOCK:
-            yield block
+            yield from combinations(block, 2) if len(block) <= MAX_BLOCK else ((block[0], e) for e in block[1:])
+    if len(entries) <= MAX_BLOCK:
+        yield from combinations(by_region.get("", []), 2)
+        yield from ((x, y) for x in by_region.get("", []) for code, block in by_region.items() if code for y in block)
+    for code, block in by_region.items():
+        if code.endswith("00") and not code.endswith("0000"):  # a prefecture-level city and its counties
+            inner = [e for c, b in by_region.items() if c != code and c.startswith(code[:4]) for e in b]
+            if len(block) * len(inner) <= MAX_BLOCK:
+                yield from ((x, y) for x in block for y in inner)
 
 
 def links_within(p: Profiles) -> list[Link]:
     """Record-duplicate links between rows of one registry (or one application batch), ``a < b``."""
     out: dict[tuple[int, int], Link] = {}
     for entries in _index(p).values():
-        if len({e.row for e in entries}) < 2:
+        if len(entries) < 2:
             continue
-        for block in _blocks(entries, p):
-            for x, y in combinations(block, 2):
-                if x.row == y.row:
-                    continue
-                if x.row > y.row:
-                    x, y = y, x
-                link = _link(p, x, p, y, same=True)
-                if link is not None and ((x.row, y.row) not in out or link.certain > out[(x.row, y.row)].certain):
-                    out[(x.row, y.row)] = link
+        for x, y in _candidates(entries, p):
+            if x.row == y.row:
+                continue
+            if x.row > y.row:
+                x, y = y, x
+            link = _link(p, x, p, y, same=True)
+            if link is not None and ((x.row, y.row) not in out or link.certain > out[(x.row, y.row)].certain):
+                out[(x.row, y.row)] = link
     return [out[k] for k in sorted(out)]
 
 
@@ -367,8 +372,14 @@ def study_findings(p: Profiles, links: list[Link] | None = None) -> tuple[list[F
     by_pair = _between(links)
     ids, names = p.column("id"), p.column("name")
     findings, sets = [], []
-    for rows in record_sets(links):
-        keep = _primary(rows, [k for k in links if k.a in rows and k.b in rows])
+    sets_of = record_sets(links)
+    set_of = {r: n for n, rows in enumerate(sets_of) for r in rows}
+    inner: dict[int, list[Link]] = defaultdict(list)
+    for k in links:
+        if k.a in set_of and set_of[k.a] == set_of.get(k.b):
+            inner[set_of[k.a]].append(k)
+    for n, rows in enumerate(sets_of):
+        keep = _primary(rows, inner[n])
         others = [r for r in rows if r != keep]
         sets.append([cell(ids[r]) for r in [keep, *others]])
         for r in others:

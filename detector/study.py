@@ -14,10 +14,10 @@ from . import regions
 from .cluster import cluster
 from .explain import reasons_for
 from .engine import Engine
-from .policy import settings
+from .policy import rule_title, settings
 from .profiles import Profiles
 from .records import study_findings
-from .rules import Finding, check_rules, ordered, to_json as finding_json
+from .rules import Finding, check_rules, filled, ordered, to_json as finding_json, unchecked
 from .scoring import score_candidates
 
 
@@ -53,6 +53,8 @@ class StudyResult:
     pairs: pd.DataFrame = field(repr=False)  # all scored candidate pairs
     profiles: Profiles = field(repr=False)
     records: list[list[str]] = field(default_factory=list)  # ids of one body listed more than once, kept one first
+    unchecked: list[tuple[str, str]] = field(default_factory=list)  # (rule, data missing) the data did not allow
+    not_compared: list[str] = field(default_factory=list)  # evidence no pair could be compared on (Chinese)
 
     def to_json(self) -> dict:
         """The FORMAT.md study object (``groups``, ``findings``), extended with hubs and party branches."""
@@ -61,6 +63,8 @@ class StudyResult:
             "findings": [finding_json(f) for f in self.findings],
             "hubs": [asdict(h) for h in self.hubs],
             "party_branches": self.party_branches,
+            "unchecked": [{"rule": r, "title": rule_title(r), "missing": m} for r, m in self.unchecked],
+            "not_compared": self.not_compared,
         }
 
     def linked_sets(self) -> list[list[str]]:
@@ -195,6 +199,13 @@ def fold_records(pairs: pd.DataFrame, records: list[list[str]]) -> pd.DataFrame:
     return out.drop_duplicates(["id_a", "id_b"]).sort_index()
 
 
+def not_compared(p: Profiles) -> list[str]:
+    """The evidence the registry gives no pair to compare on (a names-only list: all but the names), in Chinese."""
+    kinds = (("业务范围与章程宗旨", ("scope", "purpose")), ("服务项目", ("services",)))
+    out = [label for label, columns in kinds if not any(c in p.frame.columns and filled(p.frame[c]) for c in columns)]
+    return out + ([] if len(p.member_table) else ["会员（共有会员、共同负责人）"])
+
+
 def _certainty(within: pd.DataFrame) -> tuple[float, float]:
     """Sort key putting the most certain groups first: the score band of the weakest pair (tenths), then how
     alike the names' cores are (a names-only registry scores most groups near 1: the names then decide)."""
@@ -241,7 +252,8 @@ def run_study(engine: Engine, today: date | None = None) -> StudyResult:
         ))
         certainty[ids[0]] = _certainty(within)
     groups.sort(key=lambda g: (*certainty[g.ids[0]], g.ids[0]))
-    return StudyResult(groups, findings, hubs(p), party_branches(p), scored, p, record_sets)
+    return StudyResult(groups, findings, hubs(p), party_branches(p), scored, p, record_sets,
+                       unchecked(p.frame, p.member_table, engine.stats_index), not_compared(p))
 
 
 def study_groups(registry_dir: str | Path) -> list[list[str]]:
