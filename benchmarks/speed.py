@@ -15,8 +15,8 @@ Two stages more, on their own data (no model needed), run only when named:
 - ``people``: 10,000 associations, 300,000 memberships whose post holders are drawn from 400 common names
   (Zipf-weighted: the commonest holds posts in thousands of associations): the member table and the policy
   rules (leader_overlap and its namesakes among them), seconds;
-- ``records``: record duplicates on a 100,000-row names-only registry (alike names in every county of
-  浙江省, 2 % of them listed twice in another writing): profiles without embeddings, then the record links
+- ``records``: record duplicates on a 100,000-row names-only registry (distinct bodies named alike in every
+  city and county of 浙江省, 2 % of them listed twice in another writing: 繁体, spaced): profiles without embeddings, then the record links
   and findings, seconds.
 """
 from __future__ import annotations
@@ -155,14 +155,14 @@ def records_stage(rows: int = 100_000, seed: int = 11) -> None:
     zhejiang = regions.lookup("浙江省")
     places = [d for d in regions.divisions() if d.level != regions.PROVINCE and regions.contains(zhejiang, d)]
     subjects = sorted({x.name for x in taxonomy().industries.values()})
-    forms = ["行业协会", "商会", "学会", "职业技能培训学校"]
-    place = rng.integers(0, len(places), rows)
-    names = [f"{places[p].name}{subjects[s]}{forms[f]}" for p, s, f in
-             zip(place, rng.integers(0, len(subjects), rows), rng.integers(0, len(forms), rows))]
+    forms = ["行业协会", "商会", "学会", "研究会", "促进会", "联合会", "职业技能培训学校", "培训中心"]
+    combos = rng.choice(len(places) * len(subjects) * len(forms), rows, replace=False)  # distinct bodies
+    place, rest = np.divmod(combos, len(subjects) * len(forms))
+    names = [f"{places[p].name}{subjects[r // len(forms)]}{forms[r % len(forms)]}" for p, r in zip(place, rest)]
     twice = rng.choice(rows, rows // 50, replace=False)
     traditional = opencc.OpenCC("s2t")
-    for k in twice:  # the same body in another writing: short place name, 繁体
-        names.append(traditional.convert(names[k].replace(places[place[k]].name, places[place[k]].short, 1)))
+    for k in twice:  # the same body in another writing: 繁体, a full-width space after the place
+        names.append(traditional.convert(names[k].replace(places[place[k]].name, places[place[k]].name + "\u3000", 1)))
     frame = pd.DataFrame({"id": [f"N{k}" for k in range(len(names))], "name": names})
     t = time.perf_counter()
     p = build_profiles(frame, None, _NoVectors(), None)

@@ -1,7 +1,7 @@
 """Plain-text rendering for the terminal (Chinese, for reviewers and analysts)."""
 from __future__ import annotations
 
-from .names import ParsedName
+from .names import ORIGIN_GROUP, ParsedName
 from .policy import RECORD_DUPLICATE, RELATED_ONLY, RULES, SEVERITY_ZH, VERDICT_ZH, rule_title
 from .regions import LEVEL_ZH
 from .rules import unchecked_text
@@ -12,7 +12,7 @@ _DASH = "—"
 def _place(name: str | None, level: str | None, province: str | None = None) -> str:
     if not name:
         return _DASH
-    detail = LEVEL_ZH.get(level or "", "")
+    detail = {**LEVEL_ZH, ORIGIN_GROUP: "籍贯群体"}.get(level or "", "")
     if province and province != name:
         detail = f"{detail}，{province}" if detail else province
     return f"{name}（{detail}）" if detail else name
@@ -30,6 +30,8 @@ def format_parsed(p: ParsedName) -> str:
     ]
     if p.origin:
         lines.append(f"  籍贯（异地商会）：{_place(p.origin, p.origin_level, p.origin_province)}")
+    if p.branch_of:
+        lines.append(f"  分支机构：隶属「{p.branch_of}」（不是独立组织，不与其上级组织构成重复）")
     return "\n".join(lines)
 
 

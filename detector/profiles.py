@@ -81,9 +81,10 @@ def _parse_row(name: str, region_value: object, type_value: object, home: Divisi
         "origin_province": p.origin_province or "",
         "name_industry": p.industry or "",
         "audience": p.audience,
+        "branch_of": p.branch_of or "",
         # 一业一会 applies to associations: a name with an organisation form (or a declared type),
-        # not a school, hospital or centre, nor a unit-internal body
-        "eligible": bool(p.org_form or normalize_text(type_value)) and not p.affiliated,
+        # not a school, hospital or centre, nor a unit-internal body, nor a branch of another body
+        "eligible": bool(p.org_form or normalize_text(type_value)) and not p.affiliated and not p.branch_of,
     }
 
 

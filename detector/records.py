@@ -72,15 +72,23 @@ def body_key(core: str, form: str, origin_code: str, name_norm: str) -> str:
     return f"{origin_code}|{distinctive}|{form}"
 
 
-def _row_keys(frame: pd.DataFrame) -> list[str]:
+def name_key(name: str, home: Division | None) -> str:
+    """The body key of a name as written (a branch's key holds its parent's: two bodies' 女鞋分会 differ)."""
+    q = parse_name(name, home)
+    key = body_key(q.industry_core, q.org_form or "", q.origin_code or "", q.normalized)
+    return f"{key}<{name_key(q.branch_of, home)}" if q.branch_of else key
+
+
+def _row_keys(frame: pd.DataFrame, home: Division | None) -> list[str]:
     """Body keys of a profiled frame's rows (each distinct parse computed once)."""
     columns = [frame[c].astype(str).tolist() if c in frame.columns else [""] * len(frame)
-               for c in ("industry_core", "org_form", "origin_code", "name_norm")]
+               for c in ("industry_core", "org_form", "origin_code", "name_norm", "branch_of")]
     memo: dict[tuple, str] = {}
     out = []
     for parts in zip(*columns):
         if parts not in memo:
-            memo[parts] = body_key(*parts)
+            key = body_key(*parts[:4])
+            memo[parts] = f"{key}<{name_key(parts[4], home)}" if parts[4] else key
         out.append(memo[parts])
     return out
 
@@ -108,7 +116,7 @@ def _index(p: Profiles) -> dict[str, list[_Entry]]:
         return p.cache[("records", "index")]
     active = p.column("active") if "active" in p.frame.columns else np.ones(len(p), dtype=bool)
     index: dict[str, list[_Entry]] = defaultdict(list)
-    for row, key in enumerate(_row_keys(p.frame)):
+    for row, key in enumerate(_row_keys(p.frame, p.home)):
         if active[row]:
             index[key].append(_Entry(row, ""))
     if "former_names" in p.frame.columns:
@@ -116,9 +124,7 @@ def _index(p: Profiles) -> dict[str, list[_Entry]]:
             if not active[row]:
                 continue
             for name in split_items(cell(text)):
-                q = parse_name(name, p.home)
-                key = body_key(q.industry_core, q.org_form or "", q.origin_code or "", q.normalized)
-                index[key].append(_Entry(row, name))
+                index[name_key(name, p.home)].append(_Entry(row, name))
     p.cache[("records", "index")] = dict(index)
     return p.cache[("records", "index")]
 
