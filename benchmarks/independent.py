@@ -177,7 +177,7 @@ def study_errors(folder: Path, engine: Engine, study, log=print) -> Counter:
     truth_df = pd.read_csv(folder / "labels" / "truth_registry.csv", dtype=str).fillna("")
     truth = {r["id"]: r for r in truth_df.to_dict("records")}
     frame = study.profiles.frame.set_index("id", drop=False)
-    predicted = group_pairs(g.ids for g in study.groups)
+    predicted = group_pairs(study.linked_sets())
     dup = {frozenset((a, b)) for a, b, l in zip(labels["id_a"], labels["id_b"], labels["label"]) if l == "1"}
     neg = {frozenset((a, b)): k for a, b, l, k in zip(labels["id_a"], labels["id_b"], labels["label"], labels["kind"])
            if l == "0"}

@@ -3,7 +3,8 @@
     python benchmarks/names_only.py [CSV] [--column name] [--out out/xiangtan]
 
 The list is turned into a registry with only ``id`` and ``name`` (nothing else is known), then
-studied as usual: this shows how the tool degrades to names alone. Prints what it parses and groups.
+studied as usual: this shows how the tool degrades to names alone. Prints what it parses, the proposed
+groups (most certain first), the record duplicates (one body listed twice) and what could not be checked.
 """
 from __future__ import annotations
 
@@ -40,7 +41,9 @@ def main() -> None:
     args = ap.parse_args()
 
     from detector import study
+    from detector.console import format_limits
     from detector.io import write_csv, write_json
+    from detector.policy import RECORD_DUPLICATE
 
     names = pd.read_csv(args.csv, dtype=str, encoding="utf-8-sig")[args.column].dropna().str.strip()
     names = names[names != ""].drop_duplicates().reset_index(drop=True)
@@ -57,8 +60,14 @@ def main() -> None:
           f"区域：{dict(Counter(f['region_level'].replace('', '未识别')))}")
     print(shares(f))
     print(f"建议合并 {len(result.groups)} 组：")
-    for g in result.groups:
-        print(f"  {' / '.join(g.names)}  ({g.score:.2f})  {'；'.join(g.reasons[:2])}")
+    for k, g in enumerate(result.groups, 1):
+        print(f"  {k}. {' / '.join(g.names)}  ({g.score:.2f})  {'；'.join(g.reasons[:2])}")
+    records = [x for x in result.findings if x.rule == RECORD_DUPLICATE]
+    print(f"重复记录 {len(records)} 条（同一组织登记多次，不作为合并建议）：")
+    for k, x in enumerate(records, 1):
+        print(f"  R{k}. {f['name'].iat[result.profiles.row_of[x.id]]}：{x.message}")
+    for line in format_limits(result):
+        print(line)
 
 
 if __name__ == "__main__":

@@ -58,7 +58,8 @@ def _home(name: str | None) -> regions.Division | None:
 
 @cli.command()
 @click.argument("names", nargs=-1, required=True)
-@click.option("--home", help="登记机关所在城市（如 温州市），用于区分同名简称；默认由名称推断。")
+@click.option("--city", "--home", "home", help="登记机关所在城市（如 南京市）：区分同名简称，判断名称开头的地名是本地"
+              "还是籍贯；默认由名称推断。")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（每行一个）。")
 def parse(names: tuple[str, ...], home: str | None, as_json: bool) -> None:
     """解析协会商会名称：地域及其级别、行业核心词、组织形式、社会团体类别、异地商会籍贯及其级别、所用的旧区划名称。"""

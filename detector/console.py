@@ -1,10 +1,11 @@
 """Plain-text rendering for the terminal (Chinese, for reviewers and analysts)."""
 from __future__ import annotations
 
-from .names import ParsedName
-from .policy import (ALL_RULES, MEASURE_TITLES, PROBABILITY_ZH, RECTIFY, RELATED_ONLY, RELATION_ZH, SEVERITY_ZH,
-                     SUPPORT, VERDICT_ZH, match_figure, percent, rule_title)
+from .names import ORIGIN_GROUP, ParsedName
+from .policy import (ALL_RULES, MEASURE_TITLES, PROBABILITY_ZH, RECORD_DUPLICATE, RECTIFY, RELATED_ONLY, RELATION_ZH,
+                     SEVERITY_ZH, SUPPORT, VERDICT_ZH, match_figure, percent, rule_title)
 from .regions import LEVEL_ZH
+from .rules import unchecked_text
 
 _DASH = "—"
 
@@ -12,7 +13,7 @@ _DASH = "—"
 def _place(name: str | None, level: str | None, province: str | None = None) -> str:
     if not name:
         return _DASH
-    detail = LEVEL_ZH.get(level or "", "")
+    detail = {**LEVEL_ZH, ORIGIN_GROUP: "籍贯群体"}.get(level or "", "")
     if province and province != name:
         detail = f"{detail}，{province}" if detail else province
     return f"{name}（{detail}）" if detail else name
@@ -36,6 +37,8 @@ def format_parsed(p: ParsedName) -> str:
         lines.append(f"  籍贯（异地商会）：{_place(p.origin, p.origin_level, p.origin_province)}")
     for written in p.former:
         lines.append(f"  旧区划：{_former(written)}")
+    if p.branch_of:
+        lines.append(f"  分支机构：隶属「{p.branch_of}」（不是独立组织，不与其上级组织构成重复）")
     return "\n".join(lines)
 
 
@@ -116,17 +119,37 @@ def format_study(result, limit: int = 15) -> str:
         lines.append(f"     {g.rationale}")
         c = g.coverage
         cov = f"，覆盖 {c['counties']}/{c['county_units']} 个县级单位" if c.get("county_units") else ""
-        lines.append(f"     合并后：会员 {c['members']} 家{cov}")
+        if len(result.profiles.member_table):  # a registry without member data has nothing to combine
+            lines.append(f"     合并后：会员 {c['members']} 家{cov}")
     if len(result.groups) > limit:
         lines.append(f"  …另有 {len(result.groups) - limit} 组，见输出文件")
+    records = [f for f in result.findings if f.rule == RECORD_DUPLICATE]
+    if records:
+        lines.append(f"重复记录（同一组织登记多次，不作为合并建议）{len(records)} 条：")
+        lines.extend(f"  · {result.profiles.frame['name'].iat[result.profiles.row_of[f.id]]}：{f.message}"
+                     for f in records[:limit])
+        if len(records) > limit:
+            lines.append(f"  …另有 {len(records) - limit} 条，见输出文件")
     if result.hubs:
         lines.append("枢纽型组织（会员交叉网络中心度最高）：" + "、".join(h.name for h in result.hubs[:5]))
     if result.party_branches:
         lines.append(f"建议联合党支部 {len(result.party_branches)} 个（党员不足 3 人的组织按区域、行业相近组合）")
     by_rule = Counter(f.rule for f in result.findings)
     lines.append("政策规则提示：" + ("，".join(f"{rule_title(r)} {by_rule[r]}" for r in ALL_RULES if by_rule[r]) or "无"))
+    lines.extend(format_limits(result))
     lines += _layout_lines(result)
     return "\n".join(lines)
+
+
+def format_limits(result) -> list[str]:
+    """What the data did not allow: evidence no pair was compared on, rules not checked."""
+    lines = []
+    if result.not_compared:
+        lines.append("合并比对未能使用：" + "、".join(result.not_compared)
+                     + "（数据中没有）；建议按确定程度排列，须人工核实")
+    if result.unchecked:
+        lines.append("未能检查的规则：" + unchecked_text(result.unchecked))
+    return lines
 
 
 def _layout_lines(result, shown: int = 5) -> list[str]:

@@ -8,6 +8,9 @@ definition:
   row with the same normalised name), else the normalised name; a member listed twice counts once;
 - a **leader** is a member row whose role is 副会长-or-above (``leader_roles`` in ``models/policy.toml``)
   and that names the person holding it;
+- a **person** is identified by the optional ``person_id``, else by name + the enterprise member they represent
+  (its key); a person known only by name (an individual member without a code) has no identity: posts that
+  only a name links are namesakes to be checked (同名待核实), never one person;
 - **member sales** are the known annual sales of an association's distinct enterprise members;
 - **county coverage** is the set of county-level units (adcodes) its members are registered in;
 - a **leader post** is a member row whose role is 副会长-or-above (an enterprise holds it through its
@@ -32,7 +35,7 @@ from .regions import Division
 from .text import normalize_name
 
 _TEXT_COLUMNS = ("association_id", "member_name", "member_norm", "member_id", "member_kind", "member_region",
-                 "role", "person")
+                 "role", "person", "person_id")
 
 
 class Member(NamedTuple):
@@ -48,6 +51,16 @@ class Member(NamedTuple):
     role: str
     person: str  # the post holder's name, normalised ("" when none)
     sales: float  # annual sales (万元); NaN when unknown
+
+
+class Post(NamedTuple):
+    """A 副会长-or-above post."""
+
+    aid: str  # association id
+    person: str  # the holder's name, normalised
+    holder: str  # the holder's identity (``pid:…`` or ``name@member key``); "" when only the name is known
+    rank: int  # index of the role in ``leader_roles`` (0 = highest)
+    member: str  # the member the holder represents, as written
 
 
 def texts(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -107,6 +120,7 @@ class MemberTable:
     role: np.ndarray
     person: np.ndarray
     sales_column: np.ndarray  # annual sales (万元), float, NaN when unknown
+    person_key: np.ndarray  # the post holder's identity ("pid:…" or "name@member key"), "" when only a name
 
     def __len__(self) -> int:
         return len(self.aid)
@@ -186,16 +200,20 @@ class MemberTable:
         lead = self._leader_rows
         return [frozenset(self.person[r[lead[r]]].tolist()) for r in (self.rows(a) for a in ids)]
 
-    def posts(self, ids: Iterable[str]) -> dict[str, dict[str, int]]:
-        """person → {association id: best rank (index in ``leader_roles``)} of the leader posts in ``ids``."""
-        roles = list(settings()["leader_roles"])
-        rank_of = {r: i for i, r in enumerate(roles)}
-        out: dict[str, dict[str, int]] = {}
+    def posts(self, ids: Iterable[str]) -> list[Post]:
+        """The leader posts of the associations in ``ids`` (in that order): one per association and holder (or,
+        for holders known only by name, per association and name), its best rank."""
+        rank_of = {r: i for i, r in enumerate(settings()["leader_roles"])}
+        out: list[Post] = []
         for aid in ids:
             rows = self.rows(aid)
+            best: dict[tuple[str, str], Post] = {}
             for r in rows[self._leader_rows[rows]].tolist():
-                held = out.setdefault(self.person[r], {})
-                held[aid] = min(held.get(aid, len(roles)), rank_of[self.role[r]])
+                post = Post(aid, self.person[r], self.person_key[r], rank_of[self.role[r]], self.name[r])
+                key = (post.person, post.holder)
+                if key not in best or post.rank < best[key].rank:
+                    best[key] = post
+            out.extend(best.values())
         return out
 
     def distinct_rows(self, ids: Iterable[str]) -> np.ndarray:
@@ -236,10 +254,13 @@ def member_table(memberships: pd.DataFrame | None, home: Division | None,
     code = np.char.upper(col["member_id"].astype(str)).astype(object) if len(m) else col["member_id"]
     place = _per_value(col["member_region"], _memo_region(home, regions.region_code))
     county = _per_value(col["member_region"], _memo_region(home, regions.county_code))
+    key = _keys(norm, code, vocabulary)
+    person = _per_value(col["person"], normalize_name)
     return MemberTable(
-        aid=col["association_id"], name=col["member_name"], key=_keys(norm, code, vocabulary), norm=norm,
+        aid=col["association_id"], name=col["member_name"], key=key, norm=norm,
         code=code, kind=kind, region=col["member_region"], place=place, county=county, role=col["role"],
-        person=_per_value(col["person"], normalize_name), sales_column=amounts(m, "annual_sales"),
+        person=person, sales_column=amounts(m, "annual_sales"),
+        person_key=_person_keys(person, col["person_id"], key, kind, code),
     )
 
 
@@ -272,6 +293,17 @@ def _classify_stated(name: str) -> tuple[str, ...]:
     if top.confidence < confidence or top.industry.kind != industry.INDUSTRY or set(top.evidence) <= ignore:
         return ()
     return tuple(x.industry.key for x in matches if x.industry.kind == industry.INDUSTRY)
+
+
+def _person_keys(person: np.ndarray, person_id: np.ndarray, key: np.ndarray, kind: np.ndarray,
+                 code: np.ndarray) -> np.ndarray:
+    """Per row, who holds the post: ``pid:<person_id>`` when given, else ``<name>@<member key>`` when the member
+    is an enterprise or has a code (one name at one enterprise is one person), else "" (only a name)."""
+    pid = _per_value(person_id, normalize_name)
+    return np.array([
+        "" if not p else f"pid:{i}" if i else f"{p}@{k}" if (t == ENTERPRISE or c) else ""
+        for p, i, k, t, c in zip(person.tolist(), pid.tolist(), key.tolist(), kind.tolist(), code.tolist())
+    ], dtype=object)
 
 
 def _memo_region(home: Division | None, fn: Callable[[str, Division | None], str]) -> Callable[[str], str]:

@@ -7,6 +7,7 @@ places with the same short name (龙港市 / 龙港区). Member names are told a
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from collections import Counter
@@ -54,6 +55,7 @@ class ParsedName:
     def kind_name(self) -> str:
         """The kind in Chinese: 体育类社团, 行业协会商会 … ("" when none)."""
         return kind_names().get(self.kind, "")
+    branch_of: str | None = None  # a branch (X商会Y分会 / 专业委员会): its parent's normalised name
 
     @property
     def is_out_of_town(self) -> bool:
@@ -239,8 +241,11 @@ def _kind(form: str | None, origin: Division | None, subject: Industry | None, a
 def parse_name(name: str, home: Division | None = None) -> ParsedName:
     """Parse one association name; ``home`` is the registry's city (see :func:`infer_home`)."""
     norm = normalize_name(name)
+    if (branch := _split_branch(norm)) is not None:
+        return _parse_branch(name, norm, *branch, home)
     body, form, typ = _split_form(norm)
     region, core, written = _split_region(body, home)
+    core = _strip_sponsor(core)
     origin, origin_written = None, ()
     # a city without counties (东莞市): a body of one of its towns is the city's own (长安商会 is 东莞's
     # 长安镇 chamber, not a 异地商会 of 西安's 长安区)
@@ -252,6 +257,7 @@ def parse_name(name: str, home: Division | None = None) -> ParsedName:
         core = core[len(town_match[1]):] or core  # 石岐街道餐饮协会 → 餐饮; a town's own chamber keeps its name
     elif form in _grammar().origin_forms or form is None:
         origin, origin_written = _parse_origin(core, form, region, home)
+        origin = origin or _origin_group(core, form)
         if origin is None and _foreign(region, home):
             # 河南信阳商会 in a 常州市 registry: no region written, the place is the origin
             origin, origin_written = _parse_origin(body, form, None, home)
@@ -291,6 +297,70 @@ def parse_name(name: str, home: Division | None = None) -> ParsedName:
     )
 
 
+# ------------------------------------------------------------------ real-registry patterns (issue 12)
+# Branches (X商会Y分会), sponsor words inside a name (杭州市工商联五金商会), origin groups that are not places
+# (客家 / 潮汕 / 闽南). Vocabulary in models/names.toml [real_patterns].
+
+ORIGIN_GROUP = "group"  # origin_level of an origin group (客家商会): people of one origin, not one division
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    branch_forms: tuple[str, ...]  # longest first
+    sponsors: tuple[str, ...]  # longest first
+    origin_groups: dict[str, str]  # group → its province ("" when it spans several)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    with (models_dir() / "names.toml").open("rb") as f:
+        g = tomllib.load(f)["real_patterns"]
+    by_length = lambda words: tuple(sorted(words, key=len, reverse=True))  # noqa: E731
+    return _Patterns(by_length(g["branch_forms"]), by_length(g["sponsors"]), dict(g["origin_groups"]))
+
+
+def _split_branch(norm: str) -> tuple[str, str, str] | None:
+    """温州市鞋业商会女鞋分会 → (温州市鞋业商会, 女鞋, 分会): a parent body's name, the branch's own words and its
+    form; None when the name is not a branch of a named parent."""
+    form = next((f for f in _patterns().branch_forms if norm.endswith(f)), None)
+    if form is None:
+        return None
+    head = norm[: -len(form)]
+    best = max(((head.rfind(suffix), suffix) for suffix, _ in _grammar().forms), key=lambda x: (x[0] + len(x[1]), len(x[1])))
+    at, suffix = best
+    if at <= 0:
+        return None
+    end = at + len(suffix)
+    return head[:end], head[end:], form
+
+
+def _parse_branch(name: str, norm: str, parent: str, own: str, form: str, home: Division | None) -> ParsedName:
+    """A branch: the parent's region, origin and type, its own words as the core, never an independent body."""
+    up = parse_name(parent, home)
+    core = _strip_generic(own)
+    return dataclasses.replace(up, raw=name, normalized=norm, industry_core=core or up.industry_core, org_form=form,
+                               industry=_industry_key(core) or up.industry, branch_of=up.normalized)
+
+
+def _strip_sponsor(core: str) -> str:
+    """杭州市工商联五金商会 → 五金: a sponsoring body named between the region and the core (工商联, 总商会, 中国)
+    says who the body belongs to, not what it is."""
+    for word in _patterns().sponsors:
+        if core.startswith(word) and len(core) > len(word):
+            return core[len(word):]
+    return core
+
+
+def _origin_group(core: str, form: str | None) -> Division | None:
+    """客家商会 / 潮汕商会 / 闽南商会: an origin group as the origin of a 异地商会 (a pseudo-division ``g:客家``)."""
+    if form is not None and form not in _grammar().origin_forms:
+        return None
+    group = _strip_markers(core)
+    if group not in _patterns().origin_groups:
+        return None
+    return Division(f"g:{group}", group, ORIGIN_GROUP, _patterns().origin_groups[group], None)
+
+
 def infer_home(names: list[str]) -> Division | None:
     """The prefecture-level city most names are registered in (温州市 for a Wenzhou registry).
 
@@ -313,8 +383,8 @@ def infer_home(names: list[str]) -> Division | None:
     return regions.by_code(code)
 
 
-__all__ = ["ParsedName", "parse_name", "infer_home", "kind_names", "OUT_OF_TOWN", "TRADE", "PROVINCE", "PREFECTURE",
-           "COUNTY"]
+__all__ = ["ParsedName", "parse_name", "infer_home", "kind_names", "OUT_OF_TOWN", "ORIGIN_GROUP", "TRADE", "PROVINCE",
+           "PREFECTURE", "COUNTY"]
 
 
 # ------------------------------------------------------------------------------------- member names

@@ -34,21 +34,27 @@ SEVERITY_ZH = {ERROR: "禁止", WARNING: "警告", INFO: "提示"}
 
 EXIT_RULES = ("exit_election_overdue", "exit_no_staff", "exit_no_office", "exit_no_funding", "exit_inspection",
               "exit_no_party")
-RULES = ("county_chamber_at_city", "coverage_counties", "coverage_share", "member_outside_region",
-         "non_industry_member", "leader_overlap", "research_enterprise_share", *EXIT_RULES)  # on associations
+RECORD_DUPLICATE = "record_duplicate"  # the same body listed twice (or applying again): detector/records.py
+LEADER_NAMESAKE = "leader_overlap_unverified"  # posts linked by a person's name only (同名待核实)
+RULES = (RECORD_DUPLICATE, "county_chamber_at_city", "coverage_counties", "coverage_share", "member_outside_region",
+         "non_industry_member", "leader_overlap", LEADER_NAMESAKE, "research_enterprise_share",
+         *EXIT_RULES)  # on associations
 # Findings of the study on member enterprises (``id``: the enterprise's credit code, else its name).
 MEMBER_RULES = ("member_burden",)
 ALL_RULES = (*RULES, *MEMBER_RULES)  # the order every output lists them in
-# county_chamber_at_city forbids; layout rules ask for review; 退出机制 signals and enterprises' burden inform.
+# county_chamber_at_city forbids; layout rules and record duplicates ask for review; 退出机制 signals,
+# namesakes (never asserted to be one person) and enterprises' burden inform.
 SEVERITY = {**dict.fromkeys(RULES, WARNING), "county_chamber_at_city": ERROR, **dict.fromkeys(EXIT_RULES, INFO),
-            **dict.fromkeys(MEMBER_RULES, INFO)}
+            LEADER_NAMESAKE: INFO, **dict.fromkeys(MEMBER_RULES, INFO)}
 RULE_TITLES = {
+    RECORD_DUPLICATE: "同一组织重复登记（重复记录）",
     "county_chamber_at_city": "市本级设立县级异地商会",
     "coverage_counties": "会员覆盖县级单位不足一半",
     "coverage_share": "会员占行业企业数与销售额比重偏低",
     "member_outside_region": "会员在本行政区域以外",
     "non_industry_member": "非本行业会员",
-    "leader_overlap": "同一姓名在多家组织任副会长以上职务（同名待核实）",
+    "leader_overlap": "一人在多家组织任副会长以上职务",
+    LEADER_NAMESAKE: "同名人员在多家组织任副会长以上职务（同名待核实）",
     "research_enterprise_share": "研究会/学会企业会员比例过高",
     "exit_election_overdue": "逾期未换届",
     "exit_no_staff": "无专职工作人员",

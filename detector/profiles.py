@@ -85,9 +85,10 @@ def _parse_row(name: str, region_value: object, type_value: object, home: Divisi
         "audience": p.audience,
         "kind": kind or ("trade" if normalize_text(type_value) else ""),
         "town": p.town,
+        "branch_of": p.branch_of or "",
         # 一业一会 applies to associations: a name with an organisation form (or a declared type),
-        # not a school, hospital or centre, nor a unit-internal body
-        "eligible": bool(p.org_form or normalize_text(type_value)) and not p.affiliated,
+        # not a school, hospital or centre, nor a unit-internal body, nor a branch of another body
+        "eligible": bool(p.org_form or normalize_text(type_value)) and not p.affiliated and not p.branch_of,
     }
 
 

@@ -19,9 +19,9 @@ import pandas as pd
 from . import industry, regions
 from .errors import DetectorError
 from .io import ENTERPRISE, records
-from .members import Member, MemberTable, member_table
+from .members import Member, MemberTable, Post, member_table
 from .names import OUT_OF_TOWN
-from .policy import INACTIVE, INDUSTRY_TYPES, RESEARCH_TYPES, RULES, SEVERITY, settings
+from .policy import INACTIVE, INDUSTRY_TYPES, LEADER_NAMESAKE, RESEARCH_TYPES, RULES, SEVERITY, rule_title, settings
 from .regions import COUNTY, LEVEL_ZH, PREFECTURE, Division, region_code
 from .text import cell, normalize_name, normalize_text
 
@@ -345,7 +345,8 @@ class LeaderPosts:
     leader_overlap count posts across the registry and an application batch. Build it once per
     registry with :func:`leader_posts` (it reads every membership)."""
 
-    posts: dict[str, dict[str, int]]  # person → {association id: best rank (index in leader_roles)}
+    by_holder: dict[str, list[Post]]  # holder identity → the posts it holds
+    by_name: dict[str, list[Post]]  # holder's name → the posts held under it (all identities, and none)
     names: dict[str, str]  # association id → name, registry order
 
     @cached_property
@@ -357,53 +358,100 @@ def _table(members: MemberTable | pd.DataFrame | None, home: Division | None) ->
     return members if isinstance(members, MemberTable) else member_table(members, home)
 
 
+def _grouped(posts: Iterable[Post], field: str) -> dict[str, list[Post]]:
+    """Posts by ``holder`` or ``person`` (posts without a holder are left out of the holders)."""
+    out: dict[str, list[Post]] = {}
+    for post in posts:
+        if getattr(post, field):
+            out.setdefault(getattr(post, field), []).append(post)
+    return out
+
+
 def leader_posts(frame: pd.DataFrame, members: MemberTable | pd.DataFrame | None,
                  home: Division | None = None) -> LeaderPosts:
     """The posts of ``frame``'s active associations (a profiled frame or a raw associations frame)."""
     rows = _active_rows(frame) if "id" in frame.columns else []
     posts = _table(members, home).posts([r["id"] for r in rows])
-    return LeaderPosts(posts, {r["id"]: cell(r.get("name")) for r in rows})
+    return LeaderPosts(_grouped(posts, "holder"), _grouped(posts, "person"), {r["id"]: cell(r.get("name")) for r in rows})
+
+
+def _best(posts: Iterable[Post]) -> dict[str, Post]:
+    """Association id → the highest post among ``posts``."""
+    out: dict[str, Post] = {}
+    for post in posts:
+        if post.aid not in out or post.rank < out[post.aid].rank:
+            out[post.aid] = post
+    return out
+
+
+def _basis(holder: str, post: Post) -> str:
+    return f"人员编号 {holder.removeprefix('pid:')}" if holder.startswith("pid:") else f"代表{post.member}"
 
 
 def _leader_overlap(inp: _Input) -> list[Finding]:
-    """One person in 副会长-or-above posts of ≥ leader_overlap_max active associations (frame + context)."""
+    """One person in 副会长-or-above posts of ≥ leader_overlap_max active associations (frame + context).
+
+    A person is one identity (person_id, else name + the enterprise represented, see :mod:`detector.members`).
+    Posts that only a name links — a common name in many associations, one name for several enterprises —
+    are never asserted to be one person: they become ``leader_overlap_unverified`` (同名待核实). Linear in the
+    posts: each identity's and each name's posts are grouped once, and a namesake finding shows a few
+    examples, not all of them.
+    """
     roles, limit = list(inp.cfg["leader_roles"]), int(inp.cfg["leader_overlap_max"])
-    own = inp.table.posts([r["id"] for r in inp.rows])
+    here = {r["id"]: i for i, r in enumerate(inp.rows)}
+    own = inp.table.posts(list(here))
     if not own:
         return []
+    by_holder, by_name = _grouped(own, "holder"), _grouped(own, "person")
     names = {r["id"]: cell(r.get("name")) for r in inp.rows}
-    here = {aid: i for i, aid in enumerate(names)}
     there: dict[str, int] = {}
     if inp.context is not None:
         there = inp.context.position
-        for person, held in own.items():
-            for aid, rank in inp.context.posts.get(person, {}).items():
-                if aid not in here:
-                    held[aid] = min(held.get(aid, len(roles)), rank)
-                    names[aid] = inp.context.names[aid]
+        for mine, theirs in ((by_holder, inp.context.by_holder), (by_name, inp.context.by_name)):
+            for key, posts in mine.items():
+                posts += [q for q in theirs.get(key, []) if q.aid not in here]
+        names.update(inp.context.names)
 
     def order(aid: str) -> tuple:  # the screened rows first, then the registry, in their order
         return (0, here[aid], aid) if aid in here else (1, there.get(aid, len(there)), aid)
 
-    people_of: dict[str, list[str]] = {}
-    for person in sorted(own):
-        if len(own[person]) >= limit:
-            for aid in own[person]:
-                people_of.setdefault(aid, []).append(person)
-    out = []
-    for r in inp.rows:
-        if r["id"] not in people_of:
+    def shown(posts: Iterable[Post], with_member: bool) -> list[dict]:
+        return [{"id": q.aid, "name": names.get(q.aid) or q.aid, "role": roles[q.rank]}
+                | ({"member": q.member} if with_member else {}) for q in sorted(posts, key=lambda q: order(q.aid))]
+
+    verified: dict[str, list[tuple[str, dict]]] = {}  # aid → (message part, evidence)
+    sure: set[tuple[str, str]] = set()  # (association, name) of the posts of an identified person
+    for holder in sorted(by_holder):
+        held = _best(by_holder[holder])
+        if len(held) < limit:
             continue
-        texts, evidence = [], []
-        for p in people_of[r["id"]]:
-            posts = sorted(own[p].items(), key=lambda x: order(x[0]))
-            held = [{"id": a, "name": names.get(a) or a, "role": roles[rank]} for a, rank in posts]
-            # Posts are linked by the person's name alone (no identity number): the same name may be two people.
-            texts.append(f"{p}（同名待核实）在 {len(held)} 家协会商会担任副会长及以上职务（仅按姓名匹配，"
-                         f"达到 {limit} 家即提示）：" + "、".join(f"{h['name']}（{h['role']}）" for h in held))
-            evidence.append({"person": p, "matched_by": "name", "associations": held})
-        out.append(_finding(r["id"], "leader_overlap", "；".join(texts), limit=limit, persons=evidence))
-    return out
+        first = next(iter(held.values()))
+        listed = shown(held.values(), False)
+        text = (f"{first.person}（{_basis(holder, first)}）在 {len(listed)} 家协会商会担任副会长及以上职务"
+                f"（达到 {limit} 家即提示）：" + "、".join(f"{x['name']}（{x['role']}）" for x in listed))
+        for aid, q in held.items():
+            sure.add((aid, q.person))
+            if aid in here:
+                verified.setdefault(aid, []).append((text, {"person": q.person, "holder": holder,
+                                                            "associations": listed}))
+    namesakes: dict[str, list[tuple[str, dict]]] = {}
+    for person in sorted(by_name):
+        ranked = sorted(_best(by_name[person]).values(), key=lambda q: order(q.aid))
+        if len(ranked) < limit:
+            continue
+        for q in ranked:
+            if q.aid not in here or (q.aid, person) in sure:
+                continue
+            examples = shown([q], True) + shown([x for x in ranked[:SHOWN] if x.aid != q.aid][: SHOWN - 1], True)
+            text = (f"同名待核实：{person} 在 {len(ranked)} 家协会商会担任副会长及以上职务（达到 {limit} 家即提示），"
+                    "但这些职务只能按姓名关联（代表的企业不同或不明），未必是同一人："
+                    + "、".join(f"{x['name']}（{x['role']}，{x['member']}）" for x in examples)
+                    + (" 等" if len(ranked) > SHOWN else ""))
+            namesakes.setdefault(q.aid, []).append((text, {"person": person, "count": len(ranked),
+                                                           "examples": examples}))
+    return [_finding(aid, rule, "；".join(t for t, _ in found), limit=limit, persons=[e for _, e in found])
+            for rule, parts in (("leader_overlap", verified), (LEADER_NAMESAKE, namesakes))
+            for aid, found in parts.items()]
 
 
 def _research_enterprise_share(inp: _Input) -> list[Finding]:
@@ -501,6 +549,67 @@ _CHECKS: tuple[Callable[[_Input], list[Finding]], ...] = (
 )
 
 
+# What each rule reads beyond names (Chinese, for "未能检查"): (table, column) pairs; "memberships" alone = any row.
+_NEEDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "coverage_counties": (("memberships", "member_region"),),
+    "coverage_share": (("industry_stats", ""), ("memberships", "annual_sales")),
+    "member_outside_region": (("memberships", "member_region"),),
+    "non_industry_member": (("memberships", ""),),
+    "leader_overlap": (("memberships", "person"),),
+    LEADER_NAMESAKE: (("memberships", "person"),),
+    "research_enterprise_share": (("memberships", ""),),
+    "exit_election_overdue": (("associations", "last_election"),),
+    "exit_no_staff": (("associations", "staff_fulltime"),),
+    "exit_no_office": (("associations", "has_office"),),
+    "exit_no_funding": (("associations", "funding"),),
+    "exit_inspection": (("associations", "inspection"),),
+    "exit_no_party": (("associations", "party_members"),),
+}
+_DATA_ZH = {("memberships", ""): "会员数据（memberships.csv）", ("industry_stats", ""): "行业统计（industry_stats.csv）",
+            ("memberships", "member_region"): "会员所在地（member_region）",
+            ("memberships", "annual_sales"): "会员年销售额（annual_sales）",
+            ("memberships", "person"): "会员负责人（person）", ("associations", "last_election"): "上次换届日期（last_election）",
+            ("associations", "staff_fulltime"): "专职人员数（staff_fulltime）",
+            ("associations", "has_office"): "固定办公场所（has_office）", ("associations", "funding"): "经费来源（funding）",
+            ("associations", "inspection"): "年检结果（inspection）", ("associations", "party_members"): "党员人数（party_members）"}
+
+
+def filled(values: pd.Series | np.ndarray) -> bool:
+    """Any cell with a value (False / 0 count; empty text, None and NaN do not)."""
+    return any(cell(v) for v in pd.Series(values).dropna().tolist())
+
+
+def unchecked(frame: pd.DataFrame, members: MemberTable | pd.DataFrame | None,
+              industry_stats: pd.DataFrame | StatsIndex | None) -> list[tuple[str, str]]:
+    """The rules the data does not allow to check, in rule order: (code, the data missing, in Chinese).
+
+    A rule is skipped, never guessed, when a table or column it reads is absent or entirely empty.
+    """
+    table = _table(members, None)
+    has = {("memberships", ""): len(table) > 0,
+           ("industry_stats", ""): industry_stats is not None and len(getattr(industry_stats, "by_text", industry_stats)) > 0,
+           ("memberships", "member_region"): filled(table.region),
+           ("memberships", "annual_sales"): bool((~np.isnan(table.sales_column)).any()) if len(table) else False,
+           ("memberships", "person"): filled(table.person)}
+    out = []
+    for rule in RULES:
+        missing = [need for need in _NEEDS.get(rule, ())
+                   if not (has[need] if need in has else need[1] in frame.columns and filled(frame[need[1]]))]
+        if not has[("memberships", "")]:  # no member data at all: say that, not which of its columns
+            missing = list(dict.fromkeys(("memberships", "") if m[0] == "memberships" else m for m in missing))
+        if missing:
+            out.append((rule, "、".join(_DATA_ZH[m] for m in missing)))
+    return out
+
+
+def unchecked_text(items: Iterable[tuple[str, str]]) -> str:
+    """Rules not checked, grouped by the data they lack: 缺会员数据（…）：规则甲、规则乙；缺…"""
+    by_missing: dict[str, list[str]] = {}
+    for rule, missing in items:
+        by_missing.setdefault(missing, []).append(rule_title(rule))
+    return "；".join(f"缺{m}：{'、'.join(titles)}" for m, titles in by_missing.items())
+
+
 def check_rules(frame: pd.DataFrame, members: MemberTable | pd.DataFrame | None,
                 industry_stats: pd.DataFrame | StatsIndex | None,
                 home: Division | None, *, as_of: date | None = None,
@@ -518,7 +627,11 @@ def check_rules(frame: pd.DataFrame, members: MemberTable | pd.DataFrame | None,
         else stats_index(industry_stats, home)
     inp = _Input(rows=rows, table=_table(members, home), stats=stats, home=home,
                  cfg=settings(), as_of=as_of or date.today(), context=context)
-    position = {r["id"]: i for i, r in enumerate(rows)}
+    return ordered([f for check in _CHECKS for f in check(inp)], [r["id"] for r in rows])
+
+
+def ordered(findings: Iterable[Finding], ids: Iterable[str]) -> list[Finding]:
+    """Findings in the order of ``ids`` (frame order), then in rule order (:data:`~detector.policy.RULES`)."""
+    position = {aid: i for i, aid in enumerate(ids)}
     rank = {rule: i for i, rule in enumerate(RULES)}
-    findings = [f for check in _CHECKS for f in check(inp)]
-    return sorted(findings, key=lambda f: (position[f.id], rank[f.rule]))
+    return sorted(findings, key=lambda f: (position.get(f.id, len(position)), rank.get(f.rule, len(rank))))

@@ -17,8 +17,9 @@ from .industry import RELATED
 from .io import Registry, records
 from .engine import Engine
 from .profiles import Profiles, build_profiles
-from .policy import CLEAR, DUPLICATE, ERROR, PROBABILITY_ZH, RELATED_ONLY, REJECT, REVIEW, percent
-from .rules import Finding, check_rules, to_json as finding_json
+from .policy import CLEAR, DUPLICATE, ERROR, PROBABILITY_ZH, RECORD_DUPLICATE, RELATED_ONLY, REJECT, REVIEW, percent
+from .records import Link, application_findings, links_across, links_within, reason
+from .rules import Finding, check_rules, ordered, to_json as finding_json
 from .scoring import score_candidates
 
 MAX_MATCHES = 5
@@ -96,26 +97,62 @@ def matches_of(pairs: pd.DataFrame, left: Profiles, right: Profiles, row: int, t
             for *_, how, f in ranked]
 
 
+def _record_matches(engine: Engine, pairs: pd.DataFrame, left: Profiles, right: Profiles, row: int,
+                    links: list[Link], found: list[Match], same: bool = False) -> list[Match]:
+    """``found`` with the records of the same body (``links`` of application ``row``) shown first among their
+    relation: a certain one is a duplicate (the body is registered, or applies twice), a likely one a review.
+    Their score is the evidence before the 一业一会 gates, which do not apply to one body recorded twice."""
+    if not links:
+        return found
+    ids = left.frame["id"]
+    out = []
+    for link in links:
+        other = link.b if link.a == row else link.a
+        mine = pairs[((pairs["i"] == row) & (pairs["j"] == other)) | ((pairs["i"] == other) & (pairs["j"] == row))] \
+            if same else pairs[(pairs["i"] == row) & (pairs["j"] == other)]
+        f = records(mine)[0] if len(mine) else records(engine.score_ids(left, right, [(ids.iat[row],
+                                                                                      right.frame["id"].iat[other])]))[0]
+        f["i"], f["j"] = row, other
+        why, _ = reason(left, row, right, other, link)
+        out.append(Match(right.frame["id"].iat[other], right.frame["name"].iat[other],
+                         round(max(float(f["score"]), float(f["model_p"])), 4), [f"同一组织：{why}", *reasons_for(f, left, right)],
+                         round(float(f["model_p"]), 4), DUPLICATE if link.certain else REVIEW))
+    shown = {m.id for m in out}
+    rank = {DUPLICATE: 0, REVIEW: 1}
+    merged = out + [m for m in found if m.id not in shown]
+    return sorted(merged, key=lambda m: (rank.get(m.relation, 2), m.id not in shown))[:MAX_MATCHES]
+
+
 def _verdict(matches: list[Match], batch: list[Match], findings: list[Finding]) -> str:
+    """reject (a rule forbids) > duplicate (一业一会, or the same body already registered) > review (业务交叉, a
+    likely record of the same body, or a look-alike in the batch) > clear."""
     if any(f.severity == ERROR for f in findings):
         return REJECT
     if matches and matches[0].relation == DUPLICATE:
         return DUPLICATE
-    if (matches and matches[0].relation == REVIEW) or any(m.relation == DUPLICATE for m in batch):
+    if (matches and matches[0].relation == REVIEW) or any(m.relation == DUPLICATE for m in batch) \
+            or any(f.rule == RECORD_DUPLICATE for f in findings):
         return REVIEW
     return CLEAR
 
 
 def _summary(verdict: str, matches: list[Match], batch: list[Match], findings: list[Finding]) -> str:
+    same_body = {f.evidence["same_as"]: f for f in findings if f.rule == RECORD_DUPLICATE}
     if verdict == REJECT:
         return "不予登记：" + "；".join(f.message for f in findings if f.severity == ERROR)
     if verdict == DUPLICATE:
+        if matches[0].id in same_body:
+            return f"与已登记的「{matches[0].name}」为同一组织，属再次申请登记，不应重复登记（如需更名或变更，请办理变更登记）"
         return (f"与已登记的「{matches[0].name}」重复（{PROBABILITY_ZH} {percent(matches[0].score)}），"
                 "按一业一会宜引导加入现有组织")
     if verdict == REVIEW:
         if matches and matches[0].relation == REVIEW:
+            if matches[0].id in same_body:
+                return f"可能与已登记的「{matches[0].name}」为同一组织（{same_body[matches[0].id].evidence['note']}），需人工核实"
             return f"与已登记的「{matches[0].name}」存在业务交叉或部分重叠，需人工复核"
         other = next(m for m in batch if m.relation == DUPLICATE)
+        if other.id in same_body:
+            return f"与同批申请「{other.name}」为同一组织，重复申请，需人工协调"
         return f"与同批申请「{other.name}」可能重复或交叉（{PROBABILITY_ZH} {percent(other.score)}），需人工协调"
     related = sum(m.relation == RELATED_ONLY for m in matches)
     return f"未发现重复的已登记组织；{related} 家相似的组织按一业一会不构成重复（见理由）" if related else "未发现重复的已登记组织"
@@ -143,13 +180,21 @@ def _screen(engine: Engine, reg_p: Profiles, apps: Registry, today: date | None)
     within = score_candidates(app_p, scorer=engine.scorer) if len(app_p) > 1 else vs_registry.iloc[0:0]
     findings = check_rules(app_p.frame, app_p.member_table, engine.stats_index, reg_p.home, as_of=today or date.today(),
                            context=engine.leader_posts)
+    registered, twice = links_across(app_p, reg_p), links_within(app_p)
+    same_body = application_findings(app_p, reg_p, registered, twice)
     by_id: dict[str, list[Finding]] = {}
-    for f in findings:
+    for f in ordered(findings + [f for fs in same_body.values() for f in fs], app_p.frame["id"]):
         by_id.setdefault(f.id, []).append(f)
+    in_batch: dict[int, list[Link]] = {}
+    for link in twice:
+        in_batch.setdefault(link.a, []).append(link)
+        in_batch.setdefault(link.b, []).append(link)
     results = []
     for row, (aid, name) in enumerate(zip(app_p.frame["id"], app_p.frame["name"])):
-        matches = matches_of(vs_registry, app_p, reg_p, row, engine.thresholds)
-        batch = matches_of(within, app_p, app_p, row, engine.thresholds, same=True)
+        matches = _record_matches(engine, vs_registry, app_p, reg_p, row, registered.get(row, []),
+                                  matches_of(vs_registry, app_p, reg_p, row, engine.thresholds))
+        batch = _record_matches(engine, within, app_p, app_p, row, in_batch.get(row, []),
+                                matches_of(within, app_p, app_p, row, engine.thresholds, same=True), same=True)
         mine = by_id.get(aid, [])
         verdict = _verdict(matches, batch, mine)
         results.append(ScreenResult(aid, name, verdict, matches, mine, batch, _summary(verdict, matches, batch, mine)))

@@ -15,9 +15,10 @@ from .cluster import cluster
 from .explain import reasons_for
 from .engine import Engine
 from .layout import IndustryGaps, Layout, Liaison, MemberBurden, StrengthRanking, measure_layout
-from .policy import settings
+from .policy import rule_title, settings
 from .profiles import Profiles
-from .rules import Finding, check_rules, to_json as finding_json
+from .records import study_findings
+from .rules import Finding, check_rules, filled, ordered, to_json as finding_json, unchecked
 from .scoring import score_candidates
 
 
@@ -52,6 +53,9 @@ class StudyResult:
     party_branches: list[list[str]]
     pairs: pd.DataFrame = field(repr=False)  # all scored candidate pairs
     profiles: Profiles = field(repr=False)
+    records: list[list[str]] = field(default_factory=list)  # ids of one body listed more than once, kept one first
+    unchecked: list[tuple[str, str]] = field(default_factory=list)  # (rule, data missing) the data did not allow
+    not_compared: list[str] = field(default_factory=list)  # evidence no pair could be compared on (Chinese)
     layout: Layout = field(default_factory=Layout, repr=False)  # liaison, industry gaps, burden, strength
 
     @property
@@ -82,7 +86,17 @@ class StudyResult:
             "industry_gaps": self.industry_gaps.to_json(),
             "member_burden": self.burden.to_json(),
             "strength_ranking": self.strength.to_json(),
+            "unchecked": [{"rule": r, "title": rule_title(r), "missing": m} for r, m in self.unchecked],
+            "not_compared": self.not_compared,
         }
+
+    def linked_sets(self) -> list[list[str]]:
+        """Everything the study says belongs together: each group with the extra records of its members, and the
+        record-duplicate sets (what a pairwise evaluation compares with labels)."""
+        g = nx.Graph()
+        for ids in [grp.ids for grp in self.groups] + self.records:
+            nx.add_path(g, ids)
+        return sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
 
     def groups_frame(self) -> pd.DataFrame:
         return pd.DataFrame([{**g.to_json(), "size": len(g.ids)} for g in self.groups])
@@ -211,11 +225,40 @@ def party_branches(p: Profiles) -> list[list[str]]:
     return out
 
 
+def fold_records(pairs: pd.DataFrame, records: list[list[str]]) -> pd.DataFrame:
+    """Scored pairs with every extra record replaced by the record kept for its body (best pair kept): the merger
+    study groups bodies, not records, so one body listed twice never forms a group with itself."""
+    alias = {other: ids[0] for ids in records for other in ids[1:]}
+    if not alias:
+        return pairs
+    out = pairs.assign(id_a=pairs["id_a"].map(lambda x: alias.get(x, x)), id_b=pairs["id_b"].map(lambda x: alias.get(x, x)))
+    out = out[out["id_a"] != out["id_b"]]
+    lo, hi = np.minimum(out["id_a"], out["id_b"]), np.maximum(out["id_a"], out["id_b"])
+    out = out.assign(id_a=lo, id_b=hi).sort_values("score", ascending=False, kind="stable")
+    return out.drop_duplicates(["id_a", "id_b"]).sort_index()
+
+
+def not_compared(p: Profiles) -> list[str]:
+    """The evidence the registry gives no pair to compare on (a names-only list: all but the names), in Chinese."""
+    kinds = (("业务范围与章程宗旨", ("scope", "purpose")), ("服务项目", ("services",)))
+    out = [label for label, columns in kinds if not any(c in p.frame.columns and filled(p.frame[c]) for c in columns)]
+    return out + ([] if len(p.member_table) else ["会员（共有会员、共同负责人）"])
+
+
+def _certainty(within: pd.DataFrame) -> tuple[float, float]:
+    """Sort key putting the most certain groups first: the score band of the weakest pair (tenths), then how
+    alike the names' cores are (a names-only registry scores most groups near 1: the names then decide)."""
+    return -np.floor(float(within["score"].min()) * 10) / 10, -float(within["core_ratio"].mean())
+
+
 def run_study(engine: Engine, today: date | None = None) -> StudyResult:
-    """Score the registry's candidate pairs, cluster them into groups and check the policy rules."""
+    """Find the records listed twice, score the registry's candidate pairs, cluster them into groups (of bodies,
+    most certain first) and check the policy rules."""
     today = today or date.today()
     p = engine.profiles
-    pairs = score_candidates(p, scorer=engine.scorer)
+    scored = score_candidates(p, scorer=engine.scorer)
+    record_findings, record_sets = study_findings(p)
+    pairs = fold_records(scored, record_sets)
     threshold = engine.thresholds["group"]
 
     def rescore(missing: list[tuple[str, str]]) -> np.ndarray:
@@ -226,30 +269,35 @@ def run_study(engine: Engine, today: date | None = None) -> StudyResult:
     problems: dict[str, int] = {}
     for f in findings:
         problems[f.id] = problems.get(f.id, 0) + 1
+    findings = ordered(findings + record_findings, p.frame["id"])
     counties = member_counties(p)
     sales = member_sales(p)
     n_units = len(regions.county_units(p.home)) if p.home is not None else 0
     by_pair = {frozenset((a, b)): k for k, (a, b) in enumerate(zip(pairs["id_a"], pairs["id_b"]))}
-    groups = []
+    groups, certainty = [], {}
     for ids in id_groups:
         inner = [by_pair[frozenset((a, b))] for n, a in enumerate(ids) for b in ids[n + 1 :] if frozenset((a, b)) in by_pair]
-        scored = pairs.iloc[inner]
-        best = scored.loc[scored["score"].idxmax()]
+        within = pairs.iloc[inner]
+        best = within.loc[within["score"].idxmax()]
         survivor, rationale = _survivor(ids, p, counties, sales, problems, n_units, today)
         groups.append(Group(
             ids=ids,
             names=[p.frame["name"].iat[p.row_of[i]] for i in ids],
             survivor=survivor,
-            score=round(float(scored["score"].mean()), 4),
+            score=round(float(within["score"].mean()), 4),
             reasons=reasons_for(best, p, p),
             rationale=rationale,
             coverage=_combined(ids, p, n_units),
         ))
+        certainty[ids[0]] = _certainty(within)
+    groups.sort(key=lambda g: (*certainty[g.ids[0]], g.ids[0]))
     layout = measure_layout(p, findings, engine.stats_index, counties, n_units)
     findings = findings + layout.burden.findings()
-    return StudyResult(groups, findings, hubs(p), party_branches(p), pairs, p, layout)
+    return StudyResult(groups, findings, hubs(p), party_branches(p), scored, p, records=record_sets,
+                       unchecked=unchecked(p.frame, p.member_table, engine.stats_index), not_compared=not_compared(p),
+                       layout=layout)
 
 
 def study_groups(registry_dir: str | Path) -> list[list[str]]:
-    """Just the consolidation groups (used by the peer benchmark)."""
-    return [g.ids for g in run_study(Engine.load(registry_dir)).groups]
+    """What the study puts together: groups and record duplicates (used by the peer benchmark)."""
+    return run_study(Engine.load(registry_dir)).linked_sets()

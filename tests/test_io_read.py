@@ -73,12 +73,12 @@ def assert_where(err: InputError, file: str, row: int | None, column: str | None
 # ------------------------------------------------------------------------------------------ happy path
 
 FULL_ASSOCIATIONS = (
-    "id,name,region,type,industry,scope,purpose,services,founded,status,staff_fulltime,has_office,funding,"
-    "last_election,term_years,inspection,party_members\n"
-    "A1,溫州市 鞋革行業協會,温州市,行业协会,鞋革,鞋革生产 交流,服务会员,培训；展会;咨询,"
+    "id,name,former_names,region,type,industry,scope,purpose,services,founded,status,staff_fulltime,has_office,"
+    "funding,last_election,term_years,inspection,party_members\n"
+    "A1,溫州市 鞋革行業協會,温州市皮鞋协会；温州市制鞋协会,温州市,行业协会,鞋革,鞋革生产 交流,服务会员,培训；展会;咨询,"
     "2001/3/5,正常,\"1,234\",是,会费,2019年6月30日,４,合格,12.0\n"
-    "A2,乐清市电气行业协会,乐清市,行业协会,电气,,,,2010.01.02,注销,0,N,,2020-01-05,,基本合格,\n"
-    "A3,瑞安市眼镜商会,瑞安市,商会,眼镜,,,,,,,有,,,,不合格,3\n"
+    "A2,乐清市电气行业协会,,乐清市,行业协会,电气,,,,2010.01.02,注销,0,N,,2020-01-05,,基本合格,\n"
+    "A3,瑞安市眼镜商会,,瑞安市,商会,眼镜,,,,,,,有,,,,不合格,3\n"
 )
 FULL_MEMBERSHIPS = (
     "association_id,member_name,member_id,member_kind,member_region,role,person,annual_sales\n"
@@ -121,6 +121,7 @@ def test_full_registry_is_parsed_and_typed(tmp_path):
     first = reg.get("A1")
     assert isinstance(first, Association)
     assert first.services == ("培训", "展会", "咨询")
+    assert first.former_names == ("温州市皮鞋协会", "温州市制鞋协会") and reg.get("A2").former_names == ()
     assert first.founded == date(2001, 3, 5) and first.last_election == date(2019, 6, 30)
     assert first.staff_fulltime == 1234 and first.has_office is True and first.term_years == 4
     assert reg.get("A3").staff_fulltime is None and reg.get("A3").founded is None

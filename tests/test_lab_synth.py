@@ -13,7 +13,9 @@ from detector.io import ASSOCIATIONS, COLUMNS, INDUSTRY_STATS, MEMBERSHIPS
 from detector.lab.synth import FILES, VERDICTS, SynthConfig, generate, load_vocab, write
 from detector.lab.synth.geo import city_geo
 
-ASSOCIATION_COLUMNS, MEMBERSHIP_COLUMNS = COLUMNS[ASSOCIATIONS], COLUMNS[MEMBERSHIPS]
+# every FORMAT.md column but the optional ones the generator makes none of (曾用名, 负责人编号)
+ASSOCIATION_COLUMNS = tuple(c for c in COLUMNS[ASSOCIATIONS] if c != "former_names")
+MEMBERSHIP_COLUMNS = tuple(c for c in COLUMNS[MEMBERSHIPS] if c != "person_id")
 
 FRAMES = ("associations", "memberships", "industry_stats", "applications", "application_members",
           "groups", "pairs", "screen_labels")

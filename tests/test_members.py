@@ -5,7 +5,7 @@ import pandas as pd
 
 from detector import regions
 from detector.engine import Engine
-from detector.members import member_table, vocabulary
+from detector.members import Post, member_table, vocabulary
 from detector.rules import check_rules
 from detector.study import member_sales, run_study
 
@@ -51,7 +51,9 @@ def test_table_resolves_kinds_places_and_leaders():
     assert t.county.tolist() == ["330382", "", "330381", ""]
     assert t.place.tolist()[3] == "330100"
     assert t.leader_sets(["A", "B", "C"]) == [frozenset({"王建国"}), frozenset({"王建国"}), frozenset()]
-    assert t.posts(["A", "B"]) == {"王建国": {"A": 0, "B": 3}}  # ranks in policy leader_roles
+    holder = "王建国@nm:温州市康华鞋业有限公司"  # one name at one enterprise: one person
+    assert t.posts(["A", "B"]) == [Post("A", "王建国", holder, 0, "温州市康华鞋业有限公司"),  # ranks in leader_roles
+                                   Post("B", "王建国", holder, 3, "温州市康华鞋业有限公司")]
     assert t.sales(["A"]) == (2, 1250.0)
     assert t.counties(["A"]) == {"330382", "330381"}
 

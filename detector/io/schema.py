@@ -23,9 +23,9 @@ ASSOCIATIONS, MEMBERSHIPS, INDUSTRY_STATS = "associations", "memberships", "indu
 COLUMNS: dict[str, tuple[str, ...]] = {
     ASSOCIATIONS: ("id", "name", "region", "type", "industry", "scope", "purpose", "services", "founded",
                    "status", "staff_fulltime", "has_office", "funding", "last_election", "term_years",
-                   "inspection", "party_members"),
+                   "inspection", "party_members", "former_names"),
     MEMBERSHIPS: ("association_id", "member_name", "member_id", "member_kind", "member_region", "role",
-                  "person", "annual_sales"),
+                  "person", "annual_sales", "person_id"),
     INDUSTRY_STATS: ("industry", "region", "units", "sales"),
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -33,6 +33,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     MEMBERSHIPS: ("association_id", "member_name"),
     INDUSTRY_STATS: ("industry", "region"),
 }
+# What a names-only registry has: names (current and former) and at most region and type.
+NAME_COLUMNS = frozenset({"id", "name", "region", "type", "former_names"})
 # Columns added by loading; never written back.
 DERIVED = ("source_row", "name_norm", "region_inferred", "type_inferred", "member_norm", "member_kind_inferred")
 
@@ -74,6 +76,7 @@ class Association:
     term_years: int | None = None  # blank: the policy's default_term_years
     inspection: str = ""
     party_members: int | None = None
+    former_names: tuple[str, ...] = ()  # 曾用名
     extra: dict[str, str] = field(default_factory=dict, hash=False)  # unknown columns, as read
 
 
@@ -91,6 +94,7 @@ def _scalar(value: Any) -> Any:
 def _association(row: Mapping[str, Any]) -> Association:
     """An :class:`Association` from a frame row; missing cells take the field default."""
     fixed = {"services": tuple(split_items(row.get("services"))),
+             "former_names": tuple(split_items(row.get("former_names"))),
              "extra": {k: v for k, v in row.items() if k not in COLUMNS[ASSOCIATIONS] and k not in DERIVED}}
     values = {f.name: _scalar(row.get(f.name)) for f in dataclasses.fields(Association) if f.name not in fixed}
     return Association(**{k: v for k, v in values.items() if v is not None}, **fixed)
@@ -130,7 +134,7 @@ class Registry:
     @property
     def names_only(self) -> bool:
         """Only names (and at most region/type) are known: no descriptions, no members."""
-        return not self.has_memberships and set(self.present_columns[ASSOCIATIONS]) <= {"id", "name", "region", "type"}
+        return not self.has_memberships and set(self.present_columns[ASSOCIATIONS]) <= NAME_COLUMNS
 
     @cached_property
     def _positions(self) -> dict[str, int]:
@@ -159,8 +163,7 @@ class Registry:
 # ------------------------------------------------------------------------------- Chinese names (FORMAT.md)
 
 # Chinese headers accepted for each column, per table (FORMAT.md, "Chinese column names"); the first is the
-# column's label (templates, messages). A name not among a table's COLUMNS (former_names until it is one)
-# is simply never produced for that table.
+# column's label (templates, messages).
 CHINESE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     ASSOCIATIONS: {
         "id": ("编号", "统一社会信用代码"), "name": ("名称", "社会组织名称"), "region": ("登记区域", "所属区域"),
@@ -175,7 +178,7 @@ CHINESE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "association_id": ("所属协会编号", "协会统一社会信用代码"), "member_name": ("会员名称",),
         "member_id": ("会员统一社会信用代码", "统一社会信用代码"), "member_kind": ("会员类型",),
         "member_region": ("会员所在地", "所在地区"), "role": ("职务",), "person": ("负责人", "姓名"),
-        "annual_sales": ("年销售额（万元）", "年销售额"),
+        "annual_sales": ("年销售额（万元）", "年销售额"), "person_id": ("负责人编号", "身份证号"),
     },
     INDUSTRY_STATS: {
         "industry": ("行业",), "region": ("地区", "区域"), "units": ("企业数", "企业数量"),

@@ -58,7 +58,8 @@ def evaluate_dataset(folder: Path, embedder: Embedder, name: str = "") -> EvalRe
     t1 = time.perf_counter()
     truth = truth_pairs(folder)
     groups = pd.read_csv(folder / "labels" / "groups.csv", dtype=str, encoding="utf-8-sig")
-    predicted = group_pairs(g.ids for g in result.groups)
+    together = result.linked_sets()  # groups and record duplicates: both say "these are one"
+    predicted = group_pairs(together)
     candidates = {frozenset(p) for p in zip(result.pairs["id_a"], result.pairs["id_b"])}
     hits, n_neg = _near_misses(folder, predicted)
 
@@ -84,7 +85,7 @@ def evaluate_dataset(folder: Path, embedder: Embedder, name: str = "") -> EvalRe
     return EvalResult(
         dataset=name or folder.name,
         study=pairwise(predicted, truth),
-        bcubed=bcubed((g.ids for g in result.groups), groups.groupby("group")["id"].apply(list), groups["id"]),
+        bcubed=bcubed(together, groups.groupby("group")["id"].apply(list), groups["id"]),
         blocking_recall=len(truth & candidates) / max(1, len(truth)),
         near_miss_grouped=dict(hits),
         near_miss_total=n_neg,

@@ -97,13 +97,20 @@ def _shared_members(ids: list[str], table: MemberTable) -> tuple[list[dict], lis
 
 
 def _shared_leaders(ids: list[str], table: MemberTable) -> list[dict]:
-    """Persons in 副会长-or-above posts of two or more of the chambers."""
+    """Persons in 副会长-or-above posts of two or more of the chambers: one identified holder (person_id, or
+    the name at the enterprise represented); a name alone links no posts here."""
     roles = list(settings()["leader_roles"])
     order = {aid: n for n, aid in enumerate(ids)}
-    posts = table.posts(ids)
-    return [{"person": person, "posts": [{"id": a, "role": roles[r]} for a, r in sorted(held.items(),
-                                                                                           key=lambda x: order[x[0]])]}
-            for person, held in sorted(posts.items()) if len(held) >= 2]
+    held: dict[str, dict[str, int]] = {}
+    names: dict[str, str] = {}
+    for post in table.posts(ids):
+        if post.holder:
+            mine = held.setdefault(post.holder, {})
+            mine[post.aid] = min(mine.get(post.aid, len(roles)), post.rank)
+            names[post.holder] = post.person
+    return [{"person": names[h], "posts": [{"id": a, "role": roles[r]} for a, r in sorted(posts.items(),
+                                                                                        key=lambda x: order[x[0]])]}
+            for h, posts in sorted(held.items(), key=lambda x: (names[x[0]], x[0])) if len(posts) >= 2]
 
 
 def _convener(rows: list[dict]) -> tuple[str, str]:

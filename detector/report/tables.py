@@ -13,6 +13,7 @@ from ..policy import (ALL_RULES, BAND_ZH, MEASURE_TITLES, RECTIFY, SEVERITY, SEV
                       rule_title)
 from ..regions import LEVEL_ZH
 from ..rules import Finding
+from ..rules import unchecked_text
 from ..study import Group, StudyResult
 
 
@@ -55,6 +56,12 @@ def summary_items(result: StudyResult, registry: Registry | None = None) -> list
     ]
     if registry is not None and registry.names_only:
         items.append(("说明", "仅有名称数据：只按名称结构与语义比对，覆盖面与多数规则无法检查"))
+    if result.records:
+        items.append(("重复记录", f"{sum(len(ids) - 1 for ids in result.records)} 条（同一组织登记多次，不作为合并建议）"))
+    if result.not_compared:
+        items.append(("合并比对未能使用", "、".join(result.not_compared)))
+    if result.unchecked:
+        items.append(("未能检查的规则", unchecked_text(result.unchecked)))
     return items
 
 

@@ -81,13 +81,14 @@ def association_frame(assocs: list[Assoc], b: Builder, rates: Rates, config: Syn
         rows["services"].append(sep.join(a.services))
     for col, values in _health(assocs, vocab, config, rng, rnd).items():
         rows[col] = values
-    return pd.DataFrame(rows, columns=list(COLUMNS[ASSOCIATIONS]), dtype=object)
+    made = {c: v for c, v in rows.items() if len(v) == len(assocs)}  # optional columns it makes none of stay out
+    return pd.DataFrame(made, columns=[c for c in COLUMNS[ASSOCIATIONS] if c in made], dtype=object)
 
 
 def membership_frame(assocs: list[Assoc], members: list[np.ndarray], roles: list[np.ndarray], f: Firms,
                       geo: Geo, rates: Rates, rng: np.random.Generator) -> pd.DataFrame:
     if not assocs:
-        return pd.DataFrame({c: [] for c in COLUMNS[MEMBERSHIPS]}, dtype=object)
+        return pd.DataFrame({c: [] for c in COLUMNS[MEMBERSHIPS] if c != "person_id"}, dtype=object)
     counts = np.array([len(m) for m in members])
     aid = np.repeat(np.array([a.id for a in assocs], dtype=object), counts)
     ref = np.concatenate(members) if len(members) else np.zeros(0, dtype=np.int64)
@@ -111,7 +112,7 @@ def membership_frame(assocs: list[Assoc], members: list[np.ndarray], roles: list
         name = name.copy()
         name[trad] = [traditional(s) for s in name[trad]]
     sales = np.array([f"{x:.1f}" for x in f.sales[e]], dtype=object)
-    return pd.DataFrame({
+    made = {
         "association_id": aid,
         "member_name": name,
         "member_id": np.where(is_ent, f.code[e], ""),
@@ -120,7 +121,8 @@ def membership_frame(assocs: list[Assoc], members: list[np.ndarray], roles: list
         "role": np.array(ROLES, dtype=object)[role],
         "person": person,
         "annual_sales": np.where(is_ent, sales, ""),
-    }, columns=list(COLUMNS[MEMBERSHIPS])).astype(object)
+    }
+    return pd.DataFrame(made, columns=[c for c in COLUMNS[MEMBERSHIPS] if c in made]).astype(object)
 
 
 def stats_frame(vocab: Vocab, geo: Geo, f: Firms, assocs: list[Assoc], rng: np.random.Generator) -> pd.DataFrame:
