@@ -48,11 +48,23 @@ def test_taiwan_hong_kong_and_unknown_origins_stay_apart():
     assert set(apart) == {"T1", "T2", "H1"}
     assert "港澳台" in apart["T1"].reason
     typed = profiles([("X1", "温州市客家商会"), ("F1", "温州市福建商会")])
-    frame = typed.frame.assign(eff_type="异地商会", out_of_town=True)  # declared 异地商会, origin unreadable
-    typed.frame = frame
+    # an origin group across provinces, as names.py gives it (no division, no province)
+    typed.frame = typed.frame.assign(eff_type="异地商会", out_of_town=True)
+    typed.frame.loc[0, ["origin", "origin_code", "origin_level", "origin_province"]] = ["客家", "g:客家", "group", ""]
     result = liaison(typed)
     assert not result.groups and [a.id for a in result.apart] == ["X1"]
     assert "省级行政区" in result.apart[0].reason
+
+
+def test_an_origin_group_within_one_province_joins_it():
+    p = profiles([("A1", "温州市安徽商会"), ("A2", "温州市安徽六安商会"), ("W1", "温州市皖北商会")])
+    # 皖北 as names.py gives an origin group: no division, the one province it lies in
+    row = p.frame.index[p.frame["id"] == "W1"][0]
+    p.frame.loc[row, ["eff_type", "out_of_town"]] = ["异地商会", True]
+    p.frame.loc[row, ["origin", "origin_code", "origin_level", "origin_province"]] = ["皖北", "g:皖北", "group", "安徽省"]
+    (g,) = liaison(p).groups
+    assert g.province == "安徽省" and set(g.ids) == {"A1", "A2", "W1"} and g.convener == "A1"
+    assert g.ids[-1] == "W1"  # after the province- and prefecture-level origins
 
 
 def test_convener_without_a_province_level_chamber_is_the_largest_and_shares_are_named():

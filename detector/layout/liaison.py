@@ -1,10 +1,11 @@
 """Liaison of the 异地商会 of one province (会务共商、党群共建、资源共享): a working mechanism, never a merger.
 
 The registry's active 异地商会 are grouped by the province of their origin (as parsed from the name:
-``origin_code``); prefecture- and county-level origins roll up to their province. A province with at
-least two chambers gets one liaison group with a convening chamber and the members and leaders its
-chambers share. Chambers of 台湾, 香港 and 澳门 and chambers whose origin is not one province (an origin
-group, or an origin that could not be read) stay apart.
+``origin_code``, else ``origin_province``); prefecture- and county-level origins roll up to their
+province, and so does an origin group within one province (皖北 → 安徽省). A province with at least two
+chambers gets one liaison group with a convening chamber and the members and leaders its chambers share.
+Chambers of 台湾, 香港 and 澳门 and chambers whose origin is not within one province (客家, or an origin
+that could not be read) stay apart.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from ..regions import PREFECTURE, PROVINCE
 
 SHARED_LISTED = 50  # shared members named per group (all are counted)
 HK_MACAO_TAIWAN = "港澳台商会，与各省异地商会分开联系，不纳入省域联络组"
-NO_PROVINCE = "籍贯未能识别为一个省级行政区（如地域群体商会），不纳入省域联络组"
+NO_PROVINCE = "籍贯不在一个省级行政区内（如跨省的地域群体）或未能识别，不纳入省域联络组"
 
 
 @dataclass(frozen=True)
@@ -125,8 +126,18 @@ def _convener(rows: list[dict]) -> tuple[str, str]:
     return best["id"], f"建议由「{best['name']}」牵头：{reason}"
 
 
-_COLUMNS = ("id", "name", "origin", "origin_code", "origin_level", "region_name", "region_level", "n_members")
+_COLUMNS = ("id", "name", "origin", "origin_code", "origin_level", "origin_province", "region_name", "region_level",
+            "n_members")
 _LEVEL_ORDER = {PROVINCE: 0, PREFECTURE: 1}
+
+
+def _origin_province(code: str, province: str) -> regions.Division | None:
+    """The province of an origin: of its division, else the one province an origin group lies in."""
+    origin = regions.by_code(code) if code else None
+    if origin is not None:
+        return regions.province_of(origin)
+    named = regions.lookup(province, allow_short=False, prefer=regions.PROVINCE_FIRST) if province else None
+    return named if named is not None and named.level == PROVINCE else None
 
 
 def liaison(p: Profiles) -> Liaison:
@@ -136,13 +147,12 @@ def liaison(p: Profiles) -> Liaison:
     apart, by_province, province = [], {}, {}
     for r in chambers.to_dict("records"):
         r["id"], r["n_members"] = str(r["id"]), int(r["n_members"])
-        origin = regions.by_code(r["origin_code"]) if r["origin_code"] else None
-        if origin is None:
+        prov = _origin_province(r["origin_code"], r["origin_province"])
+        if prov is None:
             apart.append(ApartChamber(r["id"], r["name"], r["origin"], NO_PROVINCE))
-        elif regions.hong_kong_macao_taiwan(origin):
+        elif regions.hong_kong_macao_taiwan(prov):
             apart.append(ApartChamber(r["id"], r["name"], r["origin"], HK_MACAO_TAIWAN))
         else:
-            prov = regions.province_of(origin)
             by_province.setdefault(prov.code, []).append(r)
             province[prov.code] = prov
     groups = []
