@@ -662,3 +662,20 @@ def test_association_page_lists_what_screening_would(client):
     similar = client.get("/registry/R09").text.split("相似的已登记组织")[1]  # 温州市眼镜行业协会
     assert "温州市眼视光学会" in similar and "不构成重复：学会/研究会与行业协会商会性质不同" in similar
     assert [s["relation"] for s in client.get("/api/associations/R01").json()["similar"]] == ["duplicate", "related"]
+
+
+def test_study_page_lists_findings_on_member_enterprises(tmp_path, embedder):
+    """member_burden findings are on enterprises, not associations: listed without a registry link."""
+    from detector.engine import Engine
+
+    names = ["鞋业", "眼镜", "服装", "阀门", "电器", "汽摩配", "印刷"]
+    (tmp_path / "associations.csv").write_text(
+        "id,name\n" + "".join(f"B{k},温州市{n}行业协会\n" for k, n in enumerate(names)), encoding="utf-8")
+    (tmp_path / "memberships.csv").write_text(
+        "association_id,member_name\n" + "".join(f"B{k},温州市多会实业有限公司\n" for k in range(len(names))),
+        encoding="utf-8")
+    engine = Engine.load(tmp_path, embedder=embedder)
+    client = TestClient(create_app(engine, tmp_path / "data"), base_url="http://127.0.0.1")
+    r = client.get("/study", params={"rule": "member_burden"})
+    assert r.status_code == 200, r.text
+    assert "温州市多会实业有限公司（会员企业）" in r.text or "多会实业" in r.text

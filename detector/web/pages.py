@@ -16,7 +16,7 @@ from starlette.datastructures import FormData, UploadFile
 from ..errors import InputError
 from ..io import ASSOCIATIONS, COLUMNS, MAX_CELL_CHARS, MEMBERSHIPS, TYPES
 from ..names import parse_name
-from ..policy import RULES, VERDICT_ZH
+from ..policy import ALL_RULES, VERDICT_ZH
 from ..rules import to_json as finding_json
 from . import viewmodels
 from .db import DECISIONS, Decision, NewDecision, Run, Screening, StaleDecision
@@ -338,14 +338,14 @@ def study(request: Request, rule: str = _short(), region: str = _short(), page_n
     frame = result.profiles.frame
     names = dict(zip(frame["id"], frame["name"], strict=True))
     regions = dict(zip(frame["id"], frame["region"], strict=True))
-    rule = rule if rule in RULES else ""
+    rule = rule if rule in ALL_RULES else ""
     chosen = [f for f in result.findings if (not rule or f.rule == rule) and (not region or regions.get(f.id) == region)]
     start = (page_no - 1) * FINDINGS_PAGE
     by_rule = Counter(f.rule for f in result.findings)
     return page(request, "study.html", {
         "result": result, "names": names, "regions_of": regions, "grouped": sum(len(g.ids) for g in result.groups),
-        "by_rule": [(r, by_rule[r]) for r in RULES if by_rule[r]], "rule": rule, "region": region,
-        "regions": sorted({regions[f.id] for f in result.findings} - {""}), "total": len(chosen),
+        "by_rule": [(r, by_rule[r]) for r in ALL_RULES if by_rule[r]], "rule": rule, "region": region,
+        "regions": sorted({regions.get(f.id, "") for f in result.findings} - {""}), "total": len(chosen),
         "findings": [finding_json(f) for f in chosen[start:start + FINDINGS_PAGE]], "page_no": page_no,
         "pages": max(1, math.ceil(len(chosen) / FINDINGS_PAGE)), "groups": viewmodels.study_groups(result),
         "network": viewmodels.network(result),
