@@ -150,9 +150,10 @@ def _summary(verdict: str, matches: list[Match], batch: list[Match], findings: l
             if matches[0].id in same_body:
                 return f"可能与已登记的「{matches[0].name}」为同一组织（{same_body[matches[0].id].evidence['note']}），需人工核实"
             return f"与已登记的「{matches[0].name}」存在业务交叉或部分重叠，需人工复核"
-        other = next(m for m in batch if m.relation == DUPLICATE)
+        other = next(m for m in batch if m.relation == DUPLICATE or m.id in same_body)
         if other.id in same_body:
-            return f"与同批申请「{other.name}」为同一组织，重复申请，需人工协调"
+            sure = "为" if same_body[other.id].evidence["certain"] else "可能为"
+            return f"与同批申请「{other.name}」{sure}同一组织，重复申请，需人工协调"
         return f"与同批申请「{other.name}」可能重复或交叉（{PROBABILITY_ZH} {percent(other.score)}），需人工协调"
     related = sum(m.relation == RELATED_ONLY for m in matches)
     return f"未发现重复的已登记组织；{related} 家相似的组织按一业一会不构成重复（见理由）" if related else "未发现重复的已登记组织"

@@ -223,7 +223,8 @@ def registry_dir(tmp_path_factory):
     ], columns=["id", "name", "former_names"]), reg / "associations.csv")
     write_csv(pd.DataFrame([
         ("A1", "温州市皮鞋协会"), ("A2", "温州华侨职业技术培训学校（筹）"), ("A3", "瓯海区明德职业技能培训学校"),
-        ("A4", "甌海區明德職業技能培訓學校"), ("A5", "温州市汽摩配行业协会"),
+        ("A4", "甌海區明德職業技能培訓學校"), ("A5", "温州市汽摩配行业协会"), ("A6", "启航艺术培训中心"),
+        ("A7", "龙湾区启航艺术培训中心"),  # A6 names no region: only likely the same body
     ], columns=["id", "name"]), apps / "associations.csv")
     return root
 
@@ -259,3 +260,6 @@ def test_screening_the_same_body_applying_again(engine, registry_dir):
         assert r[aid].verdict == "review" and r[aid].batch_matches[0].id == other
         assert "同批申请" in r[aid].summary and "同一组织" in r[aid].summary
     assert not any(f.rule == "record_duplicate" for f in r["A5"].findings)
+    for aid, other in (("A6", "A7"), ("A7", "A6")):
+        assert r[aid].verdict == "review" and r[aid].batch_matches[0].id == other
+        assert r[aid].batch_matches[0].relation == "review" and "可能为同一组织" in r[aid].summary
