@@ -5,8 +5,7 @@ import pandas as pd
 import pytest
 
 from detector.errors import DetectorError
-from detector.lab.train import _NONNEG, _NONPOS
-from detector.scoring import (GATE_AUDIENCE, GATE_FORM, GATE_INACTIVE, GATE_NOT_ASSOCIATION, GATE_NESTED, GATE_ORIGIN, MODEL_FEATURES, Scorer,
+from detector.scoring import (NONNEGATIVE, NONPOSITIVE, GATE_AUDIENCE, GATE_FORM, GATE_INACTIVE, GATE_NOT_ASSOCIATION, GATE_NESTED, GATE_ORIGIN, MODEL_FEATURES, Scorer,
                               design_matrix, gates, load_scorer, load_thresholds, score_pairs)
 
 
@@ -34,7 +33,7 @@ def test_gates_encode_one_industry_one_association():
 def test_shipped_scorer_is_reviewable_json_with_sign_constraints():
     s = load_scorer()
     coef = dict(zip(s.features, s.coef))
-    assert all(coef[f] >= 0 for f in _NONNEG) and all(coef[f] <= 0 for f in _NONPOS)
+    assert all(coef[f] >= 0 for f in NONNEGATIVE) and all(coef[f] <= 0 for f in NONPOSITIVE)
 
 
 def test_shared_members_alone_never_make_a_duplicate():

@@ -18,9 +18,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..errors import DetectorError, InputError
 from ..io import Registry
-from ..paths import cache_dir
+from ..paths import registry_data_dir
 from ..engine import Engine
-from . import api, pages
+from . import api, labelling, pages
 from .forms import MAX_UPLOAD_BYTES
 from .templating import HERE, templates
 from .workbench import Workbench
@@ -36,12 +36,7 @@ _PYDANTIC_ZH = {"missing": "缺少必填字段", "list_type": "应为列表（JS
                 "string_type": "应为文本或数字", "int_type": "应为整数", "float_type": "应为数字"}
 
 
-def default_data_dir(registry: Path | None) -> Path:
-    """Where the workbench keeps decisions: ``detector-data`` beside the registry folder or workbook; for
-    the bundled demo (which may sit read-only inside the installed package) the user cache."""
-    if registry is None:
-        return cache_dir() / "serve-demo"
-    return Path(registry).resolve().parent / "detector-data"
+default_data_dir = registry_data_dir  # where the workbench keeps decisions and labels
 
 
 def is_api(request: Request) -> bool:
@@ -153,5 +148,6 @@ def create_app(engine_or_registry: Engine | Registry | str | Path, data_dir: str
         _add_auth(app, token)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
+    app.include_router(labelling.router)
     app.include_router(api.router)
     return app

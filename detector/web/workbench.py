@@ -17,10 +17,9 @@ from ..engine import Engine
 from ..policy import RELATED_ONLY
 from ..screen import relation, screen_applications
 from ..study import StudyResult, run_study
-from .db import Store
+from .db import DB_FILE, Store
 from .forms import application_records
 
-DB_FILE = "decisions.sqlite"
 UPLOADS = "uploads"  # temporary upload folders, inside the data dir
 SIMILAR_SHOWN = 8
 
@@ -33,11 +32,13 @@ def model_version(engine: Engine) -> dict:
         "scorer": hashlib.sha256(scorer).hexdigest()[:12],
         "embedding": engine.embedder.model_id,
         "thresholds": {k: engine.thresholds[k] for k in ("duplicate", "review", "group")},
+        "learned": bool(engine.pair_model and engine.pair_model.learned),
     }
 
 
 def version_label(model: dict) -> str:
-    return f"detector {model['detector']} · 评分模型 {model['scorer']} · 向量模型 {model['embedding']}"
+    kind = "本登记库学习的模型" if model.get("learned") else "评分模型"
+    return f"detector {model['detector']} · {kind} {model['scorer']} · 向量模型 {model['embedding']}"
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,11 @@ class Workbench:
     @property
     def registry(self) -> Registry:
         return self.engine.registry
+
+    @property
+    def lock(self) -> threading.Lock:
+        """Held while using the engine (its lookup tables and the embedding model are not thread-safe)."""
+        return self._lock
 
     @property
     def uploads(self) -> Path:
