@@ -13,6 +13,7 @@ its ``l2``, its calibration or its threshold); a model no better than the shippe
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,7 +23,7 @@ import pandas as pd
 from scipy.optimize import minimize
 from scipy.special import expit
 
-from .accuracy import Confusion, log_loss, reliability
+from .accuracy import Confusion, Reliability, log_loss, reliability
 from .engine import Engine
 from .errors import DetectorError, InputError
 from .io import load_tables
@@ -298,7 +299,7 @@ class Side:
     """One model's figures on the labels (the learned one's from nested cross-validation)."""
 
     confusion: Confusion
-    reliability: object  # accuracy.Reliability
+    reliability: Reliability
     log_loss: float
     threshold: float
 
@@ -363,12 +364,21 @@ def _learn(labelled: LabelledPairs, shipped: Model, source: str, seed: int) -> L
         "evaluation": {"shipped": before.to_json(), "learned_cv": after.to_json()},
     }
     model = Model(fitted.scorer, fitted.thresholds, True, provenance)
+    thresholds = (f"合并分组阈值按标注重新选定为 {fitted.thresholds['group']}" if fitted.thresholds_rechosen else
+                  f"阈值沿用内置模型（重复与不重复各满 {MIN_EACH_THRESHOLD} 对后才重新选定）")
     return Learning(model, labelled, before, after,
-                    f"已采用本登记库的模型：交叉验证误判 {after.confusion.errors} 对（内置模型 {before.confusion.errors} 对）")
+                    f"已采用本登记库的模型：交叉验证误判 {after.confusion.errors} 对（内置模型 {before.confusion.errors} 对）；"
+                    + thresholds)
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(1, width - used)
 
 
 def _row(label: str, before: str, after: str) -> str:
-    return f"  {label:<12s}{before:<40s}{after}"
+    return f"  {_pad(label, 14)}{_pad(before, 44)}{after}"
 
 
 def format_learning(result: Learning) -> str:
