@@ -278,6 +278,10 @@ def gather(engine: Engine, file_labels: Labels | None = None, workbench: pd.Data
     (:func:`registry_label_rows`), and the pairs the reviewers' decisions judged."""
     parts, notes = [], []
     rows = registry_label_rows(file_labels, workbench)
+    known = rows["id_a"].isin(engine.profiles.row_of) & rows["id_b"].isin(engine.profiles.row_of)
+    if not known.all():  # workbench labels of associations since removed from the registry
+        notes.append(f"{int((~known).sum())} 条工作台标注所涉组织已不在登记库中，未使用")
+        rows = rows[known]
     if len(rows):
         parts.append(_registry_features(engine, rows))
     if decisions:

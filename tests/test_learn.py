@@ -133,3 +133,12 @@ def test_decisions_are_labels(synth_dir, synth_engine):
     assert f["label"].tolist() == [1, 0] and set(f["source"]) == {"审查决定"}
     assert f["id_a"].tolist() == ["run1:1", "run1:1"] and f["name_a"].tolist() == [app["name"]] * 2
     assert any("已不在登记库中" in w for w in labelled.warnings)
+
+
+def test_workbench_labels_of_removed_associations_are_left_out(synth_engine):
+    ids = synth_engine.registry.associations["id"].tolist()
+    table = pd.DataFrame({"id_a": [ids[0], "gone"], "id_b": [ids[1], ids[2]], "label": [0, 1], "reviewer": "王",
+                          "labelled_at": ""})
+    labelled = gather(synth_engine, workbench=table)
+    assert labelled.features["id_b"].tolist() == [ids[1]] and labelled.counts() == {"工作台标注": 1}
+    assert any("已不在登记库中" in w for w in labelled.warnings)
