@@ -69,25 +69,33 @@ def learned_model_path(data_dir: Path) -> Path:
     return Path(data_dir) / LEARNED_FILE
 
 
-def read_learned(path: Path) -> Model:
-    """A learned-model file; a clear error when it is damaged."""
+def _read_json(path: Path) -> dict:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT:
-            raise DetectorError(f"{path}：不是 detector 学习得到的模型文件（format 应为 {FORMAT}）")
+    except (OSError, json.JSONDecodeError) as exc:
+        raise DetectorError(f"{path}：无法读取学习得到的模型（{exc}）；可删除该文件后重新运行 detector learn") from exc
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise DetectorError(f"{path}：不是 detector 学习得到的模型文件（format 应为 {FORMAT}）")
+    return data
+
+
+def read_learned(path: Path, data: dict | None = None) -> Model:
+    """A learned-model file (or its parsed ``data``); a clear error when it is damaged."""
+    data = data if data is not None else _read_json(path)
+    try:
         scorer = Scorer.from_json(data["scorer"], str(path)).with_calibration(
             Calibration.from_json(data["calibration"], str(path)))
         thresholds = {k: float(data["thresholds"][k]) for k in THRESHOLD_KEYS}
         return Model(scorer, thresholds, True, dict(data["provenance"]), path)
-    except (OSError, json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise DetectorError(f"{path}：无法读取学习得到的模型（{exc}）；可删除该文件后重新运行 detector learn") from exc
 
 
 def load_model(data_dir: Path | None, use_learned: bool = True) -> Model:
     """The registry's learned model in ``data_dir`` when there is one (and ``use_learned``), else the shipped one.
 
-    A learned model made from another shipped model than the current one is not used: the shipped model is
-    returned with a ``note`` saying so.
+    A learned model made from another shipped model than the current one (retrained, other features) is not
+    used: the shipped model is returned with a ``note`` saying so.
     """
     shipped = shipped_model()
     path = learned_model_path(data_dir) if data_dir is not None else None
@@ -95,11 +103,11 @@ def load_model(data_dir: Path | None, use_learned: bool = True) -> Model:
         return shipped
     if not use_learned:
         return Model(shipped.scorer, shipped.thresholds, note=f"已按要求忽略本登记库学习的模型 {path}")
-    learned = read_learned(path)
-    if learned.provenance.get("shipped") != shipped_hash():
+    data = _read_json(path)
+    if (data.get("provenance") or {}).get("shipped") != shipped_hash():
         return Model(shipped.scorer, shipped.thresholds,
                      note=f"{path} 基于另一版本的内置模型学习，已改用当前内置模型；请重新运行 detector learn")
-    return learned
+    return read_learned(path, data)
 
 
 def save_learned(model: Model, data_dir: Path) -> Path:

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from detector.active import queue
+from detector.errors import DetectorError
 from detector.learn import MIN_LABELS, LabelledPairs, fit_model, gather, learn, penalised_logistic
 from detector.model import learned_model_path, load_model, read_learned, save_learned, shipped_model
 from detector.scoring import NONNEGATIVE, score_candidates, score_pairs
@@ -116,6 +117,13 @@ def test_a_model_learned_from_another_shipped_model_is_set_aside(tmp_path, pract
     assert read_learned(learned_model_path(tmp_path)).learned
     used = load_model(tmp_path)
     assert not used.learned and "另一版本的内置模型" in used.note
+    data = json.loads(learned_model_path(tmp_path).read_text(encoding="utf-8"))
+    data["scorer"]["features"] = ["a feature of an older version"]  # other features: set aside, not an error
+    learned_model_path(tmp_path).write_text(json.dumps(data), encoding="utf-8")
+    assert not load_model(tmp_path).learned
+    learned_model_path(tmp_path).write_text("{damaged", encoding="utf-8")
+    with pytest.raises(DetectorError, match="无法读取"):
+        load_model(tmp_path)
 
 
 def test_decisions_are_labels(synth_dir, synth_engine):
