@@ -99,11 +99,39 @@ def generate(out_dir: Path, seed: int, city: str, n_associations: int, variation
                f"申请 {len(data.applications)} 件）")
 
 
-def _engine(ctx: click.Context, registry_dir: Path):
+_DATA_DIR_HELP = "本登记库的数据目录：工作台的审查记录与标注、学习得到的模型（默认：登记数据旁的 detector-data）。"
+
+
+def _model_options(command):
+    """``--data-dir`` and ``--shipped-model``: which pair model a command uses."""
+    command = click.option("--shipped-model", is_flag=True,
+                           help="使用内置模型，忽略本登记库学习得到的模型（detector learn）。")(command)
+    return click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                        help=_DATA_DIR_HELP)(command)
+
+
+def _data_dir(registry_dir: Path | None, data_dir: Path | None) -> Path:
+    from .paths import registry_data_dir
+
+    return data_dir or registry_data_dir(registry_dir)
+
+
+def _pair_model(registry_dir: Path | None, data_dir: Path | None, shipped: bool):
+    """The registry's learned model when present (unless ``shipped``), else the shipped one; says which."""
+    from .model import load_model
+
+    model = load_model(_data_dir(registry_dir, data_dir), use_learned=not shipped)
+    if model.note:
+        click.echo(f"提示：{model.note}", err=True)
+    click.echo(f"使用模型：{model.describe()}")
+    return model
+
+
+def _engine(ctx: click.Context, registry_dir: Path, pair_model=None):
     from .embed import Embedder
     from .engine import Engine
 
-    return Engine.load(registry_dir, embedder=Embedder(ctx.obj["model"]))
+    return Engine.load(registry_dir, embedder=Embedder(ctx.obj["model"]), pair_model=pair_model)
 
 
 @cli.command()
@@ -112,15 +140,17 @@ def _engine(ctx: click.Context, registry_dir: Path):
               help="已登记组织的数据（文件夹或 .xlsx）。")
 @click.option("--out", "out_file", type=click.Path(path_type=Path), required=True,
               help="结果文件（JSON Lines，每件申请一行）。")
+@_model_options
 @click.pass_context
-def screen(ctx: click.Context, apps_dir: Path, registry_dir: Path, out_file: Path) -> None:
+def screen(ctx: click.Context, apps_dir: Path, registry_dir: Path, out_file: Path, data_dir: Path | None,
+           shipped_model: bool) -> None:
     """筛查新申请：与已登记组织及同批申请比对，给出结论（duplicate/review/clear/reject）、相似组织与理由、政策规则提示。"""
     from .console import format_screen
     from .io import load_registry, write_jsonl
     from .screen import screen_applications
 
     _check_writable(out_file)
-    engine = _engine(ctx, registry_dir)
+    engine = _engine(ctx, registry_dir, _pair_model(registry_dir, data_dir, shipped_model))
     apps = load_registry(apps_dir, kind="applications", home=engine.registry.home)
     results = screen_applications(engine, apps)
     write_jsonl([r.to_json() for r in results], out_file)
@@ -149,9 +179,12 @@ def _check_writable(*paths: Path | None) -> None:
               help="另存为报告（单个 HTML 文件，含图表，可离线打开、打印）。")
 @click.option("--excel", "excel_file", type=click.Path(path_type=Path), default=None,
               help="另存为 Excel 工作簿（概要、合并分组、规则提示、枢纽组织、联合党支部）。")
+@click.option("--labels", "labels_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="标注文件（默认：登记数据目录中的 labels.csv 与工作台标注）；有标注时报告加入标注准确率。")
+@_model_options
 @click.pass_context
 def study(ctx: click.Context, registry_dir: Path, out_file: Path, report_file: Path | None,
-          excel_file: Path | None) -> None:
+          excel_file: Path | None, labels_file: Path | None, data_dir: Path | None, shipped_model: bool) -> None:
     """合并研究：找出重复设立的组织并提出合并方案（保留哪一家、理由、合并后覆盖面），并检查政策规则。"""
     from .console import format_study
     from .io import json_text, write_files
@@ -161,14 +194,17 @@ def study(ctx: click.Context, registry_dir: Path, out_file: Path, report_file: P
     _check_writable(*outputs)
     if len({p.resolve() for p in outputs}) < len(outputs):
         raise DetectorError("--out、--report、--excel 不能是同一个文件")
-    engine = _engine(ctx, registry_dir)
+    model = _pair_model(registry_dir, data_dir, shipped_model)
+    engine = _engine(ctx, registry_dir, model)
     result = run_study(engine)
     files: dict[Path, str | bytes] = {out_file: json_text(result.to_json())}
     if report_file or excel_file:
         from .report import excel_bytes, render_html
 
         if report_file:
-            files[report_file] = render_html(result, engine.registry, engine.thresholds)
+            labelled = _labelled(engine, registry_dir, labels_file, _data_dir(registry_dir, data_dir))
+            accuracy = _measure(engine, labelled, result, model) if len(labelled.features) else None
+            files[report_file] = render_html(result, engine.registry, engine.thresholds, accuracy=accuracy)
         if excel_file:
             files[excel_file] = excel_bytes(result, engine.registry)
     write_files(files)  # all outputs together: every one is replaced, or none
@@ -182,12 +218,23 @@ def study(ctx: click.Context, registry_dir: Path, out_file: Path, report_file: P
               help="生成的训练数据保存在此（默认临时目录）。")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="模型输出目录（默认 models/）。")
+@click.option("--calibration-only", is_flag=True,
+              help="只在验证数据上重新拟合概率校准（calibration.json），阈值随之换算，判定结果不变。")
 @click.pass_context
-def train(ctx: click.Context, workdir: Path | None, out_dir: Path | None) -> None:
-    """用生成的标注数据重新训练评分模型并选定阈值（写入 models/scorer.json、thresholds.json）。"""
+def train(ctx: click.Context, workdir: Path | None, out_dir: Path | None, calibration_only: bool) -> None:
+    """用生成的标注数据重新训练评分模型、概率校准并选定阈值（写入 models/scorer.json、calibration.json、thresholds.json）。"""
     from .embed import Embedder
-    from .lab.train import train as run_train
+    from .lab.train import recalibrate, train as run_train
 
+    if calibration_only:
+        done = recalibrate(Embedder(ctx.obj["model"]), out_dir, workdir, log=click.echo)
+        cal, t = done["calibration"], done["thresholds"]
+        report = t["validation"]["calibration"]
+        verdict = "采用" if report["adopted"] else "未采用（留一数据集验证改善不足，保持评分模型原概率）"
+        click.echo(f"完成：校准 a={cal['a']:.4f}，b={cal['b']:.4f}，{verdict}；验证数据 {report['pairs']} 对，"
+                   f"校准误差 ECE {report['ece_before']:.4f}（原概率）/ {report['ece_held_out']:.4f}（留一校准）；"
+                   f"阈值：重复 {t['duplicate']}，复核 {t['review']}，合并分组 {t['group']}")
+        return
     report = run_train(Embedder(ctx.obj["model"]), out_dir=out_dir, workdir=workdir, log=click.echo)
     t = report["thresholds"]
     click.echo(f"完成：重复阈值 {t['duplicate']}，复核阈值 {t['review']}，合并分组阈值 {t['group']}；"
@@ -195,24 +242,159 @@ def train(ctx: click.Context, workdir: Path | None, out_dir: Path | None) -> Non
 
 
 @cli.command()
+@click.argument("registry_dir", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option("--labels", "labels_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="标注文件（labels.csv 或 .xlsx）；默认：登记数据目录中的 labels.csv 与工作台标注。")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="另存合并研究报告（HTML，含标注准确率与精确率/召回率曲线）。")
 @click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=Path("out/eval"),
-              show_default=True, help="生成的评估数据保存在此。")
-@click.option("--json", "json_file", type=click.Path(path_type=Path), default=None,
+              show_default=True, help="（无 REGISTRY_DIR 时）生成的评估数据保存在此。")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="另存详细结果为 JSON。")
+@_model_options
 @click.pass_context
-def evaluate(ctx: click.Context, workdir: Path, json_file: Path | None) -> None:
-    """在未参与训练的标注数据上评估：研究的成对 P/R/F1、B-cubed F1、近似非重复误并数、筛查各结论准确率。"""
-    from dataclasses import asdict
+def evaluate(ctx: click.Context, registry_dir: Path | None, labels_file: Path | None, report_file: Path | None,
+             workdir: Path, json_file: Path | None, data_dir: Path | None, shipped_model: bool) -> None:
+    """评估准确率。
 
-    from .embed import Embedder
-    from .lab.evaluate import evaluate as run_evaluate, format_results
-    from .io import write_json
+    给出 REGISTRY_DIR 时：在本登记库的标注上（--labels、labels.csv、工作台标注与审查决定）计算合并研究与筛查结论的
+    精确率、召回率及 95% 区间、按配对类型的误判、不同阈值下的精确率/召回率。不给时：在未参与训练的生成数据上评估
+    （研究的成对 P/R/F1、B-cubed F1、近似非重复误并数、筛查各结论准确率）。
+    """
+    from .io import write_files, write_json
 
-    _check_writable(json_file)
-    results = run_evaluate(Embedder(ctx.obj["model"]), workdir, log=click.echo)
-    click.echo(format_results(results))
+    if registry_dir is None:
+        if labels_file or report_file:
+            raise DetectorError("--labels 与 --report 需要同时给出登记数据 REGISTRY_DIR")
+        from dataclasses import asdict
+
+        from .embed import Embedder
+        from .lab.evaluate import evaluate as run_evaluate, format_results
+
+        _check_writable(json_file)
+        results = run_evaluate(Embedder(ctx.obj["model"]), workdir, log=click.echo)
+        click.echo(format_results(results))
+        if json_file:
+            write_json([asdict(r) for r in results], json_file)
+        return
+    from .measure import format_measurement
+    from .study import run_study
+
+    for path in (p for p in (report_file, json_file) if p is not None):
+        _check_writable(path)
+    model = _pair_model(registry_dir, data_dir, shipped_model)
+    engine = _engine(ctx, registry_dir, model)
+    labelled = _labelled(engine, registry_dir, labels_file, _data_dir(registry_dir, data_dir))
+    if labelled.features.empty:
+        raise DetectorError("没有任何标注：请用 --labels 指定标注文件（detector label 生成待标注的组织对），"
+                            "或在登记数据目录中放置 labels.csv，或在工作台“标注”页标注")
+    result = run_study(engine)
+    m = _measure(engine, labelled, result, model)
+    click.echo(format_measurement(m))
+    if report_file:
+        from .report import render_html
+
+        write_files({report_file: render_html(result, engine.registry, engine.thresholds, accuracy=m)})
+        click.echo(f"报告已写入 {report_file}")
     if json_file:
-        write_json([asdict(r) for r in results], json_file)
+        write_json(m.to_json(), json_file)
+
+
+def _labelled(engine, registry_dir: Path, labels_file: Path | None, data_dir: Path):
+    """All labels of a registry (file or the registry's labels.csv; the workbench's labels and decisions)
+    with their features; the file's warnings printed."""
+    from .io.labels import load_labels, registry_labels
+    from .learn import gather, workbench_labels
+
+    path = labels_file or registry_labels(registry_dir)
+    file_labels = load_labels(path, engine.registry) if path else None
+    for w in file_labels.warnings if file_labels else ():
+        click.echo(f"警告：{w}", err=True)
+    table, decisions = workbench_labels(data_dir)
+    labelled = gather(engine, file_labels, table, decisions)
+    for w in labelled.warnings:
+        click.echo(f"提示：{w}", err=True)
+    return labelled
+
+
+def _measure(engine, labelled, result, model):
+    from .measure import measure
+
+    return measure(labelled, result, engine.thresholds, model.describe(), model.learned)
+
+
+@cli.command()
+@click.argument("registry_dir", type=click.Path(exists=True, path_type=Path))
+@click.option("--n", "n_pairs", type=click.IntRange(1, 10_000), default=30, show_default=True,
+              help="要标注的组织对数。")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="待标注文件：.csv 或 .xlsx（label 列留空，填 1/重复、0/不重复、?/不确定）。")
+@click.option("--labels", "labels_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="已有的标注文件（其中的组织对不再选）；默认：登记数据目录中的 labels.csv 与工作台标注。")
+@_model_options
+@click.pass_context
+def label(ctx: click.Context, registry_dir: Path, n_pairs: int, out_file: Path, labels_file: Path | None,
+          data_dir: Path | None, shipped_model: bool) -> None:
+    """选出最值得人工标注的组织对（模型最没把握、政策规则不能判定的，分布于各类型、区域、行业），写成待标注表格。"""
+    from .active import queue
+    from .io import write_csv, write_files
+    from .learn import DEFAULT_L2
+    from .scoring import score_candidates
+
+    _check_writable(out_file)
+    suffix = out_file.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise DetectorError(f"--out 应为 .csv 或 .xlsx 文件：{out_file}")
+    model = _pair_model(registry_dir, data_dir, shipped_model)
+    engine = _engine(ctx, registry_dir, model)
+    labelled = _labelled(engine, registry_dir, labels_file, _data_dir(registry_dir, data_dir))
+    pairs = score_candidates(engine.profiles, scorer=engine.scorer)
+    chosen = queue(engine.profiles, pairs, engine.scorer, engine.thresholds["group"], n_pairs, labelled.features,
+                   float(model.provenance.get("l2", DEFAULT_L2)))
+    if suffix == ".csv":
+        write_csv(chosen, out_file)
+    else:
+        write_files({out_file: _xlsx(chosen)})
+    duplicates = int((chosen["score"] >= engine.thresholds["group"]).sum())
+    click.echo(f"已选出 {len(chosen)} 对（已有标注 {len(labelled.features)} 对，不再选；模型判为重复 {duplicates} 对），"
+               f"写入 {out_file}")
+    for kind, count in chosen["kind"].value_counts().items():
+        click.echo(f"  {kind}：{count} 对")
+    click.echo(f"在 label 列填写 1（重复）、0（不重复）或 ?（不确定）后运行：detector learn {registry_dir} --labels {out_file}")
+
+
+def _xlsx(frame) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, sheet_name="labels", index=False)
+    return buffer.getvalue()
+
+
+@cli.command()
+@click.argument("registry_dir", type=click.Path(exists=True, path_type=Path))
+@click.option("--labels", "labels_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="标注文件（labels.csv 或 .xlsx）；默认：登记数据目录中的 labels.csv。工作台的标注与审查决定总会用上。")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None, help=_DATA_DIR_HELP)
+@click.pass_context
+def learn(ctx: click.Context, registry_dir: Path, labels_file: Path | None, data_dir: Path | None) -> None:
+    """用本登记库的标注（及工作台的标注与审查决定）学习本登记库自己的模型：以内置模型为先验，打印学习前后的交叉验证准确率；
+    不优于内置模型时不采用（退出码 1）。"""
+    from .learn import check_learnable, format_learning, learn as run_learn
+    from .model import learned_model_path, save_learned, shipped_model
+
+    data = _data_dir(registry_dir, data_dir)
+    engine = _engine(ctx, registry_dir, shipped_model())
+    labelled = _labelled(engine, registry_dir, labels_file, data)
+    check_learnable(labelled)
+    result = run_learn(labelled, source=str(registry_dir))
+    click.echo(format_learning(result))
+    if not result.adopted:
+        if learned_model_path(data).is_file():
+            click.echo(f"已有的本登记库模型 {learned_model_path(data)} 保持不变（--shipped-model 可忽略它）")
+        ctx.exit(1)
+    path = save_learned(result.model, data)
+    click.echo(f"模型已保存：{path}；detector study、screen、serve 将自动使用它（--shipped-model 可忽略）")
 
 
 @cli.command()
@@ -249,14 +431,15 @@ def _check_port(host: str, port: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（0.0.0.0 表示局域网内可访问）。")
 @click.option("--port", type=int, default=8000, show_default=True, help="端口。")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="审查记录与筛查结果的保存目录（默认：登记数据旁的 detector-data；内置演示数据时为用户缓存目录下的 "
-                   "serve-demo）。")
+              help="审查记录、标注、筛查结果与学习得到的模型的保存目录（默认：登记数据旁的 detector-data；内置演示数据时为"
+                   "用户缓存目录下的 serve-demo）。")
 @click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
               help="另外接受的主机名（可多次使用，如反向代理或内网域名；* 表示任何主机名）。默认只接受监听地址、"
                    "localhost 与 127.0.0.1（监听 0.0.0.0 时另加本机名称与地址）。")
+@click.option("--shipped-model", is_flag=True, help="使用内置模型，忽略本登记库学习得到的模型（detector learn）。")
 @click.pass_context
 def serve(ctx: click.Context, registry_dir: Path | None, host: str, port: int, data_dir: Path | None,
-          allowed_hosts: tuple[str, ...]) -> None:
+          allowed_hosts: tuple[str, ...], shipped_model: bool) -> None:
     """审查工作台（网页）：筛查申请、浏览登记库、合并研究、记录审查决定。
 
     不指定 REGISTRY_DIR 时使用内置演示登记数据。设置环境变量 DETECTOR_TOKEN 后，每个请求都需要该令牌
@@ -278,7 +461,7 @@ def serve(ctx: click.Context, registry_dir: Path | None, host: str, port: int, d
     token = os.environ.get("DETECTOR_TOKEN") or None
     _check_port(host, port)
     click.echo("正在加载登记数据与模型…")
-    engine = _engine(ctx, registry_dir or demo_dir() / "registry")
+    engine = _engine(ctx, registry_dir or demo_dir() / "registry", _pair_model(registry_dir, data, shipped_model))
     hosts = served_hosts(host, allowed_hosts)
     app = create_app(engine, data, token=token, allowed_hosts=hosts)
     _ = engine.embedder.model  # loaded now, not on the first reviewer's screening

@@ -12,9 +12,10 @@ from .embed import Embedder
 from .features import pair_features
 from .io import Registry, load_registry
 from .members import vocabulary
+from .model import Model, shipped_model
 from .profiles import Profiles, build_profiles
 from .rules import LeaderPosts, StatsIndex, leader_posts, stats_index
-from .scoring import Scorer, load_scorer, load_thresholds, score_pairs
+from .scoring import Scorer, score_pairs
 
 
 @dataclass
@@ -25,12 +26,18 @@ class Engine:
     embedder: Embedder
     scorer: Scorer
     thresholds: dict
+    pair_model: Model | None = None  # where scorer and thresholds came from (None: given directly)
 
     @classmethod
     def load(cls, registry: str | Path | Registry, embedder: Embedder | None = None, model: Path | None = None,
-             scorer: Scorer | None = None, thresholds: dict | None = None) -> "Engine":
+             scorer: Scorer | None = None, thresholds: dict | None = None,
+             pair_model: Model | None = None) -> "Engine":
+        """``model``: the embedding model's folder; ``pair_model``: the pair model (default: the shipped one),
+        which ``scorer`` / ``thresholds`` override."""
         reg = registry if isinstance(registry, Registry) else load_registry(registry)
-        return cls(reg, embedder or Embedder(model), scorer or load_scorer(), thresholds or load_thresholds())
+        pm = pair_model or shipped_model()
+        return cls(reg, embedder or Embedder(model), scorer or pm.scorer, thresholds or pm.thresholds,
+                   None if scorer or thresholds else pm)
 
     @cached_property
     def profiles(self) -> Profiles:

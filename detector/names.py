@@ -339,7 +339,7 @@ def _parse_branch(name: str, norm: str, parent: str, own: str, form: str, home: 
     up = parse_name(parent, home)
     core = _strip_generic(own)
     return dataclasses.replace(up, raw=name, normalized=norm, industry_core=core or up.industry_core, org_form=form,
-                               industry=_industry_key(core) or up.industry, branch_of=up.normalized)
+                               industry=getattr(_subject(core), "key", None) or up.industry, branch_of=up.normalized)
 
 
 def _strip_sponsor(core: str) -> str:

@@ -47,3 +47,12 @@ def default_model_path() -> Path:
             "或用 --model / 环境变量 DETECTOR_MODEL 指定本地 sentence-transformers 模型目录。"
         )
     return Path(list(spec.submodule_search_locations)[0]) / DEFAULT_MODEL_FOLDER
+
+
+def registry_data_dir(registry: Path | None) -> Path:
+    """Where a registry's own data lives (the workbench's decisions and labels, a learned model):
+    ``detector-data`` beside the registry folder or workbook; for the bundled demo (which may sit read-only
+    inside the installed package) ``serve-demo`` in the user cache."""
+    if registry is None:
+        return cache_dir() / "serve-demo"
+    return Path(registry).resolve().parent / "detector-data"

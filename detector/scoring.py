@@ -1,14 +1,17 @@
 """Pair scorer: a logistic model over soft evidence, times policy gates (一业一会 semantics).
 
 The model is stored as reviewable JSON (``models/scorer.json``): feature names, scaler, coefficients.
-Gates are not learned: a pair in different or nested regions, with different origins, a 学会/研究会
-against a 行业协会, bodies of different kinds (a 体育类社团 against a 行业协会), or an inactive side can
-never be a duplicate, however similar the texts.
+A separate calibration stage (``models/calibration.json``: Platt scaling of the scorer's logit, fitted
+on held-out data) turns the logit into a probability; it is refitted on its own (a registry's labels,
+``detector learn``) without touching the scorer. Gates are not learned: a pair in different or nested
+regions, with different origins, a 学会/研究会 against a 行业协会, bodies of different kinds (a 体育类社团
+against a 行业协会), or an inactive side can never be a duplicate, however similar the texts.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,6 +34,16 @@ MODEL_FEATURES = (
     "ind_same", "ind_related", "ind_different", "ind_same_conf",
     "origin_same", "type_same",
 )
+# Similarity evidence may only raise the score; a different industry may only lower it (every fit keeps this).
+NONNEGATIVE = frozenset({"core_ratio", "name_ratio", "core_cos", "desc_cos", "tfidf_cos", "services_jacc",
+                         "member_jacc", "member_cont", "log_shared_members", "log_shared_leaders", "ind_same",
+                         "ind_same_conf", "origin_same", "type_same"})
+NONPOSITIVE = frozenset({"ind_different"})
+
+
+def sign_bounds(features: tuple[str, ...] = MODEL_FEATURES) -> list[tuple[float | None, float | None]]:
+    """L-BFGS-B bounds of the coefficients of ``features`` under the sign constraints."""
+    return [(0, None) if f in NONNEGATIVE else (None, 0) if f in NONPOSITIVE else (None, None) for f in features]
 
 # Gate reasons (Chinese, shown to users)
 GATE_INACTIVE = "一方已注销或撤销"
@@ -105,6 +118,38 @@ def gates(f: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     return np.array([0.0 if r else 1.0 for r in reasons]), reasons
 
 
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500)))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Platt scaling: probability = sigmoid(a · logit + b), ``a`` > 0 (monotone: rankings never change)."""
+
+    a: float = 1.0
+    b: float = 0.0
+    meta: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def probability(self, logit: np.ndarray) -> np.ndarray:
+        return sigmoid(self.a * np.asarray(logit, dtype=float) + self.b)
+
+    def to_json(self) -> dict:
+        return {"kind": "platt", "a": round(float(self.a), 8), "b": round(float(self.b), 8), "meta": self.meta}
+
+    @classmethod
+    def from_json(cls, data: dict, source: str = "calibration.json") -> "Calibration":
+        try:
+            a, b = float(data["a"]), float(data["b"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DetectorError(f"{source}：校准文件格式错误（{exc}）") from exc
+        if data.get("kind", "platt") != "platt" or not a > 0 or not np.isfinite(b):
+            raise DetectorError(f"{source}：校准参数无效（应为 kind=platt，a > 0）")
+        return cls(a, b, dict(data.get("meta", {})))
+
+
+IDENTITY = Calibration()
+
+
 @dataclass(frozen=True)
 class Scorer:
     features: tuple[str, ...]
@@ -113,10 +158,21 @@ class Scorer:
     coef: np.ndarray
     intercept: float
     meta: dict
+    calibration: Calibration = IDENTITY  # a separate stage with a file of its own
+
+    def standardise(self, x: np.ndarray) -> np.ndarray:
+        return (x - self.mean) / self.scale
+
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        """The uncalibrated log-odds of the design matrix ``x``."""
+        return self.standardise(x) @ self.coef + self.intercept
 
     def probability(self, x: np.ndarray) -> np.ndarray:
-        z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
-        return 1.0 / (1.0 + np.exp(-z))
+        """The calibrated probability of a duplicate (before policy gates)."""
+        return self.calibration.probability(self.logit(x))
+
+    def with_calibration(self, calibration: Calibration) -> "Scorer":
+        return dataclasses.replace(self, calibration=calibration)
 
     def to_json(self) -> dict:
         return {
@@ -147,6 +203,11 @@ def scorer_path() -> Path:
     return models_dir() / "scorer.json"
 
 
+def calibration_path(scorer: Path | None = None) -> Path:
+    """The calibration stage beside a scorer file (``models/calibration.json``)."""
+    return (scorer or scorer_path()).with_name("calibration.json")
+
+
 def thresholds_path() -> Path:
     return models_dir() / "thresholds.json"
 
@@ -162,8 +223,13 @@ def _read_json(path: Path, what: str):
 
 @lru_cache(maxsize=4)
 def load_scorer(path: Path | None = None) -> Scorer:
+    """The scorer at ``path`` (default ``models/scorer.json``) with the calibration stage beside it
+    (``calibration.json``; none there: the scorer's own probabilities)."""
     path = path or scorer_path()
-    return Scorer.from_json(_read_json(path, "评分模型"), str(path))
+    scorer = Scorer.from_json(_read_json(path, "评分模型"), str(path))
+    cal = calibration_path(path)
+    return scorer.with_calibration(Calibration.from_json(_read_json(cal, "校准文件"), str(cal))) if cal.is_file() \
+        else scorer
 
 
 def load_thresholds(path: Path | None = None) -> dict:

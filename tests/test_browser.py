@@ -360,3 +360,45 @@ def test_slow_actions_show_progress_and_are_sent_once(server, page, tmp_path):
     page.unroute("**/screen")
     page.goto(f"{server}/screen")
     expect(page.locator("table.grid tbody tr", has_text="温州市制笔行业协会")).to_have_count(1)
+
+
+def test_label_three_pairs_by_keyboard_restart_and_learn_picks_them_up(tmp_path, embedder):
+    from playwright.sync_api import expect, sync_playwright
+
+    data_dir, log = tmp_path / "data", tmp_path / "serve.log"
+    cache = embedder.cache.path.parent
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1200}, locale="zh-CN")
+        with serving(data_dir, cache, log) as url:
+            page.goto(f"{url}/label")
+            page.fill("input[name=n]", "5")
+            page.get_by_role("button", name="生成").click()
+            expect(page.locator("#label-progress")).to_have_text("已标注 0 / 5")
+            page.fill("input[name=reviewer]", "李审查")
+            page.locator("h1").click()  # shortcuts are off while typing in a field
+            page.keyboard.press("1")
+            expect(page).to_have_url(f"{url}/label/2")
+            expect(page.locator("#label-progress")).to_have_text("已标注 1 / 5")
+            page.keyboard.press("2")
+            expect(page).to_have_url(f"{url}/label/3")
+            page.keyboard.press("ArrowLeft")  # back to the pair just labelled: its label is shown
+            expect(page).to_have_url(f"{url}/label/2")
+            expect(page.locator(".meta")).to_contain_text("已标注为「不重复」（李审查")
+            page.get_by_role("link", name="跳过 →").click()
+            page.keyboard.press("1")
+            expect(page.locator("#label-progress")).to_have_text("已标注 3 / 5")
+
+        with serving(data_dir, cache, log) as url:  # restarted on the same data dir
+            page.goto(f"{url}/label")
+            expect(page.locator("h2").first).to_have_text("本轮：已标注 3 / 5")
+            answers = page.locator("table.grid tbody .badge")
+            expect(answers).to_have_count(3)
+            expect(answers.nth(1)).to_have_text("不重复")
+        browser.close()
+
+    env = {**os.environ, "DETECTOR_CACHE": str(cache)}
+    done = subprocess.run([sys.executable, "-m", "detector.cli", "learn", str(SMALL / "registry"), "--data-dir",
+                           str(data_dir)], env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert "工作台标注 3 对" in done.stdout, done.stdout + done.stderr
+    assert done.returncode == 1 and "可用于学习的标注太少" in done.stdout  # three labels are read, not yet enough

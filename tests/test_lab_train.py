@@ -1,8 +1,8 @@
 import numpy as np
 import pandas as pd
 
-from detector.lab.train import Dataset, _NONNEG, augment, choose_thresholds, fit_logistic, materialise
-from detector.scoring import MODEL_FEATURES
+from detector.lab.train import Dataset, augment, choose_thresholds, fit_logistic, materialise
+from detector.scoring import MODEL_FEATURES, NONNEGATIVE
 
 
 def test_sign_constraints_hold_even_against_the_data():
@@ -12,7 +12,7 @@ def test_sign_constraints_hold_even_against_the_data():
     y = (x[:, k] < 0).astype(float)  # the data says "more similar → less duplicate"
     _, _, coef, _ = fit_logistic(x, y)
     assert coef[k] >= 0  # similarity may never lower the score
-    assert all(coef[MODEL_FEATURES.index(f)] >= -1e-12 for f in _NONNEG)
+    assert all(coef[MODEL_FEATURES.index(f)] >= -1e-12 for f in NONNEGATIVE)
 
 
 def test_augment_removes_evidence_but_keeps_originals():

@@ -218,3 +218,24 @@ def test_cli_write_failure_leaves_old_files_whole(run, tmp_path, monkeypatch):
     assert report.read_text(encoding="utf-8") == "old report"
     assert not out.exists() and not excel.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
+
+
+def test_report_shows_accuracy_on_labels_with_its_curve(synth, synth_dir):
+    import pandas as pd
+
+    from detector.learn import LabelledPairs
+    from detector.measure import measure
+
+    result, engine = synth
+    groups = pd.read_csv(synth_dir / "labels" / "groups.csv", dtype=str)
+    group = dict(zip(groups["id"], groups["group"]))
+    rows = result.pairs.head(12)
+    labelled = LabelledPairs(rows.assign(label=[int(group[a] == group[b]) for a, b in zip(rows["id_a"], rows["id_b"])],
+                                         source="标注文件", reviewer="", labelled_at="", name_a="甲", name_b="乙"))
+    m = measure(labelled, result, engine.thresholds, "内置模型")
+    assert m.few and m.study_pairs == 12 and sum(k.pairs for k in m.by_kind) == 12
+    html = render_html(result, engine.registry, engine.thresholds, accuracy=m)
+    section = html[html.index('<section id="accuracy">'):]
+    assert "在本登记库标注上的准确率" in section and "95% 区间" in section and "<svg" in section
+    assert "标注较少" in section
+    assert '<section id="accuracy">' not in render_html(result, engine.registry, engine.thresholds)

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 from detector.errors import DetectorError
-from detector.lab.train import _NONNEG, _NONPOS
-from detector.scoring import (GATE_AUDIENCE, GATE_FORM, GATE_INACTIVE, GATE_KIND, GATE_NOT_ASSOCIATION, GATE_NESTED, GATE_ORIGIN,
-                              MODEL_FEATURES, Scorer, design_matrix, gates, load_scorer, load_thresholds, score_pairs)
+from detector.scoring import (NONNEGATIVE, NONPOSITIVE, GATE_AUDIENCE, GATE_FORM, GATE_INACTIVE, GATE_KIND, GATE_NOT_ASSOCIATION,
+                              GATE_NESTED, GATE_ORIGIN, MODEL_FEATURES, Scorer, design_matrix, gates, load_scorer,
+                              load_thresholds, score_pairs)
 
 
 def _features(**over):
@@ -35,7 +35,7 @@ def test_gates_encode_one_industry_one_association():
 def test_shipped_scorer_is_reviewable_json_with_sign_constraints():
     s = load_scorer()
     coef = dict(zip(s.features, s.coef))
-    assert all(coef[f] >= 0 for f in _NONNEG) and all(coef[f] <= 0 for f in _NONPOS)
+    assert all(coef[f] >= 0 for f in NONNEGATIVE) and all(coef[f] <= 0 for f in NONPOSITIVE)
 
 
 def test_shared_members_alone_never_make_a_duplicate():
@@ -81,3 +81,25 @@ def test_thresholds_load_beside_the_scorer(tmp_path):
         load_thresholds(bad)
     with pytest.raises(DetectorError, match="阈值文件.*detector train"):
         load_thresholds(tmp_path / "missing.json")
+
+
+def test_calibration_is_a_separate_monotone_stage(tmp_path):
+    from detector.lab.calibrate import move_thresholds
+    from detector.scoring import Calibration, calibration_path
+
+    s = load_scorer()
+    assert calibration_path().is_file() and s.calibration.meta["pairs"] > 0  # fitted on held-out data (or kept off)
+    x = design_matrix(_features(core_cos=0.7, desc_cos=0.85))
+    stage = Calibration(0.5, -1.0)
+    shifted = s.with_calibration(stage)
+    assert shifted.coef is s.coef and shifted.probability(x)[0] != s.probability(x)[0]
+    logits = np.linspace(-8, 8, 33)
+    assert np.all(np.diff(stage.probability(logits)) > 0)  # rankings never change
+    moved = move_thresholds({"duplicate": 0.5, "review": 0.3, "group": 0.47}, Calibration(), stage)
+    assert moved["duplicate"] == pytest.approx(float(stage.probability(np.array([0.0]))[0]), abs=1e-4)
+    (tmp_path / "scorer.json").write_text(json.dumps(s.to_json()), encoding="utf-8")
+    assert load_scorer(tmp_path / "scorer.json").calibration == Calibration()  # no stage beside it: none
+    (tmp_path / "calibration.json").write_text(json.dumps({"kind": "platt", "a": -1, "b": 0}), encoding="utf-8")
+    load_scorer.cache_clear()
+    with pytest.raises(DetectorError, match="校准"):
+        load_scorer(tmp_path / "scorer.json")

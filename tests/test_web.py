@@ -260,7 +260,7 @@ def test_decisions_survive_a_restart(make_client, tmp_path):
     assert record["decision"] == "join" and record["target_id"] == "R02" and record["reviewer"] == "张审查"
     assert record["verdict"] == "duplicate" and record["top_match_id"] in EXISTING and record["top_match_score"] > 0.5
     assert record["application"]["name"] == DUPLICATE["name"] and len(record["application"]["members"]) == 2
-    assert record["result"]["matches"] and set(record["model"]) == {"detector", "scorer", "embedding", "thresholds"}
+    assert record["result"]["matches"] and set(record["model"]) == {"detector", "scorer", "embedding", "thresholds", "learned"}
     assert "引导加入温州市鞋业商会" in again.get(url).text  # the result page shows its audit trail
     assert again.get("/api/decisions", params={"decision": "reject"}).json() == []
 

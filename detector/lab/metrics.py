@@ -2,26 +2,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from itertools import combinations
 
+from ..accuracy import PRF, prf
 
-@dataclass(frozen=True)
-class PRF:
-    precision: float
-    recall: float
-    f1: float
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-
-def prf(tp: int, fp: int, fn: int) -> PRF:
-    """Precision / recall / F1 from pair counts."""
-    p = tp / (tp + fp) if tp + fp else 1.0
-    r = tp / (tp + fn) if tp + fn else 1.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return PRF(p, r, f, tp, fp, fn)
+__all__ = ["PRF", "bcubed", "group_pairs", "pairwise", "prf"]
 
 
 def group_pairs(groups: Iterable[Iterable[str]]) -> set[frozenset[str]]:

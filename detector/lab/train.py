@@ -13,13 +13,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
 
 from ..embed import Embedder
 from ..io import load_registry, write_json
 from ..paths import models_dir
 from ..profiles import Profiles, build_profiles
-from ..scoring import MODEL_FEATURES, Scorer, design_matrix, gates, score_candidates
+from ..learn import penalised_logistic
+from ..scoring import (MODEL_FEATURES, Scorer, design_matrix, gates, load_scorer, load_thresholds,
+                       score_candidates, sign_bounds)
+from .calibrate import fit_stage, move_thresholds
 from .metrics import group_pairs
 from .synth import SynthConfig, generate, write
 
@@ -58,11 +60,6 @@ _MASKS = {
 }
 _NAMES_ONLY = tuple(pair for cols in (_MASKS["members"], _MASKS["desc"], _MASKS["services"], _MASKS["leaders"])
                     for pair in cols)
-# Similarity evidence may only raise the score; a different industry may only lower it.
-_NONNEG = {"core_ratio", "name_ratio", "core_cos", "desc_cos", "tfidf_cos", "services_jacc", "member_jacc",
-           "member_cont", "log_shared_members", "log_shared_leaders", "ind_same", "ind_same_conf",
-           "origin_same", "type_same"}
-_NONPOS = {"ind_different"}
 _SYNTH_DIR = Path(__file__).with_name("synth")
 
 
@@ -128,20 +125,8 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0) -> tuple[np.ndar
     """L2-regularised logistic regression with sign constraints (L-BFGS-B). Returns mean, scale, coef, b."""
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
-    z = (x - mean) / scale
-    n, k = z.shape
-
-    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-        t = z @ w[:k] + w[k]
-        p = 1.0 / (1.0 + np.exp(-t))
-        eps = 1e-12
-        ll = -np.mean(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)) + l2 / (2 * n) * (w[:k] @ w[:k])
-        grad_t = (p - y) / n
-        return ll, np.append(z.T @ grad_t + l2 / n * w[:k], grad_t.sum())
-
-    bounds = [(0, None) if f in _NONNEG else (None, 0) if f in _NONPOS else (None, None) for f in MODEL_FEATURES]
-    res = minimize(loss, np.zeros(k + 1), jac=True, method="L-BFGS-B", bounds=bounds + [(None, None)])
-    return mean, scale, res.x[:k], float(res.x[k])
+    coef, b = penalised_logistic((x - mean) / scale, y, l2, bounds=sign_bounds())
+    return mean, scale, coef, b
 
 
 def fit_scorer(frames: list[pd.DataFrame], seed: int = 0) -> Scorer:
@@ -220,7 +205,8 @@ def choose_thresholds(frames: list[pd.DataFrame], screening: pd.DataFrame, max_f
 
 
 def train(embedder: Embedder, out_dir: Path | None = None, workdir: Path | None = None, log=print) -> dict:
-    """Generate data, fit the scorer, choose thresholds, write ``scorer.json`` and ``thresholds.json``."""
+    """Generate data, fit the scorer and its calibration stage, choose thresholds on calibrated scores;
+    write ``scorer.json``, ``calibration.json`` and ``thresholds.json``."""
     out_dir = out_dir or models_dir()
     with tempfile.TemporaryDirectory() as tmp:
         root = workdir or Path(tmp)
@@ -229,14 +215,39 @@ def train(embedder: Embedder, out_dir: Path | None = None, workdir: Path | None 
             log(f"训练数据：{ds.name}")
             train_frames.append(labelled_features(materialise(ds, root), embedder))
         scorer = fit_scorer(train_frames)
-        val_frames, val_screen = [], []
+        folders = []
         for ds in VALIDATION_SETS:
             log(f"验证数据：{ds.name}")
-            folder = materialise(ds, root)
-            val_frames.append(labelled_features(folder, embedder, scorer))
-            val_screen.append(screening_scores(folder, embedder, scorer))
+            folders.append(materialise(ds, root))
+        calibration, report = fit_stage(scorer, [labelled_features(f, embedder, scorer) for f in folders])
+        scorer = scorer.with_calibration(calibration)
+        val_frames = [labelled_features(f, embedder, scorer) for f in folders]
+        val_screen = [screening_scores(f, embedder, scorer) for f in folders]
     thresholds = choose_thresholds(val_frames, pd.concat(val_screen, ignore_index=True))
+    thresholds["validation"]["calibration"] = report
     write_json(scorer.to_json(), out_dir / "scorer.json")
+    write_json(calibration.to_json(), out_dir / "calibration.json")
     write_json(thresholds, out_dir / "thresholds.json")
     recall = 1 - sum(f.attrs["missed"] for f in train_frames) / max(1, sum(f.attrs["true_pairs"] for f in train_frames))
     return {"scorer": scorer.to_json(), "thresholds": thresholds, "blocking_recall_train": round(recall, 4)}
+
+
+def recalibrate(embedder: Embedder, models: Path | None = None, workdir: Path | None = None, log=print) -> dict:
+    """Refit the calibration stage of the scorer in ``models`` (default ``models/``) on the validation sets
+    and move its thresholds with it (every verdict and group unchanged); writes ``calibration.json`` and
+    ``thresholds.json``."""
+    models = models or models_dir()
+    scorer = load_scorer(models / "scorer.json")
+    thresholds = load_thresholds(models / "thresholds.json")
+    with tempfile.TemporaryDirectory() as tmp:
+        frames = []
+        for ds in VALIDATION_SETS:
+            log(f"验证数据：{ds.name}")
+            frames.append(labelled_features(materialise(ds, workdir or Path(tmp)), embedder, scorer))
+    calibration, report = fit_stage(scorer, frames)
+    moved = move_thresholds(thresholds, scorer.calibration, calibration)
+    moved.setdefault("validation", {})["calibration"] = report
+    write_json(calibration.to_json(), models / "calibration.json")
+    write_json(moved, models / "thresholds.json")
+    load_scorer.cache_clear()
+    return {"calibration": calibration.to_json(), "thresholds": moved}

@@ -12,6 +12,7 @@ from ..io import Registry
 from ..policy import (BAND_ZH, MEASURE_TITLES, PROBABILITY_ZH, RECTIFY, SIMILARITY_NOTE, SIMILARITY_ZH, STRENGTH_COMPONENTS,
                       SUPPORT, percent, rule_title)
 from ..regions import LEVEL_ZH
+from ..measure import LEARNED_NOTE, Measurement
 from ..scoring import load_thresholds
 from ..study import StudyResult
 from . import plots, tables
@@ -108,15 +109,32 @@ def _strength(result: StudyResult) -> dict:
             "svg": _svg(plots.strength_svg(result))}
 
 
+def _accuracy(m: Measurement | None) -> dict | None:
+    """The report's section on the registry's labels (when there are labels)."""
+    if m is None:
+        return None
+    rows = [("合并研究：精确率", m.study.precision.text()), ("合并研究：召回率", m.study.recall.text()),
+            ("合并研究：F1", f"{m.study.f1:.3f}（误并 {m.study.fp} 对，漏并 {m.study.fn} 对）"),
+            ("筛查判为重复设立：精确率", m.screen_duplicate.precision.text()),
+            ("筛查判为重复设立：召回率", m.screen_duplicate.recall.text()),
+            ("筛查判为重复或需复核：召回率", m.screen_flagged.recall.text()),
+            ("重复可能性的校准误差（ECE）", f"{m.calibration.ece:.3f}")]
+    note = (f"标注较少（重复 {m.positives} 对、不重复 {m.negatives} 对），95% 区间很宽，数字仅供参考。" if m.few else "")
+    note += LEARNED_NOTE if m.learned else ""
+    return {"model": m.model, "pairs": m.pairs, "positives": m.positives, "negatives": m.negatives, "rows": rows,
+            "note": note, "kinds": m.by_kind, "svg": Markup(plots.pr_curve_svg(m.curve, m.thresholds["group"]))}
+
+
 def render_html(result: StudyResult, registry: Registry, thresholds: Mapping[str, float] | None = None, *,
                 generated: datetime | None = None, max_groups: int = plots.MAX_GROUPS,
-                max_listed: int = MAX_LISTED) -> str:
+                max_listed: int = MAX_LISTED, accuracy: Measurement | None = None) -> str:
     """The merger-study report of ``registry`` (the one studied) as a single HTML page, in Chinese.
 
     ``thresholds``: the engine's (default: the shipped ``models/thresholds.json``). Figures draw at most
     ``max_groups`` groups and each rule lists at most ``max_listed`` findings (all are counted; the Excel
     workbook and the JSON result have them all); every group, hub, party branch and liaison group is listed,
-    uncovered industries and burdened enterprises up to ``max_listed``, the ranking's two bands in full.
+    uncovered industries and burdened enterprises up to ``max_listed``, the ranking's two bands in full. ``accuracy``: the figures on the registry's
+    labels (:func:`detector.measure.measure`), shown with their PR curve.
     """
     thresholds = thresholds if thresholds is not None else load_thresholds()
     names = tables.names_by_id(result)
@@ -140,4 +158,5 @@ def render_html(result: StudyResult, registry: Registry, thresholds: Mapping[str
         gaps=_gaps(result, max_listed),
         burden=_burden(result, max_listed),
         strength=_strength(result),
+        accuracy=_accuracy(accuracy),
     )

@@ -385,3 +385,27 @@ def strength_svg(result: StudyResult, shown: int = 15) -> str | None:
     panels = [(f"扶持培育候选（得分最高的 {len(top)} 家）", top)] if top else []
     panels += [(f"整改候选（得分最低的 {len(bottom)} 家）", bottom)] if bottom else []
     return _render(_draw_strength, panels or [("参评组织", s.rows[:shown])], result.profiles.home)
+# ------------------------------------------------------------------------------------- accuracy on labels
+
+
+def _draw_pr_curve(fig: Figure, points: list, threshold: float) -> None:
+    fig.set_size_inches(8, 3.6)
+    ax = fig.add_subplot()
+    t = np.array([p.threshold for p in points])
+    for key, label, colour in (("precision", "精确率", "#4c78a8"), ("recall", "召回率", "#f58518")):
+        values = np.array([np.nan if getattr(p, key) is None else getattr(p, key) for p in points], dtype=float)
+        ax.plot(t, values, marker="o", markersize=3, color=colour, label=label)
+    ax.axvline(threshold, color="#d62728", linewidth=1.2)
+    ax.text(threshold + 0.01, 0.04, f"合并分组阈值 {threshold:.2f}", color="#d62728", fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-0.02, 1.05)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set_xlabel("阈值（重复可能性）")
+    ax.set_title("标注组织对上的精确率与召回率（重复可能性不低于阈值即判为重复）", fontsize=10)
+    ax.legend(frameon=False, fontsize=8, loc="lower left")
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def pr_curve_svg(points: list, threshold: float) -> str:
+    """Precision and recall over the threshold on labelled pairs (``accuracy.pr_curve`` points)."""
+    return _render(_draw_pr_curve, points, threshold)

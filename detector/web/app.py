@@ -19,9 +19,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..errors import DetectorError, InputError
 from ..io import Registry
-from ..paths import cache_dir
+from ..paths import registry_data_dir
 from ..engine import Engine
-from . import api, pages
+from . import api, labelling, pages
 from .forms import MAX_UPLOAD_BYTES
 from .guard import LOCAL_HOSTS, Guard, local_location
 from .templating import HERE, templates
@@ -43,12 +43,7 @@ _LIMIT_ZH = {"less_than_equal": "应不大于 {le}", "greater_than_equal": "应�
 _LOCATIONS = {"body", "path", "query", "header", "cookie"}
 
 
-def default_data_dir(registry: Path | None) -> Path:
-    """Where the workbench keeps decisions: ``detector-data`` beside the registry folder or workbook; for
-    the bundled demo (which may sit read-only inside the installed package) the user cache."""
-    if registry is None:
-        return cache_dir() / "serve-demo"
-    return Path(registry).resolve().parent / "detector-data"
+default_data_dir = registry_data_dir  # where the workbench keeps decisions and labels
 
 
 def is_api(request: Request) -> bool:
@@ -156,5 +151,6 @@ def create_app(engine_or_registry: Engine | Registry | str | Path, data_dir: str
     app.add_middleware(Guard, respond=error_response, max_body=MAX_BODY_BYTES, allowed_hosts=allowed_hosts)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
+    app.include_router(labelling.router)
     app.include_router(api.router)
     return app

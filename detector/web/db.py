@@ -1,4 +1,4 @@
-"""The workbench's store: screening runs and reviewers' decisions in one SQLite file (append-only).
+"""The workbench's store: screening runs, reviewers' decisions and pair labels in one SQLite file (append-only).
 
 One connection per operation, WAL journal, ``BEGIN IMMEDIATE`` for writes and a busy timeout, so
 several reviewers (threads or processes) never lose each other's records. Triggers forbid UPDATE and
@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+DB_FILE = "decisions.sqlite"  # in the workbench's data folder
 DECISIONS = {"approve": "准予登记", "join": "建议加入", "reject": "不予登记", "more_info": "补正材料"}
 BUSY_SECONDS = 30
 
@@ -38,6 +39,16 @@ CREATE TABLE IF NOT EXISTS decisions (
     target_name TEXT NOT NULL, comment TEXT NOT NULL,
     FOREIGN KEY (run_id, seq) REFERENCES screenings (run_id, seq));
 CREATE INDEX IF NOT EXISTS decisions_by_screening ON decisions (run_id, seq);
+CREATE TABLE IF NOT EXISTS label_queues (
+    queue_id TEXT PRIMARY KEY, created_at TEXT NOT NULL, model TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS queue_pairs (
+    queue_id TEXT NOT NULL REFERENCES label_queues (queue_id), seq INTEGER NOT NULL,
+    id_a TEXT NOT NULL, id_b TEXT NOT NULL, score REAL NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (queue_id, seq));
+CREATE TABLE IF NOT EXISTS labels (
+    label_id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, reviewer TEXT NOT NULL,
+    id_a TEXT NOT NULL, id_b TEXT NOT NULL, label TEXT NOT NULL, note TEXT NOT NULL,
+    queue_id TEXT NOT NULL, seq INTEGER, score REAL, model TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS labels_by_pair ON labels (id_a, id_b);
 """
 # Columns added after the first release: added to an existing file when it is opened.
 _ADDED = (("runs", "submission", "TEXT"), ("decisions", "supersedes", "INTEGER"), ("decisions", "submission", "TEXT"))
@@ -46,6 +57,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS runs_by_submission ON runs (submission) WHERE 
 CREATE UNIQUE INDEX IF NOT EXISTS decisions_by_submission ON decisions (submission) WHERE submission IS NOT NULL;
 """
 _CURRENT = "decision_id IN (SELECT MAX(decision_id) FROM decisions GROUP BY run_id, seq)"
+APPEND_ONLY_TABLES = ("runs", "screenings", "decisions", "label_queues", "queue_pairs", "labels")
+LABEL_VALUES = {"1": "重复", "0": "不重复", "?": "不确定"}  # a stored label → its Chinese name
 _APPEND_ONLY = """
 CREATE TRIGGER IF NOT EXISTS {table}_no_{op} BEFORE {op} ON {table}
 BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;
@@ -127,6 +140,68 @@ class StaleDecision(Exception):
     def __init__(self, current: Decision | None):
         super().__init__(current.decision_id if current else None)
         self.current = current
+@dataclass(frozen=True)
+class QueuePair:
+    """One pair of a labelling queue (``detector label``'s choice, shown one at a time on the 标注 page)."""
+
+    seq: int  # 1-based
+    id_a: str
+    id_b: str
+    score: float  # the probability shown when the queue was made
+    kind: str  # the pair's kind (active.pair_kind), in Chinese
+
+
+@dataclass(frozen=True)
+class Queue:
+    queue_id: str
+    created_at: str
+    model: dict
+    pairs: list[QueuePair]
+
+
+@dataclass(frozen=True)
+class NewLabel:
+    reviewer: str
+    id_a: str
+    id_b: str
+    label: str  # a key of LABEL_VALUES
+    note: str = ""
+    queue_id: str = ""
+    seq: int | None = None
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class PairLabel:
+    label_id: int
+    created_at: str
+    reviewer: str
+    id_a: str
+    id_b: str
+    label: str
+    note: str
+    queue_id: str
+    seq: int | None
+    score: float | None
+    model: dict
+
+    @property
+    def label_zh(self) -> str:
+        return LABEL_VALUES.get(self.label, self.label)
+
+
+@dataclass(frozen=True)
+class DecisionLabel:
+    """What a reviewer's decision says about one pair (application, registered association shown to them):
+    建议加入 X = a duplicate of X (1); 准予登记 = a duplicate of none of the matches shown (0)."""
+
+    application: dict
+    run_id: str
+    seq: int
+    match_id: str
+    label: int
+    reviewer: str
+    created_at: str
 
 
 def now() -> str:
@@ -157,7 +232,7 @@ class Store:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         triggers = "".join(_APPEND_ONLY.format(table=t, op=op)
-                           for t in ("runs", "screenings", "decisions") for op in ("UPDATE", "DELETE"))
+                           for t in APPEND_ONLY_TABLES for op in ("UPDATE", "DELETE"))
         with closing(self._connect()) as con:
             con.execute("PRAGMA journal_mode=WAL")
             con.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}{triggers}COMMIT;")
@@ -283,6 +358,61 @@ class Store:
     def count_decisions(self, decision: str | None = None, current: bool = False) -> int:
         where, params = _filters(decision, None, None, current)
         return int(self._read(f"SELECT COUNT(*) FROM decisions{where}", params)[0][0])
+
+    # -------------------------------------------------------------------------------------- labels
+
+    def add_queue(self, model: dict, pairs: list[QueuePair]) -> str:
+        """Store a labelling queue; returns its id (the newest queue is the one the 标注 page shows)."""
+        queue_id = uuid.uuid4().hex[:16]
+        with self._write() as con:
+            con.execute("INSERT INTO label_queues VALUES (?, ?, ?)", (queue_id, now(), _dumps(model)))
+            con.executemany("INSERT INTO queue_pairs VALUES (?, ?, ?, ?, ?, ?)",
+                            [(queue_id, q.seq, q.id_a, q.id_b, float(q.score), q.kind) for q in pairs])
+        return queue_id
+
+    def latest_queue(self) -> Queue | None:
+        found = self._read("SELECT * FROM label_queues ORDER BY rowid DESC LIMIT 1")
+        if not found:
+            return None
+        head = found[0]
+        rows = self._read("SELECT * FROM queue_pairs WHERE queue_id = ? ORDER BY seq", (head["queue_id"],))
+        return Queue(head["queue_id"], head["created_at"], json.loads(head["model"]),
+                     [QueuePair(r["seq"], r["id_a"], r["id_b"], r["score"], r["kind"]) for r in rows])
+
+    def add_label(self, new: NewLabel, model: dict) -> int:
+        """Append one pair label; returns its id (a later label of the same pair supersedes it)."""
+        if new.label not in LABEL_VALUES:
+            raise ValueError(f"unknown label {new.label!r}")
+        with self._write() as con:
+            cur = con.execute(
+                "INSERT INTO labels (created_at, reviewer, id_a, id_b, label, note, queue_id, seq, score, model) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (now(), new.reviewer, new.id_a, new.id_b, new.label, new.note, new.queue_id, new.seq, new.score,
+                 _dumps(model)))
+            return int(cur.lastrowid)
+
+    def pair_labels(self) -> list[PairLabel]:
+        """The latest label of every labelled pair (either order), oldest first."""
+        rows = self._read("SELECT * FROM labels ORDER BY label_id")
+        latest: dict[frozenset, sqlite3.Row] = {}
+        for r in rows:
+            latest.pop(frozenset((r["id_a"], r["id_b"])), None)
+            latest[frozenset((r["id_a"], r["id_b"]))] = r
+        return [PairLabel(**{**dict(r), "model": json.loads(r["model"])}) for r in latest.values()]
+
+    def decision_labels(self) -> list[DecisionLabel]:
+        """Pair labels from the latest decision on each screened application (建议加入, 准予登记)."""
+        latest: dict[tuple[str, int], Decision] = {}
+        for d in reversed(self.decisions()):  # oldest first: a newer decision replaces an older one
+            latest[(d.run_id, d.seq)] = d
+        out = []
+        for d in latest.values():
+            if d.decision == "join":
+                out.append(DecisionLabel(d.application, d.run_id, d.seq, d.target_id, 1, d.reviewer, d.created_at))
+            elif d.decision == "approve":
+                out += [DecisionLabel(d.application, d.run_id, d.seq, m["id"], 0, d.reviewer, d.created_at)
+                        for m in d.result.get("matches", [])]
+        return out
 
 
 def _filters(decision: str | None, run_id: str | None, seq: int | None, current: bool = False) -> tuple[str, tuple]:

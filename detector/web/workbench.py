@@ -17,11 +17,10 @@ from ..engine import Engine
 from ..io import Association, Registry
 from ..screen import Match, matches_of, screen_applications
 from ..study import StudyResult, run_study
-from .db import Store
+from .db import DB_FILE, Store
 from .forms import application_records
 from .viewmodels import located
 
-DB_FILE = "decisions.sqlite"
 UPLOADS = "uploads"  # temporary upload folders, inside the data dir
 SIMILAR_SHOWN = 8
 T = TypeVar("T")
@@ -35,11 +34,13 @@ def model_version(engine: Engine) -> dict:
         "scorer": hashlib.sha256(scorer).hexdigest()[:12],
         "embedding": engine.embedder.model_id,
         "thresholds": {k: engine.thresholds[k] for k in ("duplicate", "review", "group")},
+        "learned": bool(engine.pair_model and engine.pair_model.learned),
     }
 
 
 def version_label(model: dict) -> str:
-    return f"detector {model['detector']} · 评分模型 {model['scorer']} · 向量模型 {model['embedding']}"
+    kind = "本登记库学习的模型" if model.get("learned") else "评分模型"
+    return f"detector {model['detector']} · {kind} {model['scorer']} · 向量模型 {model['embedding']}"
 
 
 def build_engine(engine: Engine) -> None:
