@@ -362,14 +362,14 @@ def test_slow_actions_show_progress_and_are_sent_once(server, page, tmp_path):
     expect(page.locator("table.grid tbody tr", has_text="温州市制笔行业协会")).to_have_count(1)
 
 
-def test_label_three_pairs_by_keyboard_restart_and_learn_picks_them_up(tmp_path, embedder):
-    from playwright.sync_api import expect, sync_playwright
+def test_label_three_pairs_by_keyboard_restart_and_learn_picks_them_up(tmp_path, embedder, browser):
+    from playwright.sync_api import expect
 
     data_dir, log = tmp_path / "data", tmp_path / "serve.log"
     cache = embedder.cache.path.parent
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1200}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": 1280, "height": 1200}, locale="zh-CN")
+    page = context.new_page()
+    try:
         with serving(data_dir, cache, log) as url:
             page.goto(f"{url}/label")
             page.fill("input[name=n]", "5")
@@ -395,7 +395,8 @@ def test_label_three_pairs_by_keyboard_restart_and_learn_picks_them_up(tmp_path,
             answers = page.locator("table.grid tbody .badge")
             expect(answers).to_have_count(3)
             expect(answers.nth(1)).to_have_text("不重复")
-        browser.close()
+    finally:
+        context.close()
 
     env = {**os.environ, "DETECTOR_CACHE": str(cache)}
     done = subprocess.run([sys.executable, "-m", "detector.cli", "learn", str(SMALL / "registry"), "--data-dir",
