@@ -1,7 +1,6 @@
 """The labelling queue: gate-open pairs only, none asked twice, both sides of the boundary, spread over kinds."""
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from detector.active import QUEUE_COLUMNS, pair_kind, queue

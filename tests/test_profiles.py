@@ -1,4 +1,3 @@
-from detector import regions
 
 
 def test_profiles_of_the_small_registry(small_engine):

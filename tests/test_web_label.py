@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import SMALL
 from detector.web.app import create_app
 from detector.web.db import NewDecision, NewLabel, Store
 
