@@ -233,9 +233,10 @@ class MemberTable:
         """Member sales of ``ids`` (one association, or a merger's together): the number of distinct
         enterprise members and their known annual sales summed (None when none is known)."""
         rows = self.distinct_rows(ids)
-        values = self.sales_column[rows[self.kind[rows] == ENTERPRISE]]
+        firms = rows[self.kind[rows] == ENTERPRISE]
+        values = self.sales_column[firms]
         known = values[~np.isnan(values)]
-        return int((self.kind[rows] == ENTERPRISE).sum()), (float(known.sum()) if len(known) else None)
+        return len(firms), (float(known.sum()) if len(known) else None)
 
 
 def member_table(memberships: pd.DataFrame | None, home: Division | None,

@@ -151,9 +151,13 @@ class _Input:
     as_of: date
     context: LeaderPosts | None
 
+    @cached_property
+    def _distinct(self) -> dict[str, list[Member]]:
+        return {r["id"]: self.table.members(r["id"], distinct=True) for r in self.rows}
+
     def members(self, aid: str) -> list[Member]:
-        """Each distinct member of an association once (its first row)."""
-        return self.table.members(aid, distinct=True)
+        """Each distinct member of an association once (its first row), built once for all the rules."""
+        return self._distinct[aid]
 
 
 def _has(frame: pd.DataFrame, *columns: str) -> bool:
