@@ -25,7 +25,8 @@ from detector.web.app import create_app, default_data_dir
 from detector.web.db import NewDecision, StaleDecision, Store
 from detector.io import column_label
 from detector.web.forms import form_application, members_frame, pasted_rows
-from detector.web.viewmodels import common_phrases, highlight
+from detector.policy import MEASURE_TITLES
+from detector.web.viewmodels import LAYOUT_ANCHORS, common_phrases, highlight
 
 APPS = SMALL / "applications"
 # A01 of the small batch: a duplicate of 温州市鞋业商会 / 温州市鞋革行业协会 (see test_screen.py).
@@ -396,6 +397,18 @@ def test_study_page(client):
     assert "建议合并的分组" in html and "建议保留" in html and "温州市鞋革行业协会" in html
     assert "合并后：会员" in html and "coverage_counties" in html
     assert '<svg class="network"' in html  # drawn in the page, every node titled
+
+
+def test_study_page_shows_the_four_layout_measures_with_links_into_the_report(client):
+    html = client.get("/study").text
+    start = html.index('id="layout"')
+    layout = html[start:html.index("</section>", start)]
+    for title in MEASURE_TITLES.values():
+        assert title in layout
+    for anchor in LAYOUT_ANCHORS:
+        assert f'/study/report.html#{anchor}"' in layout
+    report = client.get("/study/report.html").text
+    assert all(f'id="{anchor}"' in report for anchor in LAYOUT_ANCHORS)
 
 
 # ------------------------------------------------------------------------------- access, docs, command

@@ -214,11 +214,11 @@ def _basis(stats: list[_Size], has_members: bool, n_enterprises: int) -> str:
     """What the list is based on, as a phrase: 本表依据：…"""
     if stats and has_members:
         return (f"行业统计（industry_stats.csv，{len(stats)} 个行业）的企业数与销售额；统计未列的行业按会员企业名称所示的"
-                f"行业补充（{n_enterprises} 家会员企业，只含已入会企业）")
+                f"行业补充（{n_enterprises:,} 户会员企业，只含已入会企业）")
     if stats:
         return f"行业统计（industry_stats.csv，{len(stats)} 个行业）的企业数与销售额"
     if has_members:
-        return (f"会员企业名称所示的行业（{n_enterprises} 家会员企业）：未提供行业统计（industry_stats.csv），只反映已入会的"
+        return (f"会员企业名称所示的行业（{n_enterprises:,} 户会员企业）：未提供行业统计（industry_stats.csv），只反映已入会的"
                 "企业，未入会的企业不在其中，规模以会员企业数计")
     return "无：既无行业统计（industry_stats.csv）也无会员数据，无法识别未覆盖的行业"
 

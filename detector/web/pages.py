@@ -348,7 +348,7 @@ def study(request: Request, rule: str = _short(), region: str = _short(), page_n
         "regions": sorted({regions.get(f.id, "") for f in result.findings} - {""}), "total": len(chosen),
         "findings": [finding_json(f) for f in chosen[start:start + FINDINGS_PAGE]], "page_no": page_no,
         "pages": max(1, math.ceil(len(chosen) / FINDINGS_PAGE)), "groups": viewmodels.study_groups(result),
-        "network": viewmodels.network(result),
+        "network": viewmodels.network(result), "layout": viewmodels.layout_measures(result),
     })
 
 

@@ -451,3 +451,14 @@ def network(result: StudyResult) -> Network:
     rows = math.ceil(len(result.groups) / NET_COLUMNS)
     return Network(NET_COLUMNS * NET_W if len(result.groups) >= NET_COLUMNS else len(result.groups) * NET_W,
                    rows * NET_H, cells)
+
+
+# Where each layout measure sits in the study report (report.html.j2's section ids), in layout_summary's order.
+LAYOUT_ANCHORS = ("liaison", "gaps", "burden", "strength")
+
+
+def layout_measures(result: StudyResult) -> list[tuple[str, str, str]]:
+    """The four layout measures as (title, headline, anchor in the study report), as the report summarises them."""
+    from ..report.tables import layout_summary  # the report package draws with matplotlib: loaded on demand
+
+    return [(title, text, anchor) for (title, text), anchor in zip(layout_summary(result), LAYOUT_ANCHORS, strict=True)]
