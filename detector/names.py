@@ -221,28 +221,29 @@ def _split_town(region: Division | None, core: str, home: Division | None) -> tu
     if unit is not None:
         undivided = regions.undivided(unit)
         m = regions.town_prefix(core, unit)
-        if m is not None and (undivided or _short_town(*m, core[len(m[1]):])):
+        if m is not None and (undivided or _short_town(unit, m[1], core[len(m[1]):])):
             return unit, m[0], core[len(m[1]):]
         by_form = None if undivided else _town_by_form(core)
         return (unit, by_form, core[len(by_form):]) if by_form else (region, "", core)
     found = regions.town_within(core, region or home)
     if found is not None:
-        return found[0], found[1], core[len(found[1]):]
+        return found[0], found[1], core[len(found[2]):]
     by_form = _town_by_form(core)
     if by_form and not regions.known_town(by_form):
         return region, by_form, core[len(by_form):]
     return region, "", core
 
 
-def _short_town(town: str, written: str, rest: str) -> bool:
+def _short_town(unit: Division, written: str, rest: str) -> bool:
     """A town written without its suffix after its county (乐清市柳市电器商会, 海宁市长安商会) unless the short
     form is a trade (港口, 石化), a province or a city (湖南镇: 衢江区湖南商会 is a 异地商会), or a street's
     (建设, 人民) followed by more words; what follows must be a trade of its own (柳市 + 电器)."""
-    if written == town:
-        return True
+    if regions.town_prefix(written, unit, short=False) is not None:
+        return True  # written in full
     named = regions.lookup(written)
     if _subject(written) is not None or (named is not None and named.level != COUNTY):
         return False
+    town = regions.town_prefix(written, unit)[0]
     return not rest or (not town.endswith("街道") and _subject(_strip_generic(rest)) is not None)
 
 
