@@ -249,12 +249,15 @@ def _short_town(unit: Division, written: str, rest: str) -> bool:
 
 def _town_by_form(core: str) -> str | None:
     """A 镇 or 街道 by its form at the start of ``core`` (北白象镇, 湖滨街道): two or three characters before
-    the suffix, not a word (小城镇, 古镇, 特色小镇)."""
+    the suffix, neither a word (小城镇, 古镇, 特色小镇) nor a place or opening with one (景德镇, 贵州镇宁, 山西天镇)."""
     m = _TOWN_FORM.match(core)
     if m is None:
         return None
     stem = m.group(0).removesuffix("街道").removesuffix("镇")
-    return None if stem[-1] in _NOT_A_TOWN_END or _subject(stem) is not None else m.group(0)
+    if stem[-1] in _NOT_A_TOWN_END or _subject(stem) is not None or regions.match_prefix(stem) is not None \
+            or regions.lookup(m.group(0)) is not None:
+        return None  # 贵州镇宁商会, 山西天镇商会, 景德镇商会: chambers of people of a place, not of a town
+    return m.group(0)
 
 
 def _foreign(region: Division | None, home: Division | None) -> bool:

@@ -354,6 +354,17 @@ def test_a_town_named_like_a_province_is_read_as_an_origin_unless_written_as_a_t
     assert (p.region, p.town, p.origin) == ("衢江区", "湖南镇", None)
 
 
+@pytest.mark.parametrize(("home", "name", "origin"), [
+    ("湘潭市", "湘潭市山西天镇商会", "天镇县"),  # 山西 + 天镇 people, not a 山西天镇
+    ("温州市", "温州市贵州镇宁商会", "镇宁布依族苗族自治县"),
+    ("杭州市", "杭州市浙江镇海商会", "镇海区"),
+    ("宁波市", "宁波市景德镇商会", "景德镇市"),  # a city, not a 镇
+])
+def test_an_origin_that_reads_like_a_town_stays_an_origin(home, name, origin):
+    p = parsed(name, home)
+    assert (p.origin, p.town, p.type) == (origin, "", OUT_OF_TOWN)
+
+
 def test_a_town_elsewhere_is_not_the_home_citys():
     p = parsed("千灯镇商会", "温州市")  # 昆山's town, not one of Wenzhou's: no county is made up for it
     assert (p.region, p.town) == (None, "")
