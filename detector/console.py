@@ -4,7 +4,7 @@ from __future__ import annotations
 from .names import ORIGIN_GROUP, ParsedName
 from .policy import (ALL_RULES, MEASURE_TITLES, PROBABILITY_ZH, RECORD_DUPLICATE, RECTIFY, RELATED_ONLY, RELATION_ZH,
                      SEVERITY_ZH, SUPPORT, VERDICT_ZH, match_figure, percent, rule_title)
-from .regions import LEVEL_ZH
+from .regions import COUNTY, LEVEL_ZH, PREFECTURE, by_code, undivided
 from .rules import unchecked_text
 
 _DASH = "—"
@@ -32,7 +32,7 @@ def format_parsed(p: ParsedName) -> str:
     if p.kind_name:
         lines.append(f"  社会团体类别：{p.kind_name}")
     if p.town:
-        lines.append(f"  乡镇（街道）：{p.town}（不设区县的地级市下辖，属本市组织）")
+        lines.append(f"  乡镇（街道）：{p.town}（{_town_note(p)}）")
     if p.origin:
         lines.append(f"  籍贯（异地商会）：{_place(p.origin, p.origin_level, p.origin_province)}")
     for written in p.former:
@@ -40,6 +40,14 @@ def format_parsed(p: ParsedName) -> str:
     if p.branch_of:
         lines.append(f"  分支机构：隶属「{p.branch_of}」（不是独立组织，不与其上级组织构成重复）")
     return "\n".join(lines)
+
+
+def _town_note(p: ParsedName) -> str:
+    if p.region_level == COUNTY:
+        return f"{p.region}下辖，一业一会范围为本乡镇（街道），与县级组织不构成重复"
+    if p.region_level == PREFECTURE:  # a city without counties (东莞市), or a town no county's list has
+        return "不设区县的地级市下辖，属本市组织" if undivided(by_code(p.region_code)) else "所属区县未能确定"
+    return "所属区县未能确定"
 
 
 def _former(written: str) -> str:

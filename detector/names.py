@@ -49,7 +49,7 @@ class ParsedName:
     audience: str = ""  # a distinct member group opening the core: 青年 (企业家), 女 (企业家)
     kind: str = ""  # kind of social group (names.toml [kinds]): trade, sports, academic …; "" without a form
     former: tuple[str, ...] = ()  # former division names written (萧山市: today 萧山区; see regions.former)
-    town: str = ""  # the town or street of a city without counties the body belongs to (东莞市长安镇)
+    town: str = ""  # the town, 乡 or street the body belongs to (瑞安市塘下镇, 东莞市长安镇); region is its county
 
     @property
     def kind_name(self) -> str:
@@ -136,11 +136,27 @@ def _split_region(s: str, home: Division | None) -> tuple[Division | None, str, 
         d, written = m
         if region is None and not _plausible_first(d, home, written, s[len(written):]):
             break
+        if _heads_an_origin(d, written, s[len(written):]):
+            break  # 天津市河北（沧州）商会: 河北省 and 沧州, the origin, not Tianjin's 河北区
         if region is not None and not regions.contains(region, d):
             break  # a place outside the region: the origin of a 异地商会, parsed later
         region, s = d, s[len(written):]
         written_all.append(written)
     return region, s, tuple(written_all)
+
+
+def _heads_an_origin(d: Division, written: str, rest: str) -> bool:
+    """A short form read as a county that is also a province's or prefecture's (河北: 天津's 河北区 and 河北省)
+    heads an origin when a place follows that lies in that province or prefecture, not in the county
+    (天津市河北沧州商会 is Tianjin's chamber of 沧州 people)."""
+    if d.level != COUNTY or written == d.name:
+        return False
+    for other in regions.namesakes(written):
+        if other.level in (PROVINCE, PREFECTURE):
+            after = regions.match_prefix(rest, other)
+            if after is not None and regions.contains(other, after[0]) and not regions.contains(d, after[0]):
+                return True
+    return False
 
 
 def _strip_markers(core: str) -> str:
@@ -183,6 +199,65 @@ def _parse_origin(core: str, form: str | None, region: Division | None, home: Di
     if context is not None and regions.contains(regions.prefecture_of(context) or context, origin):
         return None, ()  # a place inside the registration city is a sub-region, not an origin
     return origin, tuple(written_all)
+
+
+# ------------------------------------------------------------------------- towns and streets
+# A body of a town, 乡 or street (塘下镇商会, 乐清市柳市镇电器商会, 湖滨街道商会) is a level below its county, with a
+# 一业一会 scope of its own (regions.town_prefix: the towns of models/towns.csv).
+
+_TOWN_FORM = re.compile(r"^[\u4e00-\u9fff]{2,3}?(?:镇|街道)")
+_NOT_A_TOWN_END = frozenset("城小古村乡集名重市县")  # 小城镇, 特色小镇, 古镇 … are words, not towns
+
+
+def _split_town(region: Division | None, core: str, home: Division | None) -> tuple[Division | None, str, str]:
+    """(region, town, rest of the core) for a core that opens with a town or street.
+
+    After a county-level unit (or in a city without counties), one of its towns as listed, or as its short
+    form where :func:`_short_town` allows, or any 镇/街道 by its form (towns merged away since); with no
+    county written, a town written in full that one county only within the city (the home city when no
+    place is written; anywhere when there is none) has: 塘下镇商会 in 温州 → 瑞安市塘下镇; else a 镇/街道
+    name by its form that no county's list has (a town merged away), under the region as written."""
+    unit = region if regions.town_unit(region) else home if region is None and regions.undivided(home) else None
+    if unit is not None:
+        undivided = regions.undivided(unit)
+        m = regions.town_prefix(core, unit)
+        if m is not None and (undivided or _short_town(unit, m[1], core[len(m[1]):])):
+            return unit, m[0], core[len(m[1]):]
+        by_form = None if undivided else _town_by_form(core)
+        return (unit, by_form, core[len(by_form):]) if by_form else (region, "", core)
+    found = regions.town_within(core, region or home)
+    if found is not None:
+        return found[0], found[1], core[len(found[2]):]
+    by_form = _town_by_form(core)
+    if by_form and not regions.known_town(by_form):
+        return region, by_form, core[len(by_form):]
+    return region, "", core
+
+
+def _short_town(unit: Division, written: str, rest: str) -> bool:
+    """A town written without its suffix after its county (乐清市柳市电器商会, 海宁市长安商会) unless the short
+    form is a trade (港口, 石化), a province or a city (湖南镇: 衢江区湖南商会 is a 异地商会), or a street's
+    (建设, 人民) followed by more words; what follows must be a trade of its own (柳市 + 电器)."""
+    if regions.town_prefix(written, unit, short=False) is not None:
+        return True  # written in full
+    named = regions.lookup(written)
+    if _subject(written) is not None or (named is not None and named.level != COUNTY):
+        return False
+    town = regions.town_prefix(written, unit)[0]
+    return not rest or (not town.endswith("街道") and _subject(_strip_generic(rest)) is not None)
+
+
+def _town_by_form(core: str) -> str | None:
+    """A 镇 or 街道 by its form at the start of ``core`` (北白象镇, 湖滨街道): two or three characters before
+    the suffix, neither a word (小城镇, 古镇, 特色小镇) nor a place or opening with one (景德镇, 贵州镇宁, 山西天镇)."""
+    m = _TOWN_FORM.match(core)
+    if m is None:
+        return None
+    stem = m.group(0).removesuffix("街道").removesuffix("镇")
+    if stem[-1] in _NOT_A_TOWN_END or _subject(stem) is not None or regions.match_prefix(stem) is not None \
+            or regions.lookup(m.group(0)) is not None:
+        return None  # 贵州镇宁商会, 山西天镇商会, 景德镇商会: chambers of people of a place, not of a town
+    return m.group(0)
 
 
 def _foreign(region: Division | None, home: Division | None) -> bool:
@@ -247,14 +322,9 @@ def parse_name(name: str, home: Division | None = None) -> ParsedName:
     region, core, written = _split_region(body, home)
     core = _strip_sponsor(core)
     origin, origin_written = None, ()
-    # a city without counties (东莞市): a body of one of its towns is the city's own (长安商会 is 东莞's
-    # 长安镇 chamber, not a 异地商会 of 西安's 长安区)
-    city = region if regions.undivided(region) else home if region is None and regions.undivided(home) else None
-    town_match = regions.town_prefix(core, city)
-    town = town_match[0] if town_match else ""
-    if town_match is not None:
-        region = city
-        core = core[len(town_match[1]):] or core  # 石岐街道餐饮协会 → 餐饮; a town's own chamber keeps its name
+    region, town, core = _split_town(region, core, home)
+    if town:
+        core = core or town  # 石岐街道餐饮协会 → 餐饮; a town's own chamber (塘下镇商会) has the town for its core
     elif form in _grammar().origin_forms or form is None:
         origin, origin_written = _parse_origin(core, form, region, home)
         origin = origin or _origin_group(core, form)

