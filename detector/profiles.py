@@ -101,9 +101,19 @@ def _industry(name: str, scope: str, purpose: str, declared: str, name_industry:
     return (matches[0].industry.key, float(matches[0].confidence)) if matches else ("", 0.0)
 
 
+def tfidf_vectorizer(terms: list[str] | None = None, idf: np.ndarray | None = None) -> TfidfVectorizer:
+    """The profiles' TF-IDF vectorizer: unfitted, or fitted already with ``terms`` (column order) and their
+    ``idf`` (restoring a prepared registry's, :mod:`detector.prepared`)."""
+    vectorizer = TfidfVectorizer(analyzer=str.split, sublinear_tf=True)
+    if terms is not None:
+        vectorizer.vocabulary_ = {t: k for k, t in enumerate(terms)}
+        vectorizer.idf_ = idf
+    return vectorizer
+
+
 def _tfidf(docs: list[str], vectorizer: TfidfVectorizer | None) -> tuple[sparse.csr_matrix, TfidfVectorizer]:
     if vectorizer is None:
-        vectorizer = TfidfVectorizer(analyzer=str.split, sublinear_tf=True)
+        vectorizer = tfidf_vectorizer()
         # a names-only registry has no tokens; an empty vocabulary would make sklearn fail
         vectorizer.fit(docs if any(docs) else ["_"])
     return vectorizer.transform(docs).tocsr(), vectorizer
