@@ -31,7 +31,7 @@ class Engine:
     pair_model: Model | None = None  # where scorer and thresholds came from (None: given directly)
     store: PreparedStore | None = field(default=None, repr=False)  # keeps the built state (None: not kept)
     key: str | None = None  # the registry's key in ``store``
-    prepared: Profiles | None = field(default=None, repr=False)  # the profiles read from ``store``
+    prepared: Prepared | None = field(default=None, repr=False)  # the state read from ``store``
 
     @classmethod
     def load(cls, registry: str | Path | Registry, embedder: Embedder | None = None, model: Path | None = None,
@@ -49,26 +49,32 @@ class Engine:
         state = store.load(key, registry) if key else None
         reg = state.registry if state else registry if isinstance(registry, Registry) else load_registry(registry)
         return cls(reg, embedder, scorer or pm.scorer, thresholds or pm.thresholds, None if scorer or thresholds else pm,
-                   store if key else None, key, state.profiles if state else None)
+                   store if key else None, key, state)
 
     @cached_property
-    def profiles(self) -> Profiles:
+    def built(self) -> Prepared:
+        """What screening and the study need of the registry: read from the store, else built (and kept)."""
         if self.prepared is not None:
             return self.prepared
-        built = build_profiles(self.registry.associations, self.registry.memberships, self.embedder, self.registry.home)
+        p = build_profiles(self.registry.associations, self.registry.memberships, self.embedder, self.registry.home)
+        built = Prepared(self.registry, p, vocabulary(p.member_table), leader_posts(p.frame, p.member_table))
         if self.store is not None and self.key is not None:
-            self.store.save(self.key, Prepared(self.registry, built))
+            self.store.save(self.key, built)
         return built
 
-    @cached_property
+    @property
+    def profiles(self) -> Profiles:
+        return self.built.profiles
+
+    @property
     def member_vocabulary(self) -> dict[str, str]:
         """How the registry keys its members, to key applicants' members alike when screening."""
-        return vocabulary(self.profiles.member_table)
+        return self.built.vocabulary
 
-    @cached_property
+    @property
     def leader_posts(self) -> LeaderPosts:
         """Leader posts across the registry, the context of leader_overlap when screening."""
-        return leader_posts(self.profiles.frame, self.profiles.member_table)
+        return self.built.posts
 
     @cached_property
     def stats_index(self) -> StatsIndex | None:

@@ -2,7 +2,7 @@
 
 What :class:`~detector.engine.Engine` builds from a registry folder or workbook — the validated
 :class:`~detector.io.Registry` and its :class:`~detector.profiles.Profiles` (frame, vectors, TF-IDF and its
-vocabulary, member sets, the member table) — is kept in ``prepared/<key>/`` beside the embedding cache (the
+vocabulary, member sets, the member table), the member vocabulary and the leader posts — is kept in ``prepared/<key>/`` beside the embedding cache (the
 per-user cache folder, ``DETECTOR_CACHE``): derived data, safe to delete, never written into the registry's
 own folder (which may be read-only, or shared). The key hashes the registry files' content and everything
 else that shapes the build: the package's code, the shipped vocabularies (``models/*.toml``, ``*.csv``), the
@@ -38,9 +38,10 @@ from . import regions
 from .errors import DetectorWarning, InputWarning
 from .io import Registry
 from .io.read import source_files
-from .members import MemberTable
+from .members import MemberTable, Post
 from .paths import models_dir
 from .profiles import Profiles
+from .rules import LeaderPosts
 from .tfidf import Tfidf
 
 FORMAT = "detector-prepared/1"
@@ -55,6 +56,8 @@ class Prepared:
 
     registry: Registry
     profiles: Profiles
+    vocabulary: dict[str, str]  # how the registry keys its members (members.vocabulary)
+    posts: LeaderPosts  # its leader posts (rules.leader_posts)
 
 
 class _Unreadable(Exception):
@@ -197,6 +200,28 @@ def _profiles_layout(w: _Writer, p: Profiles) -> dict:
     }
 
 
+def _mapping_layout(w: _Writer, name: str, mapping: dict[str, str]) -> dict:
+    return {"keys": w.codes(f"{name}.keys", np.array(list(mapping), dtype=object)),
+            "values": w.codes(f"{name}.values", np.array(list(mapping.values()), dtype=object))}
+
+
+def _groups_layout(w: _Writer, name: str, groups: dict[str, list[Post]]) -> dict:
+    """Posts by key: the keys, where each key's posts start, and the posts as columns."""
+    posts = [post for group in groups.values() for post in group]
+    lengths = np.fromiter((len(g) for g in groups.values()), dtype=np.int64, count=len(groups))
+    return {"keys": w.codes(f"{name}.keys", np.array(list(groups), dtype=object)),
+            "indptr": w.array(f"{name}.indptr", np.r_[0, np.cumsum(lengths)]),
+            **{f: (w.array(f"{name}.{f}", np.array([x.rank for x in posts], dtype=np.int64)) if f == "rank" else
+                   w.codes(f"{name}.{f}", np.array([getattr(x, f) for x in posts], dtype=object)))
+               for f in Post._fields}}
+
+
+def _posts_layout(w: _Writer, posts: LeaderPosts) -> dict:
+    return {"by_holder": _groups_layout(w, "posts.holder", posts.by_holder),
+            "by_name": _groups_layout(w, "posts.name", posts.by_name),
+            "names": _mapping_layout(w, "posts.names", posts.names)}
+
+
 def _table_column(w: _Writer, name: str, values: np.ndarray) -> dict:
     return {"codes": w.codes(name, values)} if values.dtype == object else {"values": w.array(name, values)}
 
@@ -287,6 +312,21 @@ def _division(code: str | None) -> regions.Division | None:
     return found
 
 
+def _mapping(r: _Reader, spec: dict) -> dict[str, str]:
+    return dict(zip(r.texts(spec["keys"]).tolist(), r.texts(spec["values"]).tolist(), strict=True))
+
+
+def _groups(r: _Reader, spec: dict) -> dict[str, list[Post]]:
+    indptr = r.array(spec["indptr"]).tolist()
+    columns = [r.array(spec[f]).tolist() if f == "rank" else r.texts(spec[f]).tolist() for f in Post._fields]
+    posts = [Post(*values) for values in zip(*columns, strict=True)]
+    return {key: posts[a:b] for key, a, b in zip(r.texts(spec["keys"]).tolist(), indptr[:-1], indptr[1:], strict=True)}
+
+
+def _posts(r: _Reader, spec: dict) -> LeaderPosts:
+    return LeaderPosts(_groups(r, spec["by_holder"]), _groups(r, spec["by_name"]), _mapping(r, spec["names"]))
+
+
 def _profiles(r: _Reader, spec: dict) -> Profiles:
     t = spec["tfidf"]
     tfidf = sparse.csr_matrix((r.array(t["data"], mmap=True), r.array(t["indices"], mmap=True),
@@ -343,7 +383,8 @@ class PreparedStore:
             if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("key") != key:
                 raise _Unreadable("meta.json 不是本版本的预处理结果")
             r = _Reader(folder, meta)
-            return Prepared(_registry(r, meta["registry"], str(source)), _profiles(r, meta["profiles"]))
+            return Prepared(_registry(r, meta["registry"], str(source)), _profiles(r, meta["profiles"]),
+                            _mapping(r, meta["vocabulary"]), _posts(r, meta["posts"]))
         except (_Unreadable, OSError, EOFError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
             warnings.warn(DetectorWarning(f"预处理结果 {folder} 已损坏或不可读（{type(exc).__name__}: {exc}），"
                                           "将重新预处理登记库"), stacklevel=3)
@@ -362,7 +403,9 @@ class PreparedStore:
             w = _Writer(temp)
             meta = {"format": FORMAT, "key": key, "source": str(Path(prepared.registry.source).resolve()),
                     "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                    "registry": _registry_layout(w, prepared.registry), "profiles": _profiles_layout(w, prepared.profiles)}
+                    "registry": _registry_layout(w, prepared.registry), "profiles": _profiles_layout(w, prepared.profiles),
+                    "vocabulary": _mapping_layout(w, "vocabulary.members", prepared.vocabulary),
+                    "posts": _posts_layout(w, prepared.posts)}
             meta["arrays"] = w.arrays
             (temp / "strings.json").write_text(json.dumps(list(w.strings), ensure_ascii=False), encoding="utf-8")
             (temp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
