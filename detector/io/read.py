@@ -157,11 +157,26 @@ def _read_workbook(path: Path, words: _Words) -> dict[str, _Table | None]:
         book.close()
 
 
-def _read_folder(folder: Path, words: _Words) -> dict[str, _Table | None]:
+def _folder_files(folder: Path) -> dict[str, Path]:
+    """The CSV files of a registry folder by table name (file names matched case-insensitively)."""
     files = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
-    if f"{ASSOCIATIONS}.csv" not in files:
+    return {name: files[f"{name}.csv"] for name in COLUMNS if f"{name}.csv" in files}
+
+
+def source_files(path: str | os.PathLike[str]) -> list[Path]:
+    """The files :func:`load_registry` reads for ``path`` (a folder's CSV files, or the workbook); empty when
+    ``path`` is neither (loading it then fails with the reason)."""
+    path = Path(path)
+    if path.is_dir():
+        return list(_folder_files(path).values())
+    return [path] if path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm") else []
+
+
+def _read_folder(folder: Path, words: _Words) -> dict[str, _Table | None]:
+    files = _folder_files(folder)
+    if ASSOCIATIONS not in files:
         raise InputError(f"{words.place}目录中缺少 {ASSOCIATIONS}.csv", str(folder))
-    return {name: _read_csv(files[f"{name}.csv"], name) if f"{name}.csv" in files else None for name in COLUMNS}
+    return {name: _read_csv(files[name], name) if name in files else None for name in COLUMNS}
 
 
 def _read_source(path: Path, words: _Words) -> dict[str, _Table | None]:
