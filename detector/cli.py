@@ -129,11 +129,11 @@ def _pair_model(registry_dir: Path | None, data_dir: Path | None, shipped: bool)
     return model
 
 
-def _engine(ctx: click.Context, registry_dir: Path, pair_model=None):
+def _engine(ctx: click.Context, registry_dir: Path, pair_model=None, embedder=None):
     from .embed import Embedder
     from .engine import Engine
 
-    return Engine.load(registry_dir, embedder=Embedder(ctx.obj["model"]), pair_model=pair_model, cache=ctx.obj["cache"])
+    return Engine.load(registry_dir, embedder=embedder or Embedder(ctx.obj["model"]), pair_model=pair_model, cache=ctx.obj["cache"])
 
 
 @cli.command()
@@ -200,10 +200,15 @@ def _check_writable(*paths: Path | None) -> None:
               help="另存为 Excel 工作簿（概要、合并分组、规则提示、枢纽组织、联合党支部）。")
 @click.option("--labels", "labels_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="标注文件（默认：登记数据目录中的 labels.csv 与工作台标注）；有标注时报告加入标注准确率。")
+@click.option("--cluster", "cluster_address", metavar="ADDRESS", default=None,
+              help="在 Dask 集群上运行向量化、分块、特征与评分（调度器地址，如 tcp://10.0.0.5:8786）；结果与单机相同。")
+@click.option("--workers", type=click.IntRange(1, 512), default=None,
+              help="在本机启动 N 个 Dask 工作进程运行上述步骤（不能与 --cluster 同用）。")
 @_model_options
 @click.pass_context
 def study(ctx: click.Context, registry_dir: Path, out_file: Path, report_file: Path | None,
-          excel_file: Path | None, labels_file: Path | None, data_dir: Path | None, shipped_model: bool) -> None:
+          excel_file: Path | None, labels_file: Path | None, cluster_address: str | None, workers: int | None,
+          data_dir: Path | None, shipped_model: bool) -> None:
     """合并研究：找出重复设立的组织并提出合并方案（保留哪一家、理由、合并后覆盖面），并检查政策规则。"""
     from .console import format_study
     from .io import json_text, write_files
@@ -213,9 +218,19 @@ def study(ctx: click.Context, registry_dir: Path, out_file: Path, report_file: P
     _check_writable(*outputs)
     if len({p.resolve() for p in outputs}) < len(outputs):
         raise DetectorError("--out、--report、--excel 不能是同一个文件")
+    if cluster_address and workers:
+        raise DetectorError("--cluster 与 --workers 只能选一个")
     model = _pair_model(registry_dir, data_dir, shipped_model)
-    engine = _engine(ctx, registry_dir, model)
-    result = run_study(engine)
+    if cluster_address or workers:
+        from .distributed import connect
+
+        with connect(cluster_address, workers) as cluster:
+            click.echo(f"分布式运行：{cluster.n_workers} 个工作节点（{cluster_address or '本机'}）")
+            engine = _engine(ctx, registry_dir, model, embedder=cluster.embedder(ctx.obj["model"]))
+            result = run_study(engine, score=cluster.score)
+    else:
+        engine = _engine(ctx, registry_dir, model)
+        result = run_study(engine)
     files: dict[Path, str | bytes] = {out_file: json_text(result.to_json())}
     if report_file or excel_file:
         from .report import excel_bytes, render_html

@@ -1,6 +1,7 @@
 """Merger study of a registry: consolidation groups with survivors, hubs, joint party branches, findings."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,8 @@ from .profiles import Profiles
 from .records import study_findings
 from .rules import Finding, check_rules, filled, ordered, to_json as finding_json, unchecked
 from .scoring import score_candidates
+
+PairScoring = Callable[..., pd.DataFrame]  # (profiles, scorer=…) → the registry's scored candidate pairs
 
 
 @dataclass(frozen=True)
@@ -251,12 +254,14 @@ def _certainty(within: pd.DataFrame) -> tuple[float, float]:
     return -np.floor(float(within["score"].min()) * 10) / 10, -float(within["core_ratio"].mean())
 
 
-def run_study(engine: Engine, today: date | None = None) -> StudyResult:
+def run_study(engine: Engine, today: date | None = None, score: PairScoring | None = None) -> StudyResult:
     """Find the records listed twice, score the registry's candidate pairs, cluster them into groups (of bodies,
-    most certain first) and check the policy rules."""
+    most certain first) and check the policy rules. ``score``: how the candidate pairs are scored (default
+    :func:`~detector.scoring.score_candidates` in this process; :meth:`detector.distributed.Cluster.score` on a
+    cluster, with the same result)."""
     today = today or date.today()
     p = engine.profiles
-    scored = score_candidates(p, scorer=engine.scorer)
+    scored = (score or score_candidates)(p, scorer=engine.scorer)
     record_findings, record_sets = study_findings(p)
     pairs = fold_records(scored, record_sets)
     threshold = engine.thresholds["group"]
