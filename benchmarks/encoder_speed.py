@@ -1,6 +1,6 @@
 """Embedding speed: the bare encoder, the detector's cold path, and the encoder backends.
 
-    python benchmarks/embedding.py [--n 1000] [--limit 300] [--real 300] [--workdir out/bench-embed]
+    python benchmarks/encoder_speed.py [--n 1000] [--limit 300] [--real 300] [--workdir out/bench-embed]
                                    [--stages bare,embedder,profiles,backends] [--backends torch,onnx,onnx-int8]
 
 Texts: the generated registry (seed 77, 温州市, ``--n`` associations; the first ``--limit`` rows are used) gives
