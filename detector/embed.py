@@ -5,7 +5,6 @@ import functools
 import hashlib
 import os
 import sqlite3
-import sys
 import tempfile
 import threading
 import warnings
@@ -15,15 +14,14 @@ from functools import cached_property
 from pathlib import Path
 
 import numpy as np
-from tqdm import tqdm
 
 from .errors import DetectorError, DetectorWarning
 from .paths import cache_dir, default_model_path
+from .progress import progress_bar
 from .text import normalize_text
 from .tokens import tokenize, vocabulary_hash
 
 _SQL_CHUNK = 500  # keys per SELECT (SQLite's variable limit is far higher; this keeps memory flat)
-PROGRESS_MIN = 200  # show a progress bar when at least this many texts must be embedded
 BACKENDS = ("torch", "onnx", "onnx-int8")  # torch fp32; the same graph in onnxruntime, fp32 or int8 weights
 DEFAULT_BACKEND = "torch"
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -214,7 +212,12 @@ class EmbeddingCache:
                 chunk = values[i : i + _SQL_CHUNK]
                 marks = ",".join("?" * len(chunk))
                 found.update(con.execute(f"SELECT key, tokens FROM tok WHERE key IN ({marks})", chunk))
-        fresh = {keys[d]: " ".join(tokenize(d)) for d in keys if keys[d] not in found}
+        todo = [d for d in keys if keys[d] not in found]
+        fresh = {}
+        with progress_bar(len(todo), "分词") as bar:
+            for d in todo:
+                fresh[keys[d]] = " ".join(tokenize(d))
+                bar.update()
         if fresh:
             with closing(self._connect()) as con, con:
                 con.executemany("INSERT OR REPLACE INTO tok (key, tokens) VALUES (?, ?)", fresh.items())
@@ -276,12 +279,10 @@ class Embedder:
         """Embed ``texts`` in batches of similar length (little padding), saving each chunk to the
         cache as it is done so an interrupted run keeps its progress. The progress bar counts characters:
         texts go shortest first, so a count of texts would promise too early an end."""
-        show = self.progress if self.progress is not None else (len(texts) >= PROGRESS_MIN and sys.stderr.isatty())
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda k: len(texts[k]))
         step = self.batch_size * 16
-        with tqdm(total=sum(map(len, texts)), desc=f"向量化 {len(texts)} 条文本", unit="字", unit_scale=True,
-                  disable=not show, file=sys.stderr) as bar:
+        with progress_bar(sum(map(len, texts)), f"向量化 {len(texts)} 条文本", "字", self.progress, len(texts)) as bar:
             for start in range(0, len(order), step):
                 rows = order[start : start + step]
                 chunk = [texts[k] for k in rows]
