@@ -39,3 +39,8 @@ def test_names_only_benchmark(tmp_path):
     csv.write_text("name\n湘潭市鞋业协会\n湘潭市鞋业商会\n湘潭市律师协会\n湘潭市江西商会\n", encoding="utf-8")
     out = _run("names_only.py", str(csv), "--out", str(tmp_path / "out"), cache=tmp_path)
     assert "建议合并" in out and (tmp_path / "out" / "study.json").is_file()
+
+
+def test_distributed_benchmark(tmp_path):
+    out = _run("on_cluster.py", "--n", "60", "--workers", "1", "--workdir", str(tmp_path / "bench"), cache=tmp_path)
+    assert "per stage: tasks, size" in out and '"stage": "block"' in out and "study wall time on 1 workers" in out
