@@ -168,6 +168,18 @@ def screen_applications(engine: Engine, apps: Registry, today: date | None = Non
         return _screen(engine, reg_p, apps, today)
 
 
+def warm_up(engine: Engine) -> None:
+    """Screen the registry's first association as an application, once: what screening builds on first use
+    (the registry's blocking and record indexes, the tokenizer) then exists before the first real application
+    (a server's start). Its texts are the registry's own, embedded already."""
+    reg = engine.registry
+    if not len(reg):
+        return
+    first = reg.associations.iloc[:1].reset_index(drop=True)
+    members = reg.memberships[reg.memberships["association_id"] == first["id"].iat[0]].reset_index(drop=True)
+    screen_applications(engine, Registry(first, members, None, [], "warm-up", "applications", reg.present_columns, reg.home))
+
+
 @lru_cache(maxsize=1)
 def _threadpools() -> ThreadpoolController:
     """The process's thread pools, found once (finding them reads the loaded libraries' files)."""

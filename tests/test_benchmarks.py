@@ -5,6 +5,7 @@ each script completes and prints its tables. peers.py has its own tests (test_pe
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -32,6 +33,15 @@ def test_independent_generator_benchmark(tmp_path):
 def test_speed_benchmark(tmp_path):
     out = _run("speed.py", "--n", "120", "--apps", "3", "--workdir", str(tmp_path / "bench"), cache=tmp_path)
     assert "study wall time, warm cache (s)" in out and "screen one application, median (ms)" in out
+
+
+def test_speed_batch_and_screen_cli_stages(tmp_path):
+    work = ["--n", "120", "--workdir", str(tmp_path / "bench")]
+    batch = json.loads(_run("speed.py", "batch", "--batch", "6", *work, cache=tmp_path).strip().splitlines()[-1])
+    assert batch["stage"] == "batch" and batch["applications"] == 6 and batch["marginal_ms"] > 0
+    cli = json.loads(_run("speed.py", "screen_cli", *work, cache=tmp_path).strip().splitlines()[-1])
+    assert cli["stage"] == "screen_cli" and cli["screen_s"] > 0 and cli["prepare_s"] > 0
+    assert (tmp_path / "prepared").is_dir()  # the batch stage prepared the registry; screen_cli read it
 
 
 def test_names_only_benchmark(tmp_path):

@@ -15,7 +15,7 @@ from fastapi import HTTPException, Request
 from .. import __version__
 from ..engine import Engine
 from ..io import Association, Registry
-from ..screen import Match, matches_of, screen_applications
+from ..screen import Match, matches_of, screen_applications, warm_up
 from ..study import StudyResult, run_study
 from .db import DB_FILE, Store
 from .forms import application_records
@@ -49,6 +49,7 @@ def build_engine(engine: Engine) -> None:
     for name, attribute in vars(type(engine)).items():
         if isinstance(attribute, cached_property):
             getattr(engine, name)
+    warm_up(engine)
 
 
 class Workbench:
