@@ -39,3 +39,10 @@ def test_names_only_benchmark(tmp_path):
     csv.write_text("name\n湘潭市鞋业协会\n湘潭市鞋业商会\n湘潭市律师协会\n湘潭市江西商会\n", encoding="utf-8")
     out = _run("names_only.py", str(csv), "--out", str(tmp_path / "out"), cache=tmp_path)
     assert "建议合并" in out and (tmp_path / "out" / "study.json").is_file()
+
+
+def test_speed_benchmark_shapes(tmp_path):
+    out = _run("speed.py", "--n", "60", "--shape", "all", "--workdir", str(tmp_path / "bench"), cache=tmp_path)
+    for shape in ("standard", "national", "shared_pool", "common_names", "skewed", "origin_half", "names_only"):
+        assert f"\n{shape} " in out
+    assert "wall/target" in out
