@@ -7,9 +7,12 @@ same region + origin (异地商会), shared members (inverted index), similar na
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
+import pandas as pd
 from rapidfuzz import fuzz, process
 
 from .profiles import Profiles
@@ -46,7 +49,10 @@ def _nonzero_rows(p: Profiles, attr: str) -> np.ndarray:
     return _cached(p, ("nonzero", attr), lambda: np.abs(getattr(p, attr)).sum(axis=1) > 0)
 
 
-def _knn(left: Profiles, right: Profiles, attr: str, cfg: BlockingConfig, same: bool):
+Pairs = tuple[np.ndarray, np.ndarray]  # (i, j) row arrays, one entry per proposed pair
+
+
+def _knn(left: Profiles, right: Profiles, attr: str, cfg: BlockingConfig, same: bool) -> Iterator[Pairs]:
     """Exact top-k by cosine, in chunks (vectors are normalised; zero rows never match)."""
     a, b = getattr(left, attr), getattr(right, attr)
     if not len(a) or not len(b):
@@ -63,86 +69,103 @@ def _knn(left: Profiles, right: Profiles, attr: str, cfg: BlockingConfig, same: 
         rows, cols = rows[keep] + start, cols[keep]
         if same:
             rows, cols = rows[rows != cols], cols[rows != cols]
-        yield from zip(rows.tolist(), cols.tolist())
+        yield rows, cols
 
 
-def _keys(p: Profiles, cols: tuple[str, str]) -> list[tuple]:
-    return list(zip(p.frame[cols[0]], p.frame[cols[1]]))
+@dataclass(frozen=True)
+class _Postings:
+    """An inverted index as arrays: the rows holding each key, grouped by key (``keys[c]`` is code ``c``)."""
+
+    keys: pd.Index
+    rows: np.ndarray  # rows sorted by key code
+    starts: np.ndarray  # per code: where its rows start in ``rows``
+    counts: np.ndarray  # per code: how many rows hold it
 
 
-def _block_index(p: Profiles, cols: tuple[str, str]) -> dict[tuple, list[int]]:
-    def build() -> dict[tuple, list[int]]:
-        index: dict[tuple, list[int]] = defaultdict(list)
-        for j, key in enumerate(_keys(p, cols)):
-            if all(key):
-                index[key].append(j)
-        return dict(index)
-
-    return _cached(p, ("block", cols), build)
+def _postings(rows: np.ndarray, keys: np.ndarray) -> _Postings:
+    codes, uniques = pd.factorize(keys, sort=True)
+    order = np.argsort(codes, kind="stable")
+    counts = np.bincount(codes, minlength=len(uniques))
+    return _Postings(pd.Index(uniques), rows[order], np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
 
 
-def _blocks(left: Profiles, right: Profiles, cols: tuple[str, str], cfg: BlockingConfig, same: bool):
+def _join(rows: np.ndarray, keys: np.ndarray, index: _Postings, max_holders: int, same: bool) -> Pairs:
+    """Pairs (``rows[n]``, a row of ``index`` holding ``keys[n]``) for keys held by at most ``max_holders`` rows
+    (vectorised: a ragged repeat, no Python loop over pairs); ``same``: not a row with itself."""
+    codes = index.keys.get_indexer(keys) if len(keys) else np.array([], dtype=np.int64)
+    found = codes >= 0
+    rows, codes = rows[found], codes[found]
+    n = index.counts[codes]
+    small = n <= max_holders
+    rows, codes, n = rows[small], codes[small], n[small]
+    i = np.repeat(rows, n)
+    offset = np.arange(len(i)) - np.repeat(np.cumsum(n) - n, n)
+    j = index.rows[np.repeat(index.starts[codes], n) + offset]
+    if same:
+        i, j = i[i != j], j[i != j]
+    return i, j
+
+
+def _block_keys(p: Profiles, cols: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows whose two block columns are both given, and their block key."""
+    a, b = p.column(cols[0]).astype(str), p.column(cols[1]).astype(str)
+    rows = np.flatnonzero((a != "") & (b != ""))
+    return rows, np.char.add(np.char.add(a[rows], "\x1f"), b[rows]).astype(object)
+
+
+def _blocks(left: Profiles, right: Profiles, cols: tuple[str, str], cfg: BlockingConfig, same: bool) -> Iterator[Pairs]:
     """Pairs sharing a block key, e.g. (region, industry); oversized blocks are left to other sources."""
-    index = _block_index(right, cols)
-    for i, key in enumerate(_keys(left, cols)):
-        block = index.get(key) if all(key) else None
-        if block and len(block) <= cfg.max_block:
-            for j in block:
-                if not (same and i == j):
-                    yield i, j
+    index = _cached(right, ("block", cols), lambda: _postings(*_block_keys(right, cols)))
+    yield _join(*_block_keys(left, cols), index, cfg.max_block, same)
 
 
-def _member_index(p: Profiles) -> dict[str, list[int]]:
-    def build() -> dict[str, list[int]]:
-        index: dict[str, list[int]] = defaultdict(list)
-        for j, keys in enumerate(p.members):
-            for key in keys:
-                index[key].append(j)
-        return dict(index)
-
-    return _cached(p, ("members",), build)
+def _member_rows(p: Profiles) -> tuple[np.ndarray, np.ndarray]:
+    """(row, member key) for every member of every row."""
+    sizes = np.fromiter(map(len, p.members), dtype=np.int64, count=len(p.members))
+    keys = np.fromiter(chain.from_iterable(p.members), dtype=object, count=int(sizes.sum()))
+    return np.repeat(np.arange(len(sizes)), sizes), keys
 
 
-def _shared_members(left: Profiles, right: Profiles, cfg: BlockingConfig, same: bool):
-    index = _member_index(right)
-    for i, keys in enumerate(left.members):
-        for key in keys:
-            holders = index.get(key)
-            if holders and len(holders) <= cfg.max_member_df:
-                for j in holders:
-                    if not (same and i == j):
-                        yield i, j
+def _shared_members(left: Profiles, right: Profiles, cfg: BlockingConfig, same: bool) -> Iterator[Pairs]:
+    index = _cached(right, ("members",), lambda: _postings(*_member_rows(right)))
+    yield _join(*_member_rows(left), index, cfg.max_member_df, same)
 
 
-def _by_region(p: Profiles) -> dict[str, tuple[list[int], list[str]]]:
-    def build() -> dict[str, tuple[list[int], list[str]]]:
+def _by_region(p: Profiles) -> dict[str, tuple[np.ndarray, list[str]]]:
+    def build() -> dict[str, tuple[np.ndarray, list[str]]]:
         rows: dict[str, list[int]] = defaultdict(list)
         for j, code in enumerate(p.frame["region_code"]):
             if code:
                 rows[code].append(j)
         cores = p.frame["core_text"].tolist()
-        return {code: (js, [cores[j] for j in js]) for code, js in rows.items()}
+        return {code: (np.array(js), [cores[j] for j in js]) for code, js in rows.items()}
 
     return _cached(p, ("by_region",), build)
 
 
-def _name_cores(left: Profiles, right: Profiles, cfg: BlockingConfig, same: bool):
+def _name_cores(left: Profiles, right: Profiles, cfg: BlockingConfig, same: bool) -> Iterator[Pairs]:
     """Similar name cores within the same region (rapidfuzz, vectorised per region)."""
     right_regions = _by_region(right)
     for code, (rows, a) in _by_region(left).items():
         if code not in right_regions:
             continue
         cols, b = right_regions[code]
-        scores = process.cdist(a, b, scorer=fuzz.ratio, score_cutoff=cfg.min_core_ratio, workers=-1)
-        for r, c in zip(*np.nonzero(scores)):
-            i, j = rows[r], cols[c]
-            if not (same and i == j):
-                yield i, j
+        r, c = np.nonzero(process.cdist(a, b, scorer=fuzz.ratio, score_cutoff=cfg.min_core_ratio, workers=-1))
+        i, j = rows[r], cols[c]
+        yield (i[i != j], j[i != j]) if same else (i, j)
 
 
-def candidate_pairs(left: Profiles, right: Profiles | None = None,
-                    cfg: BlockingConfig = BlockingConfig()) -> dict[tuple[int, int], int]:
-    """Candidate pairs ``(i, j)`` → bitmask of the sources that proposed them.
+@dataclass(frozen=True)
+class Candidates:
+    """Candidate pairs as arrays, sorted by ``(i, j)``: ``sources`` is the bitmask of the sources that proposed each."""
+
+    i: np.ndarray
+    j: np.ndarray
+    sources: np.ndarray
+
+
+def candidates(left: Profiles, right: Profiles | None = None, cfg: BlockingConfig = BlockingConfig()) -> Candidates:
+    """Candidate pairs ``(i, j)`` with the sources that proposed them.
 
     With ``right`` omitted, pairs within ``left`` (deduplication, ``i < j``), kept only inside one
     region (一业一会 never pairs two regions); otherwise ``i`` indexes ``left`` and ``j`` indexes
@@ -159,22 +182,29 @@ def candidate_pairs(left: Profiles, right: Profiles | None = None,
         (_shared_members(left, right, cfg, same), SHARED_MEMBERS),
         (_name_cores(left, right, cfg, same), NAME_CORE),
     ]
-    parts_i, parts_j, parts_bit = [], [], []
+    parts_i, parts_j, parts_bit = [np.array([], dtype=np.int64)], [np.array([], dtype=np.int64)], [np.array([], dtype=np.int64)]
     for pairs, bit in sources:
-        ij = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
-        parts_i.append(ij[:, 0])
-        parts_j.append(ij[:, 1])
-        parts_bit.append(np.full(len(ij), bit, dtype=np.int64))
+        for i, j in pairs:
+            parts_i.append(i.astype(np.int64))
+            parts_j.append(j.astype(np.int64))
+            parts_bit.append(np.full(len(i), bit, dtype=np.int64))
     i, j, bits = (np.concatenate(x) for x in (parts_i, parts_j, parts_bit))
     if same:
         i, j = np.minimum(i, j), np.maximum(i, j)
-        lr, rr = left.frame["region_code"].to_numpy(dtype=object), right.frame["region_code"].to_numpy(dtype=object)
+        lr, rr = left.column("region_code"), right.column("region_code")
         keep = (lr[i] == rr[j]) | (lr[i] == "") | (rr[j] == "")
         i, j, bits = i[keep], j[keep], bits[keep]
     keys = i * len(right) + j
     order = np.argsort(keys, kind="stable")
     keys, bits = keys[order], bits[order]
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.array([], dtype=np.int64)
     merged = np.bitwise_or.reduceat(bits, starts) if len(keys) else bits
-    uniq = keys[starts] if len(keys) else keys
-    return dict(zip(zip((uniq // len(right)).tolist(), (uniq % len(right)).tolist()), merged.tolist()))
+    uniq = keys[starts]
+    return Candidates(uniq // len(right), uniq % len(right), merged)
+
+
+def candidate_pairs(left: Profiles, right: Profiles | None = None,
+                    cfg: BlockingConfig = BlockingConfig()) -> dict[tuple[int, int], int]:
+    """:func:`candidates` as a mapping ``(i, j)`` → sources (small sets: tests, inspection)."""
+    c = candidates(left, right, cfg)
+    return dict(zip(zip(c.i.tolist(), c.j.tolist()), c.sources.tolist()))

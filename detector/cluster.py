@@ -1,23 +1,16 @@
-"""Consolidation groups from scored pairs (networkx components, split by average linkage)."""
+"""Consolidation groups from scored pairs (connected components, split by average linkage)."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
-import networkx as nx
 import numpy as np
+import pandas as pd
+from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import squareform
 
 PairScorer = Callable[[Sequence[tuple[str, str]]], np.ndarray]
-
-
-def similarity_graph(pairs: Iterable[tuple[str, str, float]], threshold: float) -> nx.Graph:
-    """Graph of associations joined by pairs scoring at least ``threshold`` (edge attribute ``score``)."""
-    g = nx.Graph()
-    for a, b, s in pairs:
-        if s >= threshold:
-            g.add_edge(a, b, score=float(s))
-    return g
 
 
 def _split(nodes: list[str], known: dict[frozenset, float], score: PairScorer, threshold: float) -> list[list[str]]:
@@ -38,16 +31,42 @@ def _split(nodes: list[str], known: dict[frozenset, float], score: PairScorer, t
     return [sorted(g) for g in groups.values() if len(g) >= 2]
 
 
-def cluster(pairs: Sequence[tuple[str, str, float]], threshold: float, score: PairScorer) -> list[list[str]]:
+def _columns(pairs: pd.DataFrame | Sequence[tuple[str, str, float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if isinstance(pairs, pd.DataFrame):
+        return (pairs["id_a"].to_numpy(dtype=object), pairs["id_b"].to_numpy(dtype=object),
+                pairs["score"].to_numpy(dtype=float))
+    a, b, s = zip(*pairs) if len(pairs) else ((), (), ())
+    return np.array(a, dtype=object), np.array(b, dtype=object), np.array(s, dtype=float)
+
+
+def cluster(pairs: pd.DataFrame | Sequence[tuple[str, str, float]], threshold: float,
+            score: PairScorer) -> list[list[str]]:
     """Groups of ≥2 associations to consolidate, sorted by size then first id.
 
-    ``pairs`` are the scored candidate pairs; ``score`` scores any pair inside a component that
-    blocking did not produce, so the split sees the full picture.
+    ``pairs`` are the scored candidate pairs (a frame with ``id_a``, ``id_b``, ``score``, or ``(a, b, score)``
+    triples): pairs scoring at least ``threshold`` join their associations into components. ``score`` scores
+    any pair inside a component that blocking did not produce, so the split sees the full picture. Only the
+    pairs inside components of three or more are ever held as Python objects.
     """
-    g = similarity_graph(pairs, threshold)
-    known = {frozenset((a, b)): float(s) for a, b, s in pairs}
+    a, b, s = _columns(pairs)
+    strong = s >= threshold
+    nodes, codes = np.unique(np.concatenate([a[strong], b[strong]]).astype(str), return_inverse=True)
+    if not len(nodes):
+        return []
+    ca, cb = codes[: strong.sum()], codes[strong.sum() :]
+    graph = sparse.coo_matrix((np.ones(len(ca)), (ca, cb)), shape=(len(nodes), len(nodes)))
+    _, label = connected_components(graph, directed=False)
+    size = np.bincount(label)
+    # every pair (strong or not) between two nodes of one component of three or more: what the split reads
+    index = pd.Index(nodes)
+    ia, ib = index.get_indexer(a.astype(str)), index.get_indexer(b.astype(str))
+    inside = (ia >= 0) & (ib >= 0)
+    inside[inside] = (label[ia[inside]] == label[ib[inside]]) & (size[label[ia[inside]]] > 2)
+    known = {frozenset((x, y)): float(v) for x, y, v in zip(a[inside], b[inside], s[inside])}
+    members: dict[int, list[str]] = {}
+    for node, lab in zip(nodes.tolist(), label.tolist()):
+        members.setdefault(lab, []).append(node)
     groups: list[list[str]] = []
-    for comp in nx.connected_components(g):
-        nodes = sorted(comp)
-        groups.extend([nodes] if len(nodes) == 2 else _split(nodes, known, score, threshold))
+    for comp in members.values():
+        groups.extend([comp] if len(comp) == 2 else _split(comp, known, score, threshold))
     return sorted(groups, key=lambda grp: (-len(grp), grp[0]))

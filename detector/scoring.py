@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .candidates import BlockingConfig, candidate_pairs
+from .candidates import BlockingConfig, candidates
 from .errors import DetectorError
 from .features import NESTED, pair_features
 from .industry import DIFFERENT, RELATED, SAME
@@ -248,8 +248,7 @@ def score_pairs(f: pd.DataFrame, scorer: Scorer | None = None) -> pd.DataFrame:
 def score_candidates(left: Profiles, right: Profiles | None = None, scorer: Scorer | None = None,
                      cfg: BlockingConfig | None = None) -> pd.DataFrame:
     """Blocking → features → scores. ``right=None``: pairs within ``left`` (a registry)."""
-    cands = candidate_pairs(left, right, cfg or BlockingConfig())
-    ij = np.array(sorted(cands), dtype=int).reshape(-1, 2)
-    f = pair_features(left, left if right is None else right, ij[:, 0], ij[:, 1])
-    f["sources"] = [cands[(int(a), int(b))] for a, b in ij]
+    c = candidates(left, right, cfg or BlockingConfig())
+    f = pair_features(left, left if right is None else right, c.i, c.j)
+    f["sources"] = c.sources
     return score_pairs(f, scorer)

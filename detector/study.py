@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from itertools import chain
 from pathlib import Path
 
 import networkx as nx
@@ -172,34 +173,34 @@ def _survivor(ids: list[str], p: Profiles, counties: dict, sales: dict, problems
     return best, f"建议保留「{r['name']}」：" + "、".join(parts) + "（在本组中综合最优）"
 
 
-def _combined(ids: list[str], p: Profiles, n_units: int) -> dict:
-    """The group after the merger: its distinct members, the home city's county units they cover, their sales."""
+def _combined(ids: list[str], p: Profiles, units: set[str], n_units: int) -> dict:
+    """The group after the merger: its distinct members, the home city's county ``units`` they cover, their sales."""
     members = frozenset().union(*(p.members[p.row_of[i]] for i in ids))
-    units = {d.code for d in regions.county_units(p.home)} if p.home is not None else set()
     return {"members": len(members), "counties": len(p.member_table.counties(ids) & units), "county_units": n_units,
             "sales": round(p.member_table.sales(ids)[1] or 0.0, 2)}
 
 
 def hubs(p: Profiles, top: int = 10, min_shared: int = 2) -> list[Hub]:
     """枢纽型 associations: PageRank in the graph of associations linked by ≥ ``min_shared`` common members."""
-    keys = sorted({k for m in p.members for k in m})
-    if not keys:
+    sizes = np.fromiter(map(len, p.members), dtype=np.int64, count=len(p))
+    if not sizes.sum():
         return []
-    col = {k: c for c, k in enumerate(keys)}
-    rows = [r for r, m in enumerate(p.members) for _ in m]
-    cols = [col[k] for m in p.members for k in m]
-    inc = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(p), len(keys)))
+    keys = np.fromiter(chain.from_iterable(p.members), dtype=object, count=int(sizes.sum()))
+    cols, _ = pd.factorize(keys, sort=True)
+    rows = np.repeat(np.arange(len(p)), sizes)
+    inc = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(p), cols.max() + 1))
     overlap = sparse.triu(inc @ inc.T, k=1).tocoo()
+    active = p.column("active").astype(bool)
+    keep = (overlap.data >= min_shared) & active[overlap.row] & active[overlap.col]
     g = nx.Graph()
-    for a, b, w in zip(overlap.row, overlap.col, overlap.data):
-        if w >= min_shared and p.frame["active"].iat[a] and p.frame["active"].iat[b]:
-            g.add_edge(int(a), int(b), weight=float(w))
+    g.add_weighted_edges_from(zip(overlap.row[keep].tolist(), overlap.col[keep].tolist(),
+                                  overlap.data[keep].astype(float).tolist()))
     if not g:
         return []
     rank = nx.pagerank(g, weight="weight")
     best = sorted(rank, key=lambda n: (-rank[n], n))[:top]
-    return [Hub(p.frame["id"].iat[n], p.frame["name"].iat[n], round(rank[n], 5), g.degree(n),
-                int(g.degree(n, weight="weight"))) for n in best]
+    ids, names = p.column("id"), p.column("name")
+    return [Hub(ids[n], names[n], round(rank[n], 5), g.degree(n), int(g.degree(n, weight="weight"))) for n in best]
 
 
 def _industry_order(key: str) -> str:
@@ -234,7 +235,7 @@ def fold_records(pairs: pd.DataFrame, records: list[list[str]]) -> pd.DataFrame:
     alias = {other: ids[0] for ids in records for other in ids[1:]}
     if not alias:
         return pairs
-    out = pairs.assign(id_a=pairs["id_a"].map(lambda x: alias.get(x, x)), id_b=pairs["id_b"].map(lambda x: alias.get(x, x)))
+    out = pairs.assign(id_a=pairs["id_a"].map(alias).fillna(pairs["id_a"]), id_b=pairs["id_b"].map(alias).fillna(pairs["id_b"]))
     out = out[out["id_a"] != out["id_b"]]
     lo, hi = np.minimum(out["id_a"], out["id_b"]), np.maximum(out["id_a"], out["id_b"])
     out = out.assign(id_a=lo, id_b=hi).sort_values("score", ascending=False, kind="stable")
@@ -246,6 +247,21 @@ def not_compared(p: Profiles) -> list[str]:
     kinds = (("业务范围与章程宗旨", ("scope", "purpose")), ("服务项目", ("services",)))
     out = [label for label, columns in kinds if not any(c in p.frame.columns and filled(p.frame[c]) for c in columns)]
     return out + ([] if len(p.member_table) else ["会员（共有会员、共同负责人）"])
+
+
+def _within(pairs: pd.DataFrame, groups: list[list[str]]) -> list[pd.DataFrame]:
+    """Per group, its scored pairs (both ends in the group), in the order of the group's ids (first end, then
+    second)."""
+    ids = [i for g in groups for i in g]
+    group = pd.Series([k for k, g in enumerate(groups) for _ in g], index=ids, dtype=np.int64)
+    position = pd.Series([n for g in groups for n in range(len(g))], index=ids, dtype=np.int64)
+    ga, gb = pairs["id_a"].map(group), pairs["id_b"].map(group)
+    inside = (ga == gb).to_numpy()
+    pa, pb = pairs["id_a"][inside].map(position).to_numpy(), pairs["id_b"][inside].map(position).to_numpy()
+    order = np.lexsort((np.maximum(pa, pb), np.minimum(pa, pb), ga[inside].to_numpy()))
+    rows = np.flatnonzero(inside)[order]
+    cut = np.searchsorted(ga.to_numpy()[rows], np.arange(1, len(groups)))
+    return [pairs.iloc[r] for r in np.split(rows, cut)]
 
 
 def _certainty(within: pd.DataFrame) -> tuple[float, float]:
@@ -269,7 +285,7 @@ def run_study(engine: Engine, today: date | None = None, score: PairScoring | No
     def rescore(missing: list[tuple[str, str]]) -> np.ndarray:
         return engine.score_ids(p, p, missing)["score"].to_numpy()
 
-    id_groups = cluster(list(zip(pairs["id_a"], pairs["id_b"], pairs["score"])), threshold, rescore)
+    id_groups = cluster(pairs, threshold, rescore)
     findings = check_rules(p.frame, p.member_table, engine.stats_index, p.home, as_of=today)
     problems: dict[str, int] = {}
     for f in findings:
@@ -278,11 +294,9 @@ def run_study(engine: Engine, today: date | None = None, score: PairScoring | No
     counties = member_counties(p)
     sales = member_sales(p)
     n_units = len(regions.county_units(p.home)) if p.home is not None else 0
-    by_pair = {frozenset((a, b)): k for k, (a, b) in enumerate(zip(pairs["id_a"], pairs["id_b"]))}
+    units = {d.code for d in regions.county_units(p.home)} if p.home is not None else set()
     groups, certainty = [], {}
-    for ids in id_groups:
-        inner = [by_pair[frozenset((a, b))] for n, a in enumerate(ids) for b in ids[n + 1 :] if frozenset((a, b)) in by_pair]
-        within = pairs.iloc[inner]
+    for ids, within in zip(id_groups, _within(pairs, id_groups)):
         best = within.loc[within["score"].idxmax()]
         survivor, rationale = _survivor(ids, p, counties, sales, problems, n_units, today)
         groups.append(Group(
@@ -292,7 +306,7 @@ def run_study(engine: Engine, today: date | None = None, score: PairScoring | No
             score=round(float(within["score"].mean()), 4),
             reasons=reasons_for(best, p, p),
             rationale=rationale,
-            coverage=_combined(ids, p, n_units),
+            coverage=_combined(ids, p, units, n_units),
         ))
         certainty[ids[0]] = _certainty(within)
     groups.sort(key=lambda g: (*certainty[g.ids[0]], g.ids[0]))

@@ -54,3 +54,10 @@ def test_names_only_benchmark(tmp_path):
 def test_distributed_benchmark(tmp_path):
     out = _run("on_cluster.py", "--n", "60", "--workers", "1", "--workdir", str(tmp_path / "bench"), cache=tmp_path)
     assert "per stage: tasks, size" in out and '"stage": "block"' in out and "study wall time on 1 workers" in out
+
+
+def test_speed_benchmark_shapes(tmp_path):
+    out = _run("speed.py", "--n", "60", "--shape", "all", "--workdir", str(tmp_path / "bench"), cache=tmp_path)
+    for shape in ("standard", "national", "shared_pool", "common_names", "skewed", "origin_half", "names_only"):
+        assert f"\n{shape} " in out
+    assert "wall/target" in out

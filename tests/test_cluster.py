@@ -1,6 +1,8 @@
 import numpy as np
 
-from detector.cluster import cluster, similarity_graph
+import pandas as pd
+
+from detector.cluster import cluster
 
 
 def _scorer(table):
@@ -32,6 +34,12 @@ def test_scorer_called_only_for_unknown_pairs_in_components():
     assert asked == [("a", "c")]
 
 
-def test_graph_threshold():
-    g = similarity_graph([("a", "b", 0.4), ("b", "c", 0.6)], 0.5)
-    assert list(g.edges) == [("b", "c")]
+def test_only_pairs_at_the_threshold_join():
+    assert cluster([("a", "b", 0.4), ("b", "c", 0.6)], 0.5, _scorer({})) == [["b", "c"]]
+    assert cluster([("a", "b", 0.4)], 0.5, _scorer({})) == []
+
+
+def test_a_frame_of_pairs_clusters_as_its_triples():
+    pairs = [("c", "d", 0.9), ("d", "e", 0.92), ("c", "e", 0.2), ("a", "b", 0.95), ("x", "y", 0.2)]
+    frame = pd.DataFrame(pairs, columns=["id_a", "id_b", "score"])
+    assert cluster(frame, 0.5, _scorer({})) == cluster(pairs, 0.5, _scorer({})) == [["c", "d", "e"], ["a", "b"]]
