@@ -289,7 +289,8 @@ class Embedder:
                 with self._model_lock:
                     vecs = self.model.encode(chunk, batch_size=self.batch_size, normalize_embeddings=True,
                                              show_progress_bar=False)
-                out[rows] = vecs
+                # at the cache's precision, so a first run gives what every later run reads back
+                out[rows] = vecs.astype(np.float16)
                 if self.cache:
                     self.cache.put({self._key(t): v for t, v in zip(chunk, vecs)})
                 bar.update(sum(map(len, chunk)))

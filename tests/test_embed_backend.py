@@ -64,3 +64,12 @@ def test_progress_bars_only_on_a_terminal():
     assert progress_bar(10_000, "分词").disable  # pytest's stderr is no terminal
     assert not progress_bar(10_000, "分词", show=True).disable
     assert progress_bar(10, "分词", show=False).disable
+
+
+def test_a_cold_run_gives_the_vectors_a_warm_run_reads_back(tmp_path):
+    from detector.embed import EmbeddingCache
+
+    texts = ["温州市鞋革行业协会", "皮鞋、皮革制品的生产与销售，行业自律与服务", "眼镜及光学制品"]
+    cold = Embedder(cache=EmbeddingCache(tmp_path / "c.sqlite"), backend="torch").encode(texts)
+    warm = Embedder(cache=EmbeddingCache(tmp_path / "c.sqlite"), backend="torch").encode(texts)
+    assert np.array_equal(cold, warm)
