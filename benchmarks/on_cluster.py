@@ -34,7 +34,7 @@ def main() -> None:
     folder = data(args.n, args.workdir)
     with connect(workers=args.workers) as cluster:
         t, cpu = time.perf_counter(), time.process_time()
-        result = run_study(Engine.load(folder / "registry", embedder=cluster.embedder()), score=cluster.score)
+        result = run_study(Engine.load(folder, embedder=cluster.embedder()), score=cluster.score)
         wall, driver_cpu = time.perf_counter() - t, time.process_time() - cpu
         times = list(cluster.times)
     for x in times:

@@ -131,8 +131,8 @@ def new_applications(folder: Path, size: int, run: str, home=None):
     from detector import load_registry
     from detector.io import Registry
 
-    apps = load_registry(folder / "applications", kind="applications", home=home)
-    reg = load_registry(folder / "registry", home=home)
+    apps = load_registry(folder.parent / "applications", kind="applications", home=home)
+    reg = load_registry(folder, home=home)
     again = reg.associations.sample(n=max(0, min(size - len(apps), len(reg))), random_state=7)
     new_id = {aid: f"R{k:05d}-{run}" for k, aid in enumerate(again["id"])}
     columns = list(apps.associations.columns)
@@ -147,7 +147,7 @@ def new_applications(folder: Path, size: int, run: str, home=None):
 def batch(folder: Path, size: int) -> None:
     from detector import engine, screen_applications
 
-    eng = engine(folder / "registry")
+    eng = engine(folder)
     _ = eng.profiles
     run = time.strftime("%Y%m%d%H%M%S")
     apps = new_applications(folder, size + 2, run, eng.registry.home)
@@ -205,8 +205,8 @@ def screen_cli(folder: Path, workdir: Path) -> None:
     write_registry(new_applications(folder, 1, run), one)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     figures = {}
-    for label, args in (("prepare", ["prepare", str(folder / "registry")]),
-                        ("screen", ["screen", str(one), "--registry", str(folder / "registry"), "--out",
+    for label, args in (("prepare", ["prepare", str(folder)]),
+                        ("screen", ["screen", str(one), "--registry", str(folder), "--out",
                                     str(one / "result.jsonl")])):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
