@@ -5,7 +5,9 @@ A separate calibration stage (``models/calibration.json``: Platt scaling of the 
 on held-out data) turns the logit into a probability; it is refitted on its own (a registry's labels,
 ``detector learn``) without touching the scorer. Gates are not learned: a pair in different or nested
 regions, with different origins, a 学会/研究会 against a 行业协会, bodies of different kinds (a 体育类社团
-against a 行业协会), or an inactive side can never be a duplicate, however similar the texts.
+against a 行业协会, or a body whose individual members and purpose make it a club or a professional body), or an
+inactive side can never be a duplicate, however similar the texts. Industries come from all the evidence
+(``industry.decide``), so a gate never refuses a pair for what a misleading name alone says.
 """
 from __future__ import annotations
 
@@ -33,12 +35,13 @@ MODEL_FEATURES = (
     "log_shared_leaders",
     "ind_same", "ind_related", "ind_different", "ind_same_conf",
     "origin_same", "type_same",
+    "scope_members", "member_ind_same", "person_gap",
 )
 # Similarity evidence may only raise the score; a different industry may only lower it (every fit keeps this).
 NONNEGATIVE = frozenset({"core_ratio", "name_ratio", "core_cos", "desc_cos", "tfidf_cos", "services_jacc",
                          "member_jacc", "member_cont", "log_shared_members", "log_shared_leaders", "ind_same",
-                         "ind_same_conf", "origin_same", "type_same"})
-NONPOSITIVE = frozenset({"ind_different"})
+                         "ind_same_conf", "origin_same", "type_same", "scope_members", "member_ind_same"})
+NONPOSITIVE = frozenset({"ind_different", "person_gap"})
 
 
 def sign_bounds(features: tuple[str, ...] = MODEL_FEATURES) -> list[tuple[float | None, float | None]]:
@@ -55,6 +58,7 @@ GATE_ORIGIN_MISMATCH = "异地商会与行业组织性质不同"
 GATE_FORM = "学会/研究会与行业协会商会性质不同"
 GATE_AUDIENCE = "服务对象不同（如青年、女企业家与企业家）"
 GATE_KIND = "社会团体类别不同（如体育类社团与行业协会商会），按一业一会不构成重复"
+GATE_NATURE = "会员以个人为主、宗旨为联谊或职业发展，与企业组成的行业协会商会性质不同，按一业一会不构成重复"
 
 
 def design_matrix(f: pd.DataFrame) -> np.ndarray:
@@ -85,6 +89,10 @@ def design_matrix(f: pd.DataFrame) -> np.ndarray:
         "ind_same_conf": same * num("industry_conf"),
         "origin_same": (f["origin_rel"].to_numpy(dtype=object) == SAME).astype(float),
         "type_same": num("type_same"),
+        # the same scope and the same members, whatever the names say (业务交叉、服务或产品类同)
+        "scope_members": np.nan_to_num(tfidf) * np.nan_to_num(num("member_cont")),
+        "member_ind_same": num("member_ind_same"),
+        "person_gap": num("person_gap"),
     }
     return np.column_stack([cols[name] for name in MODEL_FEATURES])
 
@@ -92,9 +100,9 @@ def design_matrix(f: pd.DataFrame) -> np.ndarray:
 def gates(f: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     """Policy gate per pair: 1.0 when a duplicate is possible, else 0.0 with the reason."""
     reasons = []
-    for active, eligible, region, origin, clash, audience, kind_clash in zip(
+    for active, eligible, region, origin, clash, audience, kind_clash, nature in zip(
             f["both_active"], f["both_eligible"], f["region_rel"], f["origin_rel"], f["form_clash"], f["same_audience"],
-            f["kind_clash"]):
+            f["kind_clash"], f["nature_clash"]):
         if not active:
             reasons.append(GATE_INACTIVE)
         elif not eligible:
@@ -111,6 +119,8 @@ def gates(f: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
             reasons.append(GATE_FORM)
         elif not audience:
             reasons.append(GATE_AUDIENCE)
+        elif nature:
+            reasons.append(GATE_NATURE)
         elif kind_clash:
             reasons.append(GATE_KIND)
         else:
