@@ -16,8 +16,7 @@ def _features(**over):
                 tfidf_cos=0.2, services_jacc=0.0, shared_members=0.0, member_jacc=0.0, member_cont=0.0,
                 shared_leaders=0.0, industry_a="x", industry_b="y", industry_rel="different", industry_conf=0.8,
                 region_rel="same", origin_rel="na", form_clash=False, type_same=True, both_active=True,
-                both_eligible=True, same_audience=True, kind_clash=False, nature_clash=False, member_ind_same=False,
-                person_gap=0.0)
+                both_eligible=True, same_audience=True, kind_clash=False, nature_clash=False, person_gap=0.0)
     base.update(over)
     return pd.DataFrame([base])
 
@@ -114,9 +113,9 @@ def test_scope_and_members_outweigh_a_silent_name():
     enterprises of one industry: a duplicate whatever the name says; the same texts without the members are not."""
     silent = _features(industry_rel="same", industry_a="eyewear", industry_b="eyewear", industry_conf=0.5,
                        core_ratio=0.0, core_cos=0.55, name_ratio=0.3, desc_cos=0.96, tfidf_cos=0.8, type_same=False,
-                       services_jacc=0.3, shared_members=21.0, member_jacc=0.6, member_cont=0.8, member_ind_same=True)
+                       services_jacc=0.3, shared_members=21.0, member_jacc=0.6, member_cont=0.8)
     t = load_thresholds()
     assert score_pairs(silent)["score"].iat[0] >= t["group"]
-    strangers = silent.assign(shared_members=0.0, member_jacc=0.0, member_cont=0.0, member_ind_same=False,
+    strangers = silent.assign(shared_members=0.0, member_jacc=0.0, member_cont=0.0,
                               industry_rel="different", tfidf_cos=0.15)
     assert score_pairs(strangers)["score"].iat[0] < t["review"]

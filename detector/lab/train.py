@@ -54,8 +54,7 @@ VALIDATION_SETS = (Dataset(500, "standard", "苏州市"), Dataset(501, "noisy", 
 # members, scopes or services (names-only data) instead of leaning on whatever the generator fills in.
 # "no_overlap" keeps member data but removes the overlap: duplicates need not share members.
 _MASKS = {
-    "members": (("shared_members", 0.0), ("member_jacc", np.nan), ("member_cont", np.nan), ("member_ind_same", False),
-                ("person_gap", 0.0)),
+    "members": (("shared_members", 0.0), ("member_jacc", np.nan), ("member_cont", np.nan), ("person_gap", 0.0)),
     "no_overlap": (("shared_members", 0.0), ("member_jacc", 0.0), ("member_cont", 0.0), ("shared_leaders", 0.0)),
     "desc": (("desc_cos", np.nan), ("tfidf_cos", np.nan)),
     "services": (("services_jacc", np.nan),),
