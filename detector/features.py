@@ -77,7 +77,7 @@ def _rowwise_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 _PAIR_COLUMNS = ["id", "core_text", "name_norm", "industry_key", "core_segment", "industry_conf", "region_code",
                  "out_of_town", "origin_code", "is_research", "eff_type", "active", "eligible", "audience", "kind",
-                 "town", "kind_source", "person_share"]
+                 "town", "kind_source"]
 
 
 def _columns(p: Profiles, rows: np.ndarray) -> dict[str, np.ndarray]:
@@ -118,8 +118,4 @@ def pair_features(left: Profiles, right: Profiles, i: np.ndarray, j: np.ndarray)
     f["kind_clash"] = [bool(a and b and a != b) for a, b in zip(li["kind"], rj["kind"])]
     # ... a kind its members and purpose gave (a club of individuals named like the trade: 温州市汽车车友协会)
     f["nature_clash"] = [bool(c and (x or y)) for c, x, y in zip(f["kind_clash"], li["kind_source"], rj["kind_source"])]
-    # how far apart their shares of individual members are (enterprises vs persons: a trade body vs a club or
-    # a professional body)
-    has = ~np.isnan(f["member_jacc"])
-    f["person_gap"] = np.where(has, np.abs(li["person_share"].astype(float) - rj["person_share"].astype(float)), 0.0)
     return pd.DataFrame(f)

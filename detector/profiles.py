@@ -174,7 +174,6 @@ def build_profiles(associations: pd.DataFrame, memberships: pd.DataFrame | None,
     data["industry_doubt"] = [d.doubt for d in industries]  # the name's industry that scope and members contradict
     data["member_industry"] = [ev.key if ev.share >= _evidence().member_share and ev.firms >= _evidence().member_min
                                else "" for ev, _, _ in evidence]
-    data["person_share"] = [people for _, people, _ in evidence]
     natures = [_nature(k, people, n, pu, sc) for k, (_, people, n), pu, sc in
                zip(data["kind"], evidence, text["purpose"], text["scope"])]
     data["kind"] = [k for k, _ in natures]

@@ -35,13 +35,12 @@ MODEL_FEATURES = (
     "log_shared_leaders",
     "ind_same", "ind_related", "ind_different", "ind_same_conf",
     "origin_same", "type_same",
-    "scope_members", "person_gap",
 )
 # Similarity evidence may only raise the score; a different industry may only lower it (every fit keeps this).
 NONNEGATIVE = frozenset({"core_ratio", "name_ratio", "core_cos", "desc_cos", "tfidf_cos", "services_jacc",
                          "member_jacc", "member_cont", "log_shared_members", "log_shared_leaders", "ind_same",
-                         "ind_same_conf", "origin_same", "type_same", "scope_members"})
-NONPOSITIVE = frozenset({"ind_different", "person_gap"})
+                         "ind_same_conf", "origin_same", "type_same"})
+NONPOSITIVE = frozenset({"ind_different"})
 
 
 def sign_bounds(features: tuple[str, ...] = MODEL_FEATURES) -> list[tuple[float | None, float | None]]:
@@ -89,9 +88,6 @@ def design_matrix(f: pd.DataFrame) -> np.ndarray:
         "ind_same_conf": same * num("industry_conf"),
         "origin_same": (f["origin_rel"].to_numpy(dtype=object) == SAME).astype(float),
         "type_same": num("type_same"),
-        # the same scope and the same members, whatever the names say (业务交叉、服务或产品类同)
-        "scope_members": np.nan_to_num(tfidf) * np.nan_to_num(num("member_cont")),
-        "person_gap": num("person_gap"),
     }
     return np.column_stack([cols[name] for name in MODEL_FEATURES])
 

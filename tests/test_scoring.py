@@ -16,7 +16,7 @@ def _features(**over):
                 tfidf_cos=0.2, services_jacc=0.0, shared_members=0.0, member_jacc=0.0, member_cont=0.0,
                 shared_leaders=0.0, industry_a="x", industry_b="y", industry_rel="different", industry_conf=0.8,
                 region_rel="same", origin_rel="na", form_clash=False, type_same=True, both_active=True,
-                both_eligible=True, same_audience=True, kind_clash=False, nature_clash=False, person_gap=0.0)
+                both_eligible=True, same_audience=True, kind_clash=False, nature_clash=False)
     base.update(over)
     return pd.DataFrame([base])
 
