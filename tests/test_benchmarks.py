@@ -39,3 +39,10 @@ def test_names_only_benchmark(tmp_path):
     csv.write_text("name\n湘潭市鞋业协会\n湘潭市鞋业商会\n湘潭市律师协会\n湘潭市江西商会\n", encoding="utf-8")
     out = _run("names_only.py", str(csv), "--out", str(tmp_path / "out"), cache=tmp_path)
     assert "建议合并" in out and (tmp_path / "out" / "study.json").is_file()
+
+
+def test_silent_names_benchmark(tmp_path):
+    """Issue 16's pairs: every duplicate that only scope and members reveal is grouped, no look-alike is."""
+    out = _run("silent_names.py", cache=tmp_path)
+    verdicts = [line.split()[0] for line in out.splitlines() if line.startswith(("OK", "BAD"))]
+    assert len(verdicts) == 9 and set(verdicts) == {"OK"}, out
