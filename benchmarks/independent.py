@@ -14,7 +14,10 @@ tool's training and evaluation did not use) into ``out/independent/``, runs
 
 Run (a few minutes; embeddings are cached):
     .venv/bin/python benchmarks/independent.py [--out out/independent] [--only 佛山市] [--no-generate]
-        [--seed-shift K] [--quiet]
+        [--seed-shift K] [--quiet] [--silent-names]
+
+``--silent-names``: the same cities with bodies whose names are silent or mislead and trade-named clubs
+(``independent_gen.plant_silent``, n // 25 rounds), in folders of their own (issue 16).
 """
 from __future__ import annotations
 
@@ -261,17 +264,20 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed-shift", type=int, default=0, help="add to every dataset seed (variance check)")
     ap.add_argument("--quiet", action="store_true", help="table and summary only, no per-error listing")
     ap.add_argument("--n", type=int, default=0, help="registry size of every dataset (default: each its own)")
+    ap.add_argument("--silent-names", action="store_true",
+                    help="plant silent / misleading names and trade-named clubs (issue 16)")
     a = ap.parse_args(argv)
     out = Path(a.out)
     sets = [(c, seed + a.seed_shift, a.n or n) for c, seed, n in DATASETS if not a.only or c == a.only]
     embedder = Embedder()
     results, folders = [], []
     for city, seed, n in sets:
-        folder = out / slug(city, seed, n)
+        folder = out / (slug(city, seed, n) + ("-silent" if a.silent_names else ""))
         if not a.no_generate:
-            independent_gen.generate(folder, seed=seed, n=n, city=city, n_apps=40)
+            independent_gen.generate(folder, seed=seed, n=n, city=city, n_apps=40,
+                                     silent=n // 25 if a.silent_names else 0)
         t0 = time.perf_counter()
-        results.append(evaluate_dataset(folder, embedder, slug(city, seed, n)))
+        results.append(evaluate_dataset(folder, embedder, folder.name))
         print(f"evaluated {folder.name} in {time.perf_counter() - t0:.1f}s", flush=True)
         folders.append(folder)
     print()

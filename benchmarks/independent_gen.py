@@ -302,6 +302,23 @@ AUDIENCE_CLAUSES = {
 }
 AUDIENCE_PURPOSES = ["团结{area}{grp}，促进企业健康发展和{grp}健康成长。", "以服务{grp}为宗旨，发挥桥梁纽带作用。"]
 
+# Names that are silent or mislead; bodies of individuals named like a trade (the 一业一会 look-alikes).
+SILENT_BRANDS = ["鼎新", "华瑞", "宏泰", "瑞祥", "金诚", "永信", "德润", "博远", "盛和", "恒信", "天成", "鑫源"]
+SILENT_WORDS = ["", "", "", "装备", "科技", "实业", "智能制造", "工贸"]
+BROAD_FORMS = [("产业发展促进会", "促进会"), ("联合会", "联合会"), ("促进会", "促进会"), ("发展促进会", "促进会"),
+               ("商会", "商会"), ("协会", "行业协会")]
+CLUB_FORMS = {"club": ["联谊会", "爱好者协会", "之友会", "俱乐部协会"], "pro": ["设计师协会", "技术人员协会", "从业者协会", "匠人联谊会"]}
+CLUB_CLAUSES = {
+    "club": ["组织{ind}爱好者开展交流活动", "举办{ind}知识讲座和体验活动", "组织会员开展户外采风", "开展会员互助和联谊",
+             "组织会员参与志愿服务", "分享{ind}相关的生活经验"],
+    "pro": ["开展{ind}技术人员技能比武和等级认定", "组织{ind}设计人员作品交流", "维护个人会员合法权益", "推动{ind}技术人才成长",
+            "组织会员业务进修和学习", "评选{ind}优秀技术能手"],
+}
+CLUB_PURPOSES = {
+    "club": ["团结{area}热爱{ind}的人士，增进彼此交流和友谊。", "以{ind}为媒，结交朋友、分享乐趣、服务社会。"],
+    "pro": ["团结{area}{ind}专业技术人员，提高业务水平和职业素养。", "为{ind}技术人员搭建学习交流和成长平台。"],
+}
+
 SYNONYMS = [("推动", "促进"), ("提升", "提高"), ("开拓", "拓展"), ("帮助", "协助"), ("国内外", "海内外"),
             ("会员企业", "会员单位"), ("加强", "强化"), ("举办", "承办"), ("及时", "适时"), ("意见和建议", "建议")]
 CN_NUM = "一二三四五六七八九十"
@@ -518,6 +535,8 @@ class Entity:
     services: str = ""
     members: list[tuple[Member, str]] = field(default_factory=list)
     admin: dict = field(default_factory=dict)
+    plain: bool = True  # False: a name that says nothing of the trade or misleads, or a trade-named club
+    borrowed: str = ""  # the industry whose name core a misnamed body carries
 
     @property
     def slot(self) -> tuple:
@@ -857,7 +876,56 @@ def _sibling_overlap(ent: Entity, rng: Rand) -> tuple[float, float]:
     return (.1, .6) if ent.kind != "chamber" else (.2, .7)
 
 
-def build_registry(city: City, n: int, rng: Rand, gb: dict[str, str]) -> Registry:
+def _named(ent: Entity, body: str, typ: str, city: City, rng: Rand) -> None:
+    prefix = region_prefix(ent, city, rng, omit_p=.05)
+    ent.body, ent.type = body, typ if rng.p(.7) else ""
+    ent.name = prefix + body
+    ent.region_col = region_column(ent, city, prefix, rng)
+
+
+def plant_silent(entities: list[Entity], city: City, pools: Pools, rng: Rand, k: int) -> list[Entity]:
+    """Per round, beside a trade association of the registry: a duplicate whose name says nothing of the trade
+    or misleads (鼎新装备 + 促进会) with the trade's charter and 60–80% of its members; a body of another trade
+    named with this trade's core and a broad form (not a duplicate: scope and members are the other trade's);
+    a club or professional body of individuals named like the trade (not a duplicate: another nature)."""
+    bases = [e for e in entities if e.active and e.kind == "industry" and e.nature == "assoc" and len(e.members) >= 10]
+    taken = {e.name for e in entities}
+    out = []
+
+    def name(ent: Entity, options: list[tuple[str, str]]) -> None:
+        for _ in range(20):
+            body, typ = rng.pick(options)
+            _named(ent, body, typ, city, rng)
+            if ent.name not in taken:
+                break
+        taken.add(ent.name)
+
+    for base in rng.sample(bases, min(k, len(bases))):
+        dup = Entity("industry", base.key, base.region, plain=False)
+        name(dup, [(b + w + f, t) for b in SILENT_BRANDS for w in SILENT_WORDS for f, t in BROAD_FORMS])
+        fill_texts(dup, city, rng, 0)
+        fill_members(dup, city, pools, rng, 0, sibling=base, overlap=(.6, .8))
+        other = rng.pick([x for x in IND_KEYS if x != base.key and x not in RELATED.get(base.key, set())
+                          and x not in CITY_ONLY and x not in ("进出口", "电子商务")])
+        misnamed = Entity("industry", other, base.region, plain=False, borrowed=base.key)
+        name(misnamed, [(c + f, t) for c in INDUSTRIES[base.key].cores[:2] for f, t in BROAD_FORMS[:4]])
+        fill_texts(misnamed, city, rng, 0)
+        fill_members(misnamed, city, pools, rng, 0)
+        nature = rng.pick(["club", "pro"])
+        club = Entity("industry", base.key, base.region, nature="club", plain=False)
+        name(club, [(c + f, "") for c in INDUSTRIES[base.key].cores[:2] for f in CLUB_FORMS[nature]])
+        ind = INDUSTRIES[base.key]
+        clauses = [c.format(ind=rng.pick(ind.words)) for c in rng.sample(CLUB_CLAUSES[nature], rng.int(3, 5))]
+        club.scope = _format(clauses + [paraphrase(rng.pick(ind.specs), rng)], rng)
+        club.purpose = rng.pick(CLUB_PURPOSES[nature]).format(area=_area(club, city, rng), ind=rng.pick(ind.words))
+        club.services = "；".join(rng.sample(["会员联谊", "技能交流", "知识讲座", "公益活动", "作品展示", "业务进修"], 3))
+        people = academic_members(club, city, rng, member_size(club, rng), pools)
+        club.members = assign_roles(people, rng)
+        out += [dup, misnamed, club]
+    return out
+
+
+def build_registry(city: City, n: int, rng: Rand, gb: dict[str, str], silent: int = 0) -> Registry:
     pools = Pools(city, rng)
     n_dissolved = max(2, round(n * .03))
     n_slots = round(n * .82)
@@ -897,9 +965,14 @@ def build_registry(city: City, n: int, rng: Rand, gb: dict[str, str]) -> Registr
         fill_members(ent, city, pools, rng, sparse=.5, sibling=by_slot[s][0])
         entities.append(ent)
     shared = make_shared_members(entities, city, pools, rng, k=max(4, n // 50))
+    if silent:
+        entities += plant_silent(entities, city, pools, rng, silent)
     for ent in entities:
         ent.industry = declared_industry(ent, rng, gb)
         ent.admin = admin_fields(ent, rng)
+    for ent in entities:  # a silent or misleading name seldom comes with a telling declared industry
+        if not ent.plain:
+            ent.industry = rng.weighted(["", "综合", ent.industry], [3, 2, 1])
     entities = rng.shuffle(entities)
     used: set[str] = set()
     for gi, ent in enumerate(entities):
@@ -956,6 +1029,10 @@ def near_kind(a: Entity, b: Entity, city: City, shared: set[frozenset]) -> str |
         return "near_level" if city.name in (a.region, b.region) else "near_region"
     if a.region != b.region:
         return None
+    if a.kind == b.kind == "industry" and a.key == b.key and "club" in (a.nature, b.nature) and a.nature != b.nature:
+        return "near_nature"
+    if a.kind == b.kind == "industry" and a.slot != b.slot and (a.borrowed == b.key or b.borrowed == a.key):
+        return "near_evidence"
     if a.kind in ("industry", "academic") and b.kind in ("industry", "academic"):
         if a.key == b.key and a.nature != b.nature:
             return "near_form"
@@ -973,7 +1050,7 @@ def pair_labels(reg: Registry, rng: Rand, n_random: int) -> pd.DataFrame:
     rows, negatives = [], set()
     for a, b in itertools.combinations(reg.entities, 2):
         if a.active and b.active and a.group == b.group:
-            rows.append((a.eid, b.eid, 1, "duplicate"))
+            rows.append((a.eid, b.eid, 1, "duplicate" if a.plain and b.plain else "duplicate_silent"))
             continue
         kind = near_kind(a, b, reg.city, shared)
         if kind:
@@ -1170,7 +1247,7 @@ class AppMaker:
         n_review = round(n_apps * .2)
         n_clear = n_apps - n_dup - n_reject - n_review - 2
         dup_slots = [s for s in self.active if s[0] != "academic"]
-        industry_slots = [s for s in dup_slots if s[0] == "industry"]
+        industry_slots = [s for s in dup_slots if s[0] == "industry" and s[3] == "assoc" and self.active[s][0].plain]
         others = [s for s in dup_slots if s[0] != "industry"]
         picks = rng.sample(industry_slots, n_dup - n_dup // 3) + rng.sample(others, n_dup // 3)
         for s in picks:
@@ -1244,12 +1321,14 @@ def write_csv(df: pd.DataFrame, path: Path) -> None:
     df.to_csv(path, index=False, encoding="utf-8")
 
 
-def generate(out_dir: str | Path, seed: int = 7, n: int = 300, city: str = "泉州市", n_apps: int = 40) -> Path:
-    """Write registry/, applications/ and labels/ under out_dir; returns out_dir."""
+def generate(out_dir: str | Path, seed: int = 7, n: int = 300, city: str = "泉州市", n_apps: int = 40,
+             silent: int = 0) -> Path:
+    """Write registry/, applications/ and labels/ under out_dir; returns out_dir. ``silent``: rounds of
+    bodies whose names are silent or mislead (see :func:`plant_silent`)."""
     out = Path(out_dir)
     rng = Rand(seed)
     gb = gb_names()
-    reg = build_registry(CITIES[city], n, rng, gb)
+    reg = build_registry(CITIES[city], n, rng, gb, silent)
     write_csv(pd.DataFrame([assoc_row(e) for e in reg.entities], columns=ASSOC_COLUMNS), out / "registry" / "associations.csv")
     members = [r for e in reg.entities for r in membership_rows(e, reg.city, rng)]
     write_csv(pd.DataFrame(members, columns=MEMBER_COLUMNS), out / "registry" / "memberships.csv")
@@ -1275,8 +1354,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--n", type=int, default=300, help="registry size (associations)")
     ap.add_argument("--city", default="泉州市", choices=sorted(CITIES))
     ap.add_argument("--apps", type=int, default=40, help="number of applications")
+    ap.add_argument("--silent", type=int, default=0, help="rounds of silent / misleading names and trade-named clubs")
     a = ap.parse_args(argv)
-    out = generate(a.out_dir, a.seed, a.n, a.city, a.apps)
+    out = generate(a.out_dir, a.seed, a.n, a.city, a.apps, a.silent)
     assoc = pd.read_csv(out / "registry" / "associations.csv", dtype=str)
     pairs = pd.read_csv(out / "labels" / "pairs.csv", dtype=str)
     apps = pd.read_csv(out / "labels" / "applications.csv", dtype=str)

@@ -285,10 +285,13 @@ def train(ctx: click.Context, workdir: Path | None, out_dir: Path | None, calibr
               show_default=True, help="（无 REGISTRY_DIR 时）生成的评估数据保存在此。")
 @click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="另存详细结果为 JSON。")
+@click.option("--silent-names", is_flag=True,
+              help="（无 REGISTRY_DIR 时）改在名称不显示或误导行业、须由业务范围和会员判断的生成数据上评估。")
 @_model_options
 @click.pass_context
 def evaluate(ctx: click.Context, registry_dir: Path | None, labels_file: Path | None, report_file: Path | None,
-             workdir: Path, json_file: Path | None, data_dir: Path | None, shipped_model: bool) -> None:
+             workdir: Path, json_file: Path | None, silent_names: bool, data_dir: Path | None,
+             shipped_model: bool) -> None:
     """评估准确率。
 
     给出 REGISTRY_DIR 时：在本登记库的标注上（--labels、labels.csv、工作台标注与审查决定）计算合并研究与筛查结论的
@@ -303,10 +306,11 @@ def evaluate(ctx: click.Context, registry_dir: Path | None, labels_file: Path | 
         from dataclasses import asdict
 
         from .embed import Embedder
-        from .lab.evaluate import evaluate as run_evaluate, format_results
+        from .lab.evaluate import EVAL_SETS, SILENT_SETS, evaluate as run_evaluate, format_results
 
         _check_writable(json_file)
-        results = run_evaluate(Embedder(ctx.obj["model"]), workdir, log=click.echo)
+        results = run_evaluate(Embedder(ctx.obj["model"]), workdir, SILENT_SETS if silent_names else EVAL_SETS,
+                               log=click.echo)
         click.echo(format_results(results))
         if json_file:
             write_json([asdict(r) for r in results], json_file)

@@ -7,13 +7,15 @@ from typing import Any
 import pandas as pd
 
 from .features import NESTED
-from .industry import DIFFERENT, RELATED, SAME
+from .industry import BY_NAME, DIFFERENT, RELATED, SAME
 from .industry import get as get_industry
+from .names import kind_names
 from .profiles import Profiles
-from .scoring import GATE_NESTED, GATE_ORIGIN, GATE_REGION
+from .scoring import GATE_NATURE, GATE_NESTED, GATE_ORIGIN, GATE_REGION
 
 STRONG_TEXT = 0.80  # cosine from which a scope / name similarity is worth saying
-_COLUMNS = ("region_name", "origin", "industry_key", "industry_core", "core_segment", "eff_type")
+_COLUMNS = ("region_name", "origin", "industry_key", "industry_core", "core_segment", "eff_type", "name",
+            "industry_source", "industry_doubt", "kind", "kind_source", "member_industry")
 _SAID_BY_STRUCTURE = {GATE_NESTED, GATE_REGION, GATE_ORIGIN}  # the structure line already names the places
 
 
@@ -46,6 +48,23 @@ def _structure(f: Mapping[str, Any], a: dict, b: dict) -> str | None:
     return "、".join(parts) or None
 
 
+def _industry_evidence(a: dict) -> str | None:
+    """Where an industry the name does not give came from: 温州市瓯越联合会的行业按会员构成判断为眼镜."""
+    if not a["industry_key"] or a["industry_source"] in ("", BY_NAME) and not a["industry_doubt"]:
+        return None
+    name = _industry_name(a["industry_key"])
+    if a["industry_source"] == BY_NAME:  # the name's industry stands, in doubt
+        return f"{a['name']}的名称所示行业（{name}）与其业务范围或会员构成不符，行业存疑"
+    said = f"（名称所示为{_industry_name(a['industry_doubt'])}，与业务范围和会员构成不符）" if a["industry_doubt"] else ""
+    return f"{a['name']}的行业{a['industry_source']}判断为{name}{said}"
+
+
+def _nature(a: dict) -> str | None:
+    if not a["kind_source"]:
+        return None
+    return f"{a['name']}{a['kind_source']}属{kind_names().get(a['kind'], a['kind'])}（会员以个人为主）"
+
+
 def _present(x: float) -> bool:
     return x is not None and bool(pd.notna(x))
 
@@ -75,6 +94,9 @@ def reasons_for(f: Mapping[str, Any], left: Profiles, right: Profiles) -> list[s
     structure = _structure(f, a, b)
     if structure:
         out.append(structure)
+    out += [x for x in (_industry_evidence(a), _industry_evidence(b)) if x]
+    if f["gate_reason"] == GATE_NATURE:
+        out += [x for x in (_nature(a), _nature(b)) if x]
     if f["gate_reason"] and f["gate_reason"] not in _SAID_BY_STRUCTURE:
         out.append(f["gate_reason"])
     if a["industry_core"] and b["industry_core"] and (f["core_ratio"] >= 0.5 or f["core_cos"] >= STRONG_TEXT):
@@ -90,6 +112,8 @@ def reasons_for(f: Mapping[str, Any], left: Profiles, right: Profiles) -> list[s
         out.append(f"服务项目重合 {f['services_jacc']:.0%}")
     if f["shared_members"] > 0:
         out.append(f"共有会员 {int(f['shared_members'])} 家（占 {f['member_cont']:.0%}）")
+    if a["member_industry"] and a["member_industry"] == b["member_industry"]:
+        out.append(f"会员企业多属同一行业（{_industry_name(a['member_industry'])}）")
     if f["shared_leaders"] > 0:
         out.append(f"共有会长/副会长 {int(f['shared_leaders'])} 人")
     return out

@@ -216,6 +216,90 @@ class Taxonomy:
         return RELATED if second.key in first.related else DIFFERENT
 
 
+# Where an association's industry came from (decide); shown in reasons.
+BY_NAME, BY_SCOPE, BY_MEMBERS, BY_SCOPE_AND_MEMBERS = "按名称", "按业务范围", "按会员构成", "按业务范围和会员构成"
+
+
+@dataclass(frozen=True)
+class MemberIndustry:
+    """What an association's enterprise members state: the industry most of them name, its share of the
+    ``firms`` counted, and every stated industry's share."""
+
+    key: str
+    share: float
+    firms: int
+    shares: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Thresholds of :func:`decide` (``evidence_*`` in ``models/policy.toml``)."""
+
+    scope_confidence: float
+    scope_margin: float
+    member_share: float
+    member_min: int
+    support_share: float
+
+
+@dataclass(frozen=True)
+class IndustryDecision:
+    """An association's industry from all its evidence: key, confidence, source (``BY_*``) and ``doubt``, the
+    industry its name gives when the rest contradicts it ("" otherwise)."""
+
+    key: str
+    confidence: float
+    source: str
+    doubt: str = ""
+
+
+def decide(name_key: str, named: list[IndustryMatch], text: list[IndustryMatch], members: MemberIndustry,
+           ev: Evidence) -> IndustryDecision:
+    """One industry from the name's (``name_key``), the ranking of name and texts together (``named``), the
+    texts' own ranking (scope, purpose, declared industry: ``text``) and the members' (``members``).
+
+    A name's industry stands unless its scope and its members both point to one other industry and neither
+    supports the name's (then that industry, from evidence); when only one of them contradicts it and the
+    other does not support it, it stands with half its confidence and a doubt. A name without an industry
+    takes the one its scope or its members show strongly (both agreeing: the surer), else the best of the
+    combined ranking (as before)."""
+    trades = [m for m in text if m.industry.kind == INDUSTRY]
+    top = trades[0] if trades else None
+    runner_up = trades[1].confidence if len(trades) > 1 else 0.0
+    scope = top if top is not None and top.confidence >= ev.scope_confidence and \
+        top.confidence >= ev.scope_margin * runner_up else None
+    firms = members.firms >= ev.member_min and members.share >= ev.member_share and members.key
+    member_key = members.key if firms else ""
+
+    def in_text(key: str) -> bool:
+        return top is not None and any(m.industry.key == key and m.confidence >= ev.support_share * top.confidence
+                                       for m in text)
+
+    def in_members(key: str) -> bool:
+        return members.shares.get(key, 0.0) >= ev.support_share
+
+    conf = next((float(m.confidence) for m in named if m.industry.key == name_key), None) if name_key else None
+    if conf is not None:
+        against_scope = scope is not None and scope.industry.key != name_key and not in_text(name_key)
+        against_members = bool(member_key) and member_key != name_key and not in_members(name_key)
+        if against_scope and against_members and scope.industry.key == member_key:
+            return IndustryDecision(member_key, round(min(scope.confidence, members.share), 4), BY_SCOPE_AND_MEMBERS,
+                                    name_key)
+        if (against_scope or against_members) and not in_text(name_key) and not in_members(name_key):
+            return IndustryDecision(name_key, round(conf / 2, 4), BY_NAME, name_key)
+        return IndustryDecision(name_key, conf, BY_NAME)
+    if scope is not None and member_key == scope.industry.key:
+        return IndustryDecision(member_key, round(max(scope.confidence, members.share), 4), BY_SCOPE_AND_MEMBERS)
+    if scope is not None and (not member_key or scope.confidence >= members.share):
+        return IndustryDecision(scope.industry.key, float(scope.confidence), BY_SCOPE)
+    if member_key:
+        return IndustryDecision(member_key, round(members.share, 4), BY_MEMBERS)
+    if named:
+        source = BY_SCOPE if any(m.industry.key == named[0].industry.key for m in text) else BY_NAME
+        return IndustryDecision(named[0].industry.key, float(named[0].confidence), source)
+    return IndustryDecision("", 0.0, "")
+
+
 def _where(source: Path, index: int, raw: object) -> str:
     key = raw.get("key") if isinstance(raw, dict) else None
     return f"行业词表 {source.name} 第 {index} 个条目" + (f"（{key}）" if isinstance(key, str) else "")

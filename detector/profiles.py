@@ -4,8 +4,10 @@ Everything the pair features need, computed once per registry (and per applicati
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -13,10 +15,10 @@ from scipy import sparse
 
 from . import regions
 from .embed import Embedder
-from .industry import classify, get as get_industry, segment
+from .industry import BY_NAME, Evidence, IndustryDecision, MemberIndustry, classify, decide, get as get_industry, segment
 from .members import MemberTable, member_table
-from .names import OUT_OF_TOWN, infer_home, parse_name
-from .policy import INACTIVE, RESEARCH_TYPES
+from .names import ENTERPRISE, OUT_OF_TOWN, PERSON, TRADE, infer_home, parse_name
+from .policy import INACTIVE, RESEARCH_TYPES, settings
 from .regions import Division, resolve_region
 from .text import cell, normalize_text, split_items
 from .tfidf import Tfidf
@@ -92,13 +94,47 @@ def _parse_row(name: str, region_value: object, type_value: object, home: Divisi
     }
 
 
-def _industry(name: str, scope: str, purpose: str, declared: str, name_industry: str) -> tuple[str, float]:
-    matches = classify(name=name, scope=scope, purpose=purpose, declared=declared)
-    if name_industry:
-        for m in matches:
-            if m.industry.key == name_industry:
-                return m.industry.key, float(m.confidence)
-    return (matches[0].industry.key, float(matches[0].confidence)) if matches else ("", 0.0)
+@lru_cache(maxsize=1)
+def _evidence() -> Evidence:
+    cfg = settings()
+    return Evidence(cfg["evidence_scope_confidence"], cfg["evidence_scope_margin"], cfg["evidence_member_share"], cfg["evidence_member_min"],
+                    cfg["evidence_support_share"])
+
+
+def _industry(name: str, scope: str, purpose: str, declared: str, name_industry: str,
+              members: MemberIndustry) -> IndustryDecision:
+    """The industry from all the evidence (:func:`detector.industry.decide`)."""
+    named = classify(name=name, scope=scope, purpose=purpose, declared=declared)
+    text = classify(scope=scope, purpose=purpose, declared=declared) if scope or purpose or declared else []
+    return decide(name_industry, named, text, members, _evidence())
+
+
+def _member_evidence(table: MemberTable, aid: str) -> tuple[MemberIndustry, float, int]:
+    """What an association's distinct members say: the industries its enterprise members' names state
+    (best first, each member once), the share of individual members and the number of members."""
+    rows = table.rows(aid, distinct=True)
+    kinds = table.kind[rows]
+    firms = table.norm[rows[kinds == ENTERPRISE]].tolist()
+    stated = table.stated
+    best = Counter(stated[n][0] for n in firms if stated.get(n))
+    listed = Counter(k for n in firms for k in dict.fromkeys(stated.get(n, ())))
+    key, count = best.most_common(1)[0] if best else ("", 0)
+    total = max(1, len(firms))
+    people = float((kinds == PERSON).sum()) / max(1, len(rows))
+    return MemberIndustry(key, count / total, len(firms), {k: c / total for k, c in listed.items()}), people, len(rows)
+
+
+def _nature(kind: str, people: float, n: int, purpose: str, scope: str) -> tuple[str, str]:
+    """A trade-named body whose members are mostly individuals and whose purpose is a club's or a
+    professional body's is of that kind (``nature_*`` in ``models/policy.toml``); returns (kind, source)."""
+    cfg = settings()
+    if kind != TRADE or n < cfg["nature_member_min"] or people < cfg["nature_person_share"]:
+        return kind, ""
+    text = normalize_text(f"{purpose}。{scope}")
+    for nature in ("fellowship", "professional"):
+        if any(w in text for w in cfg[f"nature_{nature}_words"]):
+            return nature, "按会员构成和宗旨"
+    return kind, ""
 
 
 def _tfidf(docs: list[str], vectorizer: Tfidf | None) -> tuple[sparse.csr_matrix, Tfidf]:
@@ -125,13 +161,27 @@ def build_profiles(associations: pd.DataFrame, memberships: pd.DataFrame | None,
     parsed = [_parse_row(n, r, t, home) for n, r, t in zip(text["name"], text["region"], text["type"])]
     columns = parsed[0] if parsed else _parse_row("", "", "", None)
     data: dict[str, list] = {"id": ids, **text, **{k: [p[k] for p in parsed] for k in columns}}
-    industries = [_industry(*args) for args in zip(text["name"], text["scope"], text["purpose"], text["industry"],
-                                                     data["name_industry"])]
-    data["industry_key"] = [k for k, _ in industries]
-    data["industry_conf"] = [c for _, c in industries]
+    table = member_table(memberships, home, known_members)
+    members, leaders = table.key_sets(ids), table.leader_sets(ids)
+    evidence = [_member_evidence(table, a) for a in ids]
+    industries = [_industry(*args, ev) for args, (ev, _, _) in
+                  zip(zip(text["name"], text["scope"], text["purpose"], text["industry"], data["name_industry"]),
+                      evidence)]
+    data["industry_key"] = [d.key for d in industries]
+    data["industry_conf"] = [d.confidence for d in industries]
+    data["industry_source"] = [d.source for d in industries]
+    data["industry_doubt"] = [d.doubt for d in industries]  # the name's industry that scope and members contradict
+    data["member_industry"] = [ev.key if ev.share >= _evidence().member_share and ev.firms >= _evidence().member_min
+                               else "" for ev, _, _ in evidence]
+    natures = [_nature(k, people, n, pu, sc) for k, (_, people, n), pu, sc in
+               zip(data["kind"], evidence, text["purpose"], text["scope"])]
+    data["kind"] = [k for k, _ in natures]
+    data["kind_source"] = [src for _, src in natures]
     # blocking on industry needs a specific subject: umbrella kinds (学术团体, 异地商会) group unlike bodies
-    # what a name core adds to its industry (出租汽车 within 汽车): a segment, not the same industry
-    data["core_segment"] = [segment(c, k) for c, k in zip(data["industry_core"], data["industry_key"])]
+    # what a name core adds to its industry (出租汽车 within 汽车): a segment, not the same industry; a name
+    # whose industry came from elsewhere says nothing of a segment (温州市瓯越联合会: 瓯越 is a brand)
+    data["core_segment"] = [segment(c, k) if src == BY_NAME else "" for c, k, src in
+                            zip(data["industry_core"], data["industry_key"], data["industry_source"])]
     data["block_industry"] = [k if k and not get_industry(k).umbrella else "" for k in data["industry_key"]]
     data["active"] = [normalize_text(s) not in INACTIVE for s in text["status"]]
     data["is_research"] = [t in RESEARCH_TYPES for t in data["eff_type"]]
@@ -139,8 +189,6 @@ def build_profiles(associations: pd.DataFrame, memberships: pd.DataFrame | None,
     data["desc"] = [normalize_text(f"{s}。{p}".strip("。")) for s, p in zip(text["scope"], text["purpose"])]
     # what name similarity compares: the industry core, else the origin place, else the whole name
     data["core_text"] = [c or o or n for c, o, n in zip(data["industry_core"], data["origin"], data["name_norm"])]
-    table = member_table(memberships, home, known_members)
-    members, leaders = table.key_sets(ids), table.leader_sets(ids)
     data["n_members"] = [len(m) for m in members]
     rest = associations.drop(columns=[c for c in data if c in associations.columns]).reset_index(drop=True)
     frame = pd.concat([rest, pd.DataFrame(data)], axis=1) if len(rest.columns) else pd.DataFrame(data)

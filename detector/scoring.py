@@ -5,7 +5,9 @@ A separate calibration stage (``models/calibration.json``: Platt scaling of the 
 on held-out data) turns the logit into a probability; it is refitted on its own (a registry's labels,
 ``detector learn``) without touching the scorer. Gates are not learned: a pair in different or nested
 regions, with different origins, a 学会/研究会 against a 行业协会, bodies of different kinds (a 体育类社团
-against a 行业协会), or an inactive side can never be a duplicate, however similar the texts.
+against a 行业协会, or a body whose individual members and purpose make it a club or a professional body), or an
+inactive side can never be a duplicate, however similar the texts. Industries come from all the evidence
+(``industry.decide``), so a gate never refuses a pair for what a misleading name alone says.
 """
 from __future__ import annotations
 
@@ -55,6 +57,7 @@ GATE_ORIGIN_MISMATCH = "异地商会与行业组织性质不同"
 GATE_FORM = "学会/研究会与行业协会商会性质不同"
 GATE_AUDIENCE = "服务对象不同（如青年、女企业家与企业家）"
 GATE_KIND = "社会团体类别不同（如体育类社团与行业协会商会），按一业一会不构成重复"
+GATE_NATURE = "会员以个人为主、宗旨为联谊或职业发展，与企业组成的行业协会商会性质不同，按一业一会不构成重复"
 
 
 def design_matrix(f: pd.DataFrame) -> np.ndarray:
@@ -92,9 +95,9 @@ def design_matrix(f: pd.DataFrame) -> np.ndarray:
 def gates(f: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     """Policy gate per pair: 1.0 when a duplicate is possible, else 0.0 with the reason."""
     reasons = []
-    for active, eligible, region, origin, clash, audience, kind_clash in zip(
+    for active, eligible, region, origin, clash, audience, kind_clash, nature in zip(
             f["both_active"], f["both_eligible"], f["region_rel"], f["origin_rel"], f["form_clash"], f["same_audience"],
-            f["kind_clash"]):
+            f["kind_clash"], f["nature_clash"]):
         if not active:
             reasons.append(GATE_INACTIVE)
         elif not eligible:
@@ -111,6 +114,8 @@ def gates(f: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
             reasons.append(GATE_FORM)
         elif not audience:
             reasons.append(GATE_AUDIENCE)
+        elif nature:
+            reasons.append(GATE_NATURE)
         elif kind_clash:
             reasons.append(GATE_KIND)
         else:

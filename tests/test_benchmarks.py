@@ -61,3 +61,10 @@ def test_speed_benchmark_shapes(tmp_path):
     for shape in ("standard", "national", "shared_pool", "common_names", "skewed", "origin_half", "names_only"):
         assert f"\n{shape} " in out
     assert "wall/target" in out
+
+
+def test_silent_names_benchmark(tmp_path):
+    """Issue 16's pairs: every duplicate that only scope and members reveal is grouped, no look-alike is."""
+    out = _run("silent_names.py", cache=tmp_path)
+    verdicts = [line.split()[0] for line in out.splitlines() if line.startswith(("OK", "BAD"))]
+    assert len(verdicts) == 9 and set(verdicts) == {"OK"}, out

@@ -550,3 +550,36 @@ def test_social_tables_are_checked(tmp_path):
         load(tmp_path, VALID_ENTRY + '\n[[social]]\ngroup = "sports"\nsubjects.shoes = ["鞋革"]\n')
     tax = load(tmp_path, VALID_ENTRY + '\n[[social]]\ngroup = "sports"\nsubjects.tennis = ["网球", "网球运动"]\n')
     assert (tax.match_core("网球运动").key, tax.get("tennis").group) == ("tennis", "sports")
+
+
+def _evidence():
+    from detector.industry import Evidence
+    return Evidence(scope_confidence=0.25, scope_margin=2.0, member_share=0.5, member_min=5, support_share=0.2)
+
+
+def test_decide_lets_scope_and_members_outweigh_a_misleading_name():
+    """Issue 16: 温州市鼎盛装备行业协会 — the name says machinery, scope and members say auto parts."""
+    from detector.industry import BY_NAME, BY_SCOPE_AND_MEMBERS, MemberIndustry, classify, decide
+
+    scope = "组织汽摩配企业参加汽车零部件博览会；推动汽配企业进入整车配套体系；开展制动器、转向器质量检测"
+    name = "温州市鼎盛装备行业协会"
+    named, text = classify(name=name, scope=scope), classify(scope=scope)
+    parts = MemberIndustry("auto_parts", 0.9, 30, {"auto_parts": 0.9})
+    d = decide("machinery", named, text, parts, _evidence())
+    assert (d.key, d.source, d.doubt) == ("auto_parts", BY_SCOPE_AND_MEMBERS, "machinery")
+    # members that do not say: the name stands, in doubt, at half its confidence
+    none = MemberIndustry("", 0.0, 0, {})
+    kept = decide("machinery", named, text, none, _evidence())
+    assert (kept.key, kept.source, kept.doubt) == ("machinery", BY_NAME, "machinery")
+    # members of the name's trade: no doubt at all
+    machines = MemberIndustry("machinery", 0.8, 30, {"machinery": 0.8})
+    assert decide("machinery", named, text, machines, _evidence()).doubt == ""
+
+
+def test_decide_gives_a_silent_name_the_industry_its_members_show():
+    from detector.industry import BY_MEMBERS, MemberIndustry, classify, decide
+
+    eyewear = MemberIndustry("eyewear", 0.8, 26, {"eyewear": 0.8})
+    d = decide("", classify(name="温州市瓯越联合会"), [], eyewear, _evidence())
+    assert (d.key, d.source) == ("eyewear", BY_MEMBERS)
+    assert decide("", [], [], MemberIndustry("eyewear", 0.8, 3, {"eyewear": 0.8}), _evidence()).key == ""

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from detector.errors import DetectorError
-from detector.scoring import (NONNEGATIVE, NONPOSITIVE, GATE_AUDIENCE, GATE_FORM, GATE_INACTIVE, GATE_KIND, GATE_NOT_ASSOCIATION,
+from detector.scoring import (NONNEGATIVE, NONPOSITIVE, GATE_AUDIENCE, GATE_FORM, GATE_INACTIVE, GATE_KIND, GATE_NATURE,
+                              GATE_NOT_ASSOCIATION,
                               GATE_NESTED, GATE_ORIGIN, MODEL_FEATURES, Scorer, design_matrix, gates, load_scorer,
                               load_thresholds, score_pairs)
 
@@ -15,7 +16,7 @@ def _features(**over):
                 tfidf_cos=0.2, services_jacc=0.0, shared_members=0.0, member_jacc=0.0, member_cont=0.0,
                 shared_leaders=0.0, industry_a="x", industry_b="y", industry_rel="different", industry_conf=0.8,
                 region_rel="same", origin_rel="na", form_clash=False, type_same=True, both_active=True,
-                both_eligible=True, same_audience=True, kind_clash=False)
+                both_eligible=True, same_audience=True, kind_clash=False, nature_clash=False)
     base.update(over)
     return pd.DataFrame([base])
 
@@ -29,6 +30,8 @@ def test_gates_encode_one_industry_one_association():
     assert gates(_features(both_eligible=False))[1] == [GATE_NOT_ASSOCIATION]
     assert gates(_features(same_audience=False))[1] == [GATE_AUDIENCE]
     assert gates(_features(kind_clash=True))[1] == [GATE_KIND]  # 网球协会 (体育类) vs a 行业协会
+    # a kind that members and purpose gave: 温州市汽车车友协会 (individuals, a club) vs 温州市汽车行业协会
+    assert gates(_features(kind_clash=True, nature_clash=True))[1] == [GATE_NATURE]
     assert gates(_features())[0][0] == 1.0
 
 
@@ -103,3 +106,16 @@ def test_calibration_is_a_separate_monotone_stage(tmp_path):
     load_scorer.cache_clear()
     with pytest.raises(DetectorError, match="校准"):
         load_scorer(tmp_path / "scorer.json")
+
+
+def test_scope_and_members_outweigh_a_silent_name():
+    """Issue 16: nothing in common in the names, but near-identical scope, 80% of the members shared and member
+    enterprises of one industry: a duplicate whatever the name says; the same texts without the members are not."""
+    silent = _features(industry_rel="same", industry_a="eyewear", industry_b="eyewear", industry_conf=0.5,
+                       core_ratio=0.0, core_cos=0.55, name_ratio=0.3, desc_cos=0.96, tfidf_cos=0.8, type_same=False,
+                       services_jacc=0.3, shared_members=21.0, member_jacc=0.6, member_cont=0.8)
+    t = load_thresholds()
+    assert score_pairs(silent)["score"].iat[0] >= t["group"]
+    strangers = silent.assign(shared_members=0.0, member_jacc=0.0, member_cont=0.0,
+                              industry_rel="different", tfidf_cos=0.15)
+    assert score_pairs(strangers)["score"].iat[0] < t["review"]

@@ -27,6 +27,12 @@ EVAL_SETS = (
     Dataset(902, "noisy", "温州市", 400),
     Dataset(903, "clean", "宁波市"),
 )
+# Where names are silent or mislead and scope and members decide (issue 16): held out like the sets above.
+SILENT_SETS = (
+    Dataset(904, "silent", "湘潭市"),
+    Dataset(905, "silent", "绍兴市"),
+    Dataset(906, "silent", "宁波市"),
+)
 VERDICTS = tuple(VERDICT_ZH)  # duplicate, review, clear, reject
 
 
@@ -42,13 +48,16 @@ class EvalResult:
     duplicate_right_match: tuple[int, int]  # expected duplicates called duplicate with a right first match
     new_called_duplicate: tuple[int, int]  # expected clear called duplicate
     seconds: dict[str, float] = field(default_factory=dict)
+    silent_found: tuple[int, int] = (0, 0)  # duplicate pairs only scope and members reveal, grouped / labelled
 
 
-def _near_misses(folder: Path, predicted: set[frozenset[str]]) -> tuple[Counter, int]:
+def _near_misses(folder: Path, predicted: set[frozenset[str]]) -> tuple[Counter, int, tuple[int, int]]:
     pairs = pd.read_csv(folder / "labels" / "pairs.csv", dtype=str, encoding="utf-8-sig")
     neg = pairs[(pairs["label"] == "0") & (pairs["kind"] != "random")]
     hits = Counter(k for a, b, k in zip(neg["id_a"], neg["id_b"], neg["kind"]) if frozenset((a, b)) in predicted)
-    return hits, len(neg)
+    silent = pairs[pairs["kind"] == "duplicate_silent"]
+    found = sum(frozenset((a, b)) in predicted for a, b in zip(silent["id_a"], silent["id_b"]))
+    return hits, len(neg), (found, len(silent))
 
 
 def evaluate_dataset(folder: Path, embedder: Embedder, name: str = "") -> EvalResult:
@@ -61,7 +70,7 @@ def evaluate_dataset(folder: Path, embedder: Embedder, name: str = "") -> EvalRe
     together = result.linked_sets()  # groups and record duplicates: both say "these are one"
     predicted = group_pairs(together)
     candidates = {frozenset(p) for p in zip(result.pairs["id_a"], result.pairs["id_b"])}
-    hits, n_neg = _near_misses(folder, predicted)
+    hits, n_neg, silent = _near_misses(folder, predicted)
 
     apps = load_registry(folder / "applications", kind="applications", home=engine.registry.home)
     screened = {r.id: r for r in screen_applications(engine, apps)}
@@ -93,6 +102,7 @@ def evaluate_dataset(folder: Path, embedder: Embedder, name: str = "") -> EvalRe
         duplicate_right_match=(right_match[0], right_match[1]),
         new_called_duplicate=(new_dup[0], new_dup[1]),
         seconds={"study": round(t1 - t0, 2), "screen": round(t2 - t1, 2)},
+        silent_found=silent,
     )
 
 
@@ -139,4 +149,7 @@ def format_results(results: list[EvalResult]) -> str:
         kinds.update(r.near_miss_grouped)
     lines.append("")
     lines.append("被误并的近似非重复对（按类型）：" + ("，".join(f"{k} {v}" for k, v in sorted(kinds.items())) or "无"))
+    silent = (sum(r.silent_found[0] for r in results), sum(r.silent_found[1] for r in results))
+    if silent[1]:
+        lines.append(f"名称不显示行业、仅业务范围和会员可判的重复对：并入 {_ratio(silent)}")
     return "\n".join(lines)

@@ -92,7 +92,7 @@ class AppPlanner:
 
     def duplicate(self, kind: str) -> bool:
         targets = [i for i, a in enumerate(self.reg) if a.active and a.slot not in self.used_slots
-                   and ((a.kind == ORIG) == (kind == "duplicate_origin")) and a.kind != ACAD]
+                   and ((a.kind == ORIG) == (kind == "duplicate_origin")) and a.kind != ACAD and a.plain]
         if not targets:
             return False
         t = pick(self.rnd, targets)

@@ -12,7 +12,7 @@ import numpy as np
 from ...io import ACTIVE
 from .config import Rates, SynthConfig
 from .geo import Geo
-from .slots import ACAD, GEN, IND, ORIG, Plan
+from .slots import ACAD, CLUB, GEN, IND, ORIG, Plan
 from .style import Style, pick
 from .vocab import Vocab
 
@@ -46,6 +46,8 @@ class Assoc:
     person_rate: float = 0.0
     related_rate: float = 0.0
     id: str = ""
+    nature: str = ""  # "club" / "professional": a trade-named body of individuals (slot kind CLUB)
+    plain: bool = True  # False: a name that is silent or misleads (issue 16), or a club; never an application's base
 
 
 _FORM_TYPES = (("研究会", "研究会"), ("学会", "学会"), ("促进会", "促进会"), ("联合会", "联合会"),
@@ -150,6 +152,30 @@ class Builder:
         self.names.add(rtext + body + form)
         return body, form
 
+    def _unique(self, region: int, options: list[tuple[str, str]]) -> tuple[str, str]:
+        rtext = self.region_text(region)
+        free = [o for o in options if rtext + o[0] + o[1] not in self.names] or options
+        body, form = free[self.rnd.randrange(len(free))]
+        self.names.add(rtext + body + form)
+        return body, form
+
+    def silent_name(self, region: int) -> tuple[str, str]:
+        """A name that says nothing of the trade or misleads: 瓯越 + 联合会, 华盛 + 产业发展促进会, 鼎盛装备 + 行业协会."""
+        v = self.vocab.silent
+        words = ("",) * 3 + v["misleading"]
+        return self._unique(region, [(brand + w, form) for brand in v["brands"] for w in words
+                                     for form in v["broad_forms"] if not (w and form.startswith("产业") and w == "产业")])
+
+    def borrowed_name(self, region: int, other: str) -> tuple[str, str]:
+        """A name built from another trade's core with a broad form (温州市眼镜产业发展促进会 of a mould trade)."""
+        cores = self.by_key[other].cores
+        return self._unique(region, [(core, form) for core in cores for form in self.vocab.silent["broad_forms"][:4]])
+
+    def club_name(self, region: int, subject: str, nature: str) -> tuple[str, str]:
+        """A trade's core with a club's or professional body's form: 眼镜联谊会, 鞋业设计师协会."""
+        forms = self.vocab.silent["club_forms" if nature == "club" else "professional_forms"]
+        return self._unique(region, [(core, form) for core in self.by_key[subject].cores for form in forms])
+
     # -- texts
     def concept_pools(self, kind: str, subject: str) -> list[tuple[str, float]]:
         if kind == IND:
@@ -168,6 +194,15 @@ class Builder:
         weights = [dict(pools)[p] for p, _ in cands]
         pool, ci = self.rnd.choices(cands, weights=weights, k=1)[0]
         return pool, ci, self.rnd.randrange(len(self.vocab.concepts[pool][ci]))
+
+    def nature_plan(self, subject: str, nature: str) -> list[tuple[str, int, int]]:
+        """A club's or professional body's scope: its own concepts and one or two of the trade's."""
+        own, spec = self.vocab.concepts[nature], self.vocab.concepts["ind:" + subject]
+        plan = [(nature, ci, self.rnd.randrange(len(own[ci]))) for ci in self.rnd.sample(range(len(own)), 4)]
+        plan += [("ind:" + subject, ci, self.rnd.randrange(len(spec[ci])))
+                 for ci in self.rnd.sample(range(len(spec)), min(len(spec), self.rnd.randint(1, 2)))]
+        self.rnd.shuffle(plan)
+        return plan
 
     def scope_plan(self, kind: str, subject: str) -> list[tuple[str, int, int]]:
         lo, hi = self.style.scope_len
@@ -206,15 +241,15 @@ class Builder:
             self.rnd.shuffle(out)
         return out
 
-    def purpose_plan(self, kind: str) -> tuple[int, int, list[tuple[str, int, int]]]:
-        own = "p_" + {IND: "industry", ACAD: "academic", ORIG: "origin", GEN: "general"}[kind]
+    def purpose_plan(self, kind: str, nature: str = "") -> tuple[int, int, list[tuple[str, int, int]]]:
+        own = "p_" + (nature or {IND: "industry", ACAD: "academic", ORIG: "origin", GEN: "general"}[kind])
         common = self.vocab.concepts["p_common"]
         clauses = [("p_common", ci, self.rnd.randrange(len(common[ci])))
                    for ci in sorted(self.rnd.sample(range(len(common)), self.rnd.randint(1, 3)))]
         pool = self.vocab.concepts[own]
         for ci in self.rnd.sample(range(len(pool)), min(len(pool), self.rnd.randint(2, 5))):
             clauses.append((own, ci, self.rnd.randrange(len(pool[ci]))))
-        n_open = len(self.vocab.openings[kind])
+        n_open = len(self.vocab.openings[nature or kind])
         return self.rnd.randrange(n_open), self.rnd.randrange(3), clauses
 
     def mutate_purpose(self, pp, kind: str, level: str):
@@ -227,8 +262,8 @@ class Builder:
             return fresh
         return fresh[0], template, clauses[: len(clauses) // 2] + fresh[2][len(clauses) // 2:]
 
-    def services_list(self, kind: str, subject: str) -> list[str]:
-        own = {IND: "generic", ACAD: "academic", ORIG: "origin", GEN: "general"}[kind]
+    def services_list(self, kind: str, subject: str, nature: str = "") -> list[str]:
+        own = nature or {IND: "generic", ACAD: "academic", ORIG: "origin", GEN: "general"}[kind]
         items = list(self.vocab.services[own])
         k = self.rnd.randint(2, 5)
         out = self.rnd.sample(items, min(k, len(items)))
@@ -283,14 +318,17 @@ class Builder:
         return w / w.sum()
 
     def make(self, kind: str, subject: str, region: int, slot: int, *, plan=None, purpose=None,
-             name: tuple[str, str] | None = None, narrow: bool = False, app: bool = False) -> Assoc:
+             name: tuple[str, str] | None = None, narrow: bool = False, app: bool = False, nature: str = "") -> Assoc:
         body, form = name or self.pick_name(kind, subject, region, reuse=app)
+        if nature:
+            plan = self.nature_plan(subject, nature)
         a = Assoc(
             kind=kind, subject=subject, region=region, slot=slot, body=body, form=form,
             type=type_of(kind, form), industry=self.declared(kind, subject),
             plan=plan if plan is not None else self.scope_plan(kind, subject),
-            purpose_plan=purpose if purpose is not None else self.purpose_plan(kind),
-            services=self.services_list(kind, subject), scope_style=self.scope_style(), app=app,
+            purpose_plan=purpose if purpose is not None else self.purpose_plan(kind, nature),
+            services=self.services_list(kind, subject, nature), scope_style=self.scope_style(), app=app,
+            nature=nature, plain=not nature,
         )
         if kind == ORIG:
             place = self.places[subject]
@@ -301,7 +339,14 @@ class Builder:
         a.outside_rate = 0.12 if self.rnd.random() < 0.05 else 0.0
         a.person_rate = {IND: 0.03, ACAD: 0.95, ORIG: 0.05, GEN: 0.05}[kind]
         a.related_rate = 0.08 if kind == IND else 0.0
+        if nature:  # individuals, a few firms of the trade
+            a.person_rate, a.related_rate, a.nonind_rate = self.rnd.uniform(0.85, 1.0), 0.0, 0.0
         return a
+
+    def unlabelled(self, a: Assoc) -> None:
+        """A silent or misleading name seldom comes with a telling declared industry."""
+        a.plain = False
+        a.industry = pick(self.rnd, ["", "综合", a.industry], [3, 2, 1])
 
     def similarity(self) -> str:
         return pick(self.rnd, ["strong", "medium", "weak"], list(self.style.similarity))
@@ -316,10 +361,34 @@ def build_registry(plan: Plan, b: Builder, rates: Rates) -> list[Assoc]:
     narrow, research = set(plan.narrow), set(plan.research_rule)
     inactive_slots = set(plan.inactive_slots)
     shared_second = {bb: aa for aa, bb in plan.shared}
+    silent, borrowed = set(plan.silent), dict(plan.misnamed)
     first_of: dict[int, int] = {}
     template: dict[tuple[str, str], Assoc] = {}
     for si, slot in enumerate(plan.slots):
         for j in range(slot.size):
+            if slot.kind == CLUB:
+                nature = pick(b.rnd, ["club", "professional"])
+                a = b.make(IND, slot.subject, slot.region, si, nature=nature,
+                           name=b.club_name(slot.region, slot.subject, nature))
+                first_of.setdefault(si, len(out))
+                out.append(a)
+                continue
+            if j == 0 and si in borrowed:  # named like another trade of its region, this trade's charter
+                a = b.make(slot.kind, slot.subject, slot.region, si,
+                           name=b.borrowed_name(slot.region, plan.slots[borrowed[si]].subject))
+                b.unlabelled(a)
+                first_of[si] = len(out)
+                out.append(a)
+                continue
+            if j == 1 and si in silent:  # only scope and members say it duplicates the first
+                base = out[first_of[si]]
+                a = b.make(slot.kind, slot.subject, slot.region, si, name=b.silent_name(slot.region),
+                           plan=b.mutate(base.plan, slot.kind, slot.subject, "strong"),
+                           purpose=b.mutate_purpose(base.purpose_plan, slot.kind, "strong"))
+                a.overlap_src, a.overlap = first_of[si], b.rnd.uniform(0.6, 0.8)
+                b.unlabelled(a)
+                out.append(a)
+                continue
             if j == 0:
                 prev = template.get((slot.kind, slot.subject))
                 copied = {}

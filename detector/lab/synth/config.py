@@ -26,12 +26,18 @@ class Rates:
     blank_type_rate: float  # empty type cell
     shuffle_scope_rate: float  # scope phrases in another order with other separators
     declared_variant_rate: float  # industry column uses a variant (鞋业 instead of 鞋革)
+    # planted structures per association where names are silent or mislead and scope and members decide
+    # (issue 16): a duplicate with a brand-like, broad or misleading name, a look-alike named like another
+    # trade, a trade-named club or professional body of individuals
+    silent_rate: float = 0.0
 
 
 VARIATIONS: dict[str, Rates] = {
     "clean": Rates(0.14, 0.012, 0.02, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
     "standard": Rates(0.14, 0.015, 0.025, 0.08, 0.01, 0.03, 0.06, 0.02, 0.03, 0.05, 0.10, 0.15),
     "noisy": Rates(0.16, 0.02, 0.03, 0.35, 0.15, 0.15, 0.25, 0.10, 0.20, 0.25, 0.30, 0.35),
+    # standard noise plus the structures where names are silent or misleading
+    "silent": Rates(0.14, 0.015, 0.025, 0.08, 0.01, 0.03, 0.06, 0.02, 0.03, 0.05, 0.10, 0.15, 0.025),
 }
 
 
@@ -59,6 +65,7 @@ class SynthConfig:
     blank_type_rate: float | None = None
     shuffle_scope_rate: float | None = None
     declared_variant_rate: float | None = None
+    silent_rate: float | None = None
 
     def __post_init__(self) -> None:
         if self.variation not in VARIATIONS:

@@ -10,11 +10,12 @@ import pandas as pd
 from .applications import AppLabel
 from .associations import Assoc
 from .geo import Geo, Place, ancestors, confusable, wildcards
-from .slots import ACAD, IND, ORIG, Plan
+from .slots import ACAD, CLUB, IND, ORIG, Plan
 from .vocab import Vocab
 
-PAIR_KINDS = ("duplicate", "near_origin", "near_level", "near_region", "near_form", "near_industry",
-              "shared_members", "inactive", "random")
+PAIR_KINDS = ("duplicate", "duplicate_silent", "near_origin", "near_level", "near_region", "near_form",
+              "near_industry", "shared_members", "inactive", "near_evidence", "near_nature", "random")
+DUPLICATE_KINDS = ("duplicate", "duplicate_silent")  # label 1: any two active bodies of one slot
 
 
 def group_frame(assocs: list[Assoc]) -> pd.DataFrame:
@@ -41,7 +42,8 @@ def pair_frame(assocs: list[Assoc], plan: Plan, members: list[np.ndarray], geo: 
     found: dict[str, list[tuple[int, int]]] = {k: [] for k in PAIR_KINDS}
     for s, ids in slot_members.items():
         act = [i for i in ids if assocs[i].active]
-        found["duplicate"] += list(itertools.combinations(act, 2))
+        for i, j in itertools.combinations(act, 2):  # a silent or misleading name: only scope and members tell
+            found["duplicate" if assocs[i].plain and assocs[j].plain else "duplicate_silent"].append((i, j))
         found["inactive"] += [(i, j) for i in ids if not assocs[i].active for j in act]
     by_subject: dict[tuple[str, str], list[int]] = {}
     by_region: dict[int, list[int]] = {}
@@ -65,6 +67,13 @@ def pair_frame(assocs: list[Assoc], plan: Plan, members: list[np.ndarray], geo: 
                         found["near_industry"].append((rep[s], rep[ind[rel]]))
         orig = [s for s in ss if plan.slots[s].kind == ORIG]
         found["near_origin"] += _confusable_slot_pairs(orig, plan, places, rep)
+    for s, t in plan.misnamed:  # named like the trade of slot t, of another trade
+        found["near_evidence"] += [(i, j) for i in slot_members[s][:1] for j in slot_members[t]]
+    for r, ss in by_region.items():  # a trade-named club or professional body vs the trade's associations
+        trade = {plan.slots[s].subject: s for s in ss if plan.slots[s].kind == IND}
+        for s in ss:
+            if plan.slots[s].kind == CLUB and plan.slots[s].subject in trade:
+                found["near_nature"] += [(i, j) for i in slot_members[s] for j in slot_members[trade[plan.slots[s].subject]]]
     for s, t in plan.shared:
         a, b = rep[s], rep[t]
         common = np.intersect1d(members[a][members[a] >= 0], members[b][members[b] >= 0])
@@ -74,14 +83,14 @@ def pair_frame(assocs: list[Assoc], plan: Plan, members: list[np.ndarray], geo: 
     rows = []
     for kind in PAIR_KINDS[:-1]:
         pairs = found[kind]
-        if kind != "duplicate" and len(pairs) > cap:
+        if kind not in DUPLICATE_KINDS and len(pairs) > cap:
             pairs = rnd.sample(pairs, cap)
         for i, j in pairs:
             key = (min(i, j), max(i, j))
             if key in taken:
                 continue
             taken.add(key)
-            rows.append((i, j, 1 if kind == "duplicate" else 0, kind))
+            rows.append((i, j, 1 if kind in DUPLICATE_KINDS else 0, kind))
     related_sets = {ind.key: set(ind.related) for ind in vocab.industries}
     for _ in range(n // 2):  # easy negatives: different subject, unrelated, not confusable
         i, j = rnd.randrange(n), rnd.randrange(n)

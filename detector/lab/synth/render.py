@@ -35,7 +35,7 @@ def render_scope(a: Assoc, b: Builder, rnd: random.Random, shuffle: bool) -> str
 def render_purpose(a: Assoc, b: Builder, rnd: random.Random) -> str:
     ctx, products = _ctx(a, b)
     opening_i, template, clauses = a.purpose_plan
-    openings = b.vocab.openings[a.kind]
+    openings = b.vocab.openings[a.nature or a.kind]
     opening = _fill(openings[opening_i % len(openings)], ctx, rnd, products)
     body = "，".join(_fill(b.vocab.concepts[p][c][i], ctx, rnd, products) for p, c, i in clauses)
     return [f"{opening}本会宗旨：{body}。", f"{opening}本会的宗旨是：{body}。", f"{body}。"][template % 3]

@@ -7,7 +7,7 @@ origins, shared members, dissolved bodies, rule cases), then a weighted random f
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...regions import COUNTY, PREFECTURE, PROVINCE
 from .config import Rates, SynthConfig
@@ -16,6 +16,7 @@ from .style import Style, pick
 from .vocab import Vocab
 
 IND, ACAD, ORIG, GEN = "industry", "academic", "origin", "general"
+CLUB = "club"  # a body named like a trade whose members are individuals (a club or a professional body)
 
 
 @dataclass
@@ -39,6 +40,8 @@ class Plan:
     inactive_slots: list[int]  # slots of size ≥ 2 where one association is dissolved
     research_rule: list[int]  # academic slots with a high share of enterprise members
     narrow: list[int]  # city-level industry slots whose members cover ≤ half of the counties
+    silent: list[int] = field(default_factory=list)  # industry slots whose second body has a silent or misleading name
+    misnamed: list[tuple[int, int]] = field(default_factory=list)  # (slot, the slot whose trade its name borrows)
 
 
 class Planner:
@@ -171,6 +174,7 @@ class Planner:
             inactive.append(self.add(IND, self.industry(), self.region(0.5), size=2))
             research.append(self.add(ACAD, self.industry(academic=True), 0))
             narrow.append(self.add(IND, self.industry(), 0))
+        silent, misnamed = self.plant_silent(n) if self.rates.silent_rate > 0 else ([], [])
         tries = 0
         while self.total < n:
             key = self.random_slot()
@@ -209,4 +213,28 @@ class Planner:
         shared_ok = [(remap[a], remap[b]) for a, b in shared
                      if a in remap and b in remap and max(remap[a], remap[b]) < len(slots)]
         inactive_ok = [i for i in alive(inactive) if slots[i].size >= 2]
-        return Plan(slots, shared_ok, inactive_ok, alive(research), alive(narrow))
+        misnamed_ok = [(remap[a], remap[b]) for a, b in misnamed
+                       if a in remap and b in remap and max(remap[a], remap[b]) < len(slots)]
+        return Plan(slots, shared_ok, inactive_ok, alive(research), alive(narrow),
+                    [i for i in alive(silent) if slots[i].size >= 2], misnamed_ok)
+
+    def plant_silent(self, n: int) -> tuple[list[int], list[tuple[int, int]]]:
+        """Where names are silent or mislead (issue 16), per round: a duplicate pair whose second body has a
+        brand-like, broad or misleading name; a body of one trade named like another trade present in its
+        region; a club or professional body named like a trade present in its region."""
+        silent, misnamed = [], []
+        for _ in range(max(1, round(n * self.rates.silent_rate))):
+            key = (IND, self.industry(), self.region(self.config.city_level_share))
+            silent.append(self.add(*key, size=2))
+            if self.slots[key].size < 2:
+                self.total += 2 - self.slots[key].size
+                self.slots[key].size = 2
+            a, b = self.unrelated_pair()
+            r = self.region(self.config.city_level_share)
+            borrowed = self.add(IND, a, r)
+            misnamed.append((self.add(IND, b, r, size=1), borrowed))
+            c = self.industry()
+            r = self.region(self.config.city_level_share)
+            self.add(IND, c, r)
+            self.add(CLUB, c, r, size=1)
+        return silent, misnamed

@@ -46,6 +46,7 @@ class Vocab:
     openings: dict[str, tuple[str, ...]]
     services: dict[str, tuple[str, ...]]
     funding: tuple[str, ...]
+    silent: dict[str, tuple[str, ...]]  # brands, misleading words, broad / club / professional forms
 
     @property
     def by_key(self) -> dict[str, Industry]:
@@ -79,7 +80,7 @@ def load_vocab(path: str | None = None) -> Vocab:
             for a, b in ((row["key"], other), (other, row["key"])):
                 if b not in related[a]:
                     related[a].append(b)
-    for mod in t["forms"]["modifiers"]:
+    for mod in t["forms"]["modifiers"] + t["silent"]["brands"]:
         if regions.lookup(mod) is not None:  # 新兴 is 新兴县: the name would read as a 异地商会
             raise DetectorError(f"{p.name}：修饰词 {mod} 是地名")
     industries = tuple(
@@ -93,12 +94,13 @@ def load_vocab(path: str | None = None) -> Vocab:
         for row in t["industry"]
     )
     c, pu = t["concepts"], t["purpose"]
-    concepts = {name: _concepts(c[name]) for name in ("generic", "academic", "origin", "general")}
+    concepts = {name: _concepts(c[name]) for name in ("generic", "academic", "origin", "general", "club", "professional")}
     for row in t["industry"]:
         concepts["ind:" + row["key"]] = _concepts(row["scope"])
-    for name in ("common", "industry", "academic", "origin", "general"):
+    for name in ("common", "industry", "academic", "origin", "general", "club", "professional"):
         concepts["p_" + name] = _concepts(pu[name])
-    openings = {k: tuple(pu["openings_" + k]) for k in ("industry", "academic", "origin", "general")}
+    openings = {k: tuple(pu["openings_" + k]) for k in ("industry", "academic", "origin", "general", "club",
+                                                        "professional")}
     return Vocab(
         industries=industries,
         general=tuple((row["key"], tuple(row["names"])) for row in t["general"]),
@@ -114,4 +116,5 @@ def load_vocab(path: str | None = None) -> Vocab:
         openings=openings,
         services={k: tuple(v) for k, v in t["services"].items()},
         funding=tuple(t["funding"]["values"]),
+        silent={k: tuple(v) for k, v in t["silent"].items()},
     )
