@@ -141,7 +141,11 @@ def test_an_in_memory_registry_is_not_kept(embedder, store):
 
 
 def test_prepare_command_then_screen_reads_it(registry, embedder, tmp_path, monkeypatch):
-    monkeypatch.setenv("DETECTOR_CACHE", str(embedder.cache.path.parent))
+    cache = tmp_path / "cache"  # the shared embeddings, but no prepared state other tests left
+    cache.mkdir()
+    for part in embedder.cache.path.parent.glob(embedder.cache.path.name + "*"):  # the file and its WAL
+        shutil.copy(part, cache / part.name)
+    monkeypatch.setenv("DETECTOR_CACHE", str(cache))
     runner = CliRunner()
     with warnings.catch_warnings():
         warnings.simplefilter("error", DetectorWarning)
