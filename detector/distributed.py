@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .candidates import BlockingConfig, candidate_pairs
+from .candidates import BlockingConfig, candidates
 from .embed import Embedder, EmbeddingCache
 from .errors import DetectorError
 from .features import pair_features
@@ -85,10 +85,8 @@ def _block(p: Profiles, start: int, stop: int, cfg: BlockingConfig, partition: i
                         p.desc_vec[start:stop], p.member_table, p.members[start:stop], p.leaders[start:stop],
                         p.services[start:stop], p.tfidf[start:stop], p.vectorizer, p.home)
         # as a registry against itself: one neighbour more, since a row finds itself (dropped below)
-        found = candidate_pairs(view, p, dataclasses.replace(cfg, k=cfg.k + 1))
-        ij = np.array(list(found), dtype=np.int64).reshape(-1, 2)
-        bits = np.fromiter(found.values(), dtype=np.int64, count=len(found))
-        i, j = rows[ij[:, 0]], ij[:, 1]
+        found = candidates(view, p, dataclasses.replace(cfg, k=cfg.k + 1))
+        i, j, bits = rows[found.i], found.j, found.sources.astype(np.int64)
         region = p.column("region_code")
         keep = (i != j) & ((region[i] == region[j]) | (region[i] == "") | (region[j] == ""))
         i, j, bits = i[keep], j[keep], bits[keep]
