@@ -71,18 +71,18 @@ def form_of(name: str) -> str:
     return next((f for f in FORMS if norm.endswith(f)), "")
 
 
-def make_ours(root: Path, city: str, seed: int) -> Path:
+def make_ours(root: Path, city: str, seed: int, n: int = 300) -> Path:
     """Our generator, standard noise, every row stating its type (the truth of 异地商会 / 学会 needs it)."""
-    folder = root / f"ours-{city}-{seed}"
+    folder = root / f"ours-{city}-{seed}-{n}"
     if not (folder / "labels" / "groups.csv").is_file():
-        cfg = SynthConfig(seed=seed, city=city, n_associations=300, variation="standard", missing_column_prob=0.0,
+        cfg = SynthConfig(seed=seed, city=city, n_associations=n, variation="standard", missing_column_prob=0.0,
                           blank_type_rate=0.0)
         write(generate(cfg), folder)
     return folder
 
 
 def make_independent(root: Path, city: str, seed: int, n: int) -> Path:
-    folder = root / f"independent-{city}-{seed}"
+    folder = root / f"independent-{city}-{seed}-{n}"
     if not (folder / "labels" / "groups.csv").is_file():
         independent_gen.generate(folder, seed=seed, n=n, city=city, n_apps=10)
     return folder
@@ -251,13 +251,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--figure", default=str(ROOT / "docs" / "reliability.png"))
     ap.add_argument("--json", default="", help="also write the figures as JSON")
     ap.add_argument("--quick", action="store_true", help="one registry per generator, 2 random draws")
+    ap.add_argument("--n", type=int, default=0, help="associations of every registry (default: each its own)")
     a = ap.parse_args(argv)
     root = Path(a.out)
     embedder = Embedder()
     shipped = shipped_model()
     ours, theirs = OURS[:1] if a.quick else OURS, INDEPENDENT[:1] if a.quick else INDEPENDENT
-    folders = [("ours", make_ours(root, c, s)) for c, s in ours] + \
-              [("independent", make_independent(root, c, s, n)) for c, s, n in theirs]
+    folders = [("ours", make_ours(root, c, s, a.n or 300)) for c, s in ours] + \
+              [("independent", make_independent(root, c, s, a.n or n)) for c, s, n in theirs]
     draws = 2 if a.quick else RANDOM_DRAWS
     rows, shifted, report = [], [], {"learning": [], "calibration": {}}
     print("study F1 on unlabelled pairs, practice: types of one industry kept apart")

@@ -77,7 +77,7 @@ def _rowwise_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 _PAIR_COLUMNS = ["id", "core_text", "name_norm", "industry_key", "core_segment", "industry_conf", "region_code",
                  "out_of_town", "origin_code", "is_research", "eff_type", "active", "eligible", "audience", "kind",
-                 "town", "kind_source"]
+                 "town", "kind_source", "industry_doubt"]
 
 
 def _columns(p: Profiles, rows: np.ndarray) -> dict[str, np.ndarray]:
@@ -118,4 +118,6 @@ def pair_features(left: Profiles, right: Profiles, i: np.ndarray, j: np.ndarray)
     f["kind_clash"] = [bool(a and b and a != b) for a, b in zip(li["kind"], rj["kind"])]
     # ... a kind its members and purpose gave (a club of individuals named like the trade: 温州市汽车车友协会)
     f["nature_clash"] = [bool(c and (x or y)) for c, x, y in zip(f["kind_clash"], li["kind_source"], rj["kind_source"])]
+    # a side whose name gives an industry its own scope or members contradict (a look-alike named like a trade)
+    f["name_doubt"] = [bool(x or y) for x, y in zip(li["industry_doubt"], rj["industry_doubt"])]
     return pd.DataFrame(f)

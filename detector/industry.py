@@ -527,6 +527,9 @@ def taxonomy(path: str | Path | None = None) -> Taxonomy:
     if not isinstance(generic, list) or not all(isinstance(w, str) and w for w in generic):
         raise DetectorError(f"行业词表 {source.name}：generic 应为非空字符串列表")
     generic = [normalize_name(w) for w in generic]
+    services = data.get("services", [])
+    if not isinstance(services, list) or not all(isinstance(w, str) and w for w in services):
+        raise DetectorError(f"行业词表 {source.name}：services 应为非空字符串列表")
     if "gbt" in data:
         curated = {k: ind for k, (ind, _) in parsed.items()}
         for ind in _gbt_entries(source, data["gbt"], curated, frozenset(generic)):
@@ -548,6 +551,10 @@ def taxonomy(path: str | Path | None = None) -> Taxonomy:
     for ind in industries.values():
         for word in dict.fromkeys((normalize_name(ind.name), *ind.aliases, *ind.keywords)):
             lexicon.setdefault(word, []).append(ind.key)
+    for word, key in owner.items():  # a name or alias is its entry's alone, whoever lists it as a keyword
+        if word in lexicon:
+            lexicon[word] = [key]
+    lexicon.update({normalize_name(w): [] for w in services})  # read as one word, credited to none
     return Taxonomy(
         source=source,
         industries=industries,

@@ -35,12 +35,13 @@ MODEL_FEATURES = (
     "log_shared_leaders",
     "ind_same", "ind_related", "ind_different", "ind_same_conf",
     "origin_same", "type_same",
+    "scope_and_members", "scope_names_apart", "ind_same_doubt", "ind_different_doubt",
 )
 # Similarity evidence may only raise the score; a different industry may only lower it (every fit keeps this).
 NONNEGATIVE = frozenset({"core_ratio", "name_ratio", "core_cos", "desc_cos", "tfidf_cos", "services_jacc",
                          "member_jacc", "member_cont", "log_shared_members", "log_shared_leaders", "ind_same",
-                         "ind_same_conf", "origin_same", "type_same"})
-NONPOSITIVE = frozenset({"ind_different"})
+                         "ind_same_conf", "origin_same", "type_same", "scope_and_members"})
+NONPOSITIVE = frozenset({"ind_different", "scope_names_apart"})
 
 
 def sign_bounds(features: tuple[str, ...] = MODEL_FEATURES) -> list[tuple[float | None, float | None]]:
@@ -60,6 +61,19 @@ GATE_KIND = "社会团体类别不同（如体育类社团与行业协会商会�
 GATE_NATURE = "会员以个人为主、宗旨为联谊或职业发展，与企业组成的行业协会商会性质不同，按一业一会不构成重复"
 
 
+# Strong non-name evidence (issue 16): the charters' wording overlaps (TF-IDF cosine from the first to the second
+# value) and so do the members (containment): each ramps from 0 to 1, and the feature is the lesser of the two,
+# so it is large only when scope and members both say "one body", whatever the names say (业务交叉、会员重叠).
+# Its mirror: the same wording between names that share nothing (cosine of the name cores below the second value)
+# says less on its own, as boilerplate charters (反映企业诉求、提供法律政策咨询) read alike.
+SCOPE_RAMP, MEMBER_RAMP, NAMES_APART_RAMP = (0.4, 0.8), (0.3, 0.7), (0.7, 0.9)
+
+
+def _ramp(x: np.ndarray, lo_hi: tuple[float, float]) -> np.ndarray:
+    lo, hi = lo_hi
+    return np.clip((np.nan_to_num(x) - lo) / (hi - lo), 0.0, 1.0)
+
+
 def design_matrix(f: pd.DataFrame) -> np.ndarray:
     """The model's inputs from pair features (missing values imputed, with indicators)."""
     def num(column: str) -> np.ndarray:
@@ -68,6 +82,7 @@ def design_matrix(f: pd.DataFrame) -> np.ndarray:
     desc, tfidf, services, jacc = num("desc_cos"), num("tfidf_cos"), num("services_jacc"), num("member_jacc")
     rel = f["industry_rel"].to_numpy(dtype=object)
     same = (rel == SAME).astype(float)
+    doubt = f["name_doubt"].to_numpy(dtype=float)
     cols = {
         "core_ratio": num("core_ratio"),
         "name_ratio": num("name_ratio"),
@@ -88,6 +103,11 @@ def design_matrix(f: pd.DataFrame) -> np.ndarray:
         "ind_same_conf": same * num("industry_conf"),
         "origin_same": (f["origin_rel"].to_numpy(dtype=object) == SAME).astype(float),
         "type_same": num("type_same"),
+        "scope_and_members": np.minimum(_ramp(tfidf, SCOPE_RAMP), _ramp(num("member_cont"), MEMBER_RAMP)),
+        "scope_names_apart": np.nan_to_num(tfidf) * (1.0 - _ramp(num("core_cos"), NAMES_APART_RAMP)),
+        # an industry relation read from a name that its own side's scope or members contradict says less
+        "ind_same_doubt": same * doubt,
+        "ind_different_doubt": (rel == DIFFERENT) * doubt,
     }
     return np.column_stack([cols[name] for name in MODEL_FEATURES])
 

@@ -1,7 +1,7 @@
 """Every benchmark script runs end to end on tiny data (so none of them rots unnoticed).
 
 The figures they print are measured with the real sizes by hand (benchmarks/README.md); here only that
-each script completes and prints its tables. peers.py has its own tests (test_peers.py).
+each script completes and prints its tables. peers.py's methods have their own tests (test_peers.py).
 """
 from __future__ import annotations
 
@@ -68,3 +68,22 @@ def test_silent_names_benchmark(tmp_path):
     out = _run("silent_names.py", cache=tmp_path)
     verdicts = [line.split()[0] for line in out.splitlines() if line.startswith(("OK", "BAD"))]
     assert len(verdicts) == 9 and set(verdicts) == {"OK"}, out
+
+
+def test_peers_benchmark(tmp_path):
+    out = _run("peers.py", "--n", "60", "--methods", "detector,baseline", cache=tmp_path)
+    assert "held-out dataset: seed 2027" in out and "detector" in out and "baseline" in out
+
+
+def test_encoder_speed_benchmark(tmp_path):
+    out = _run("encoder_speed.py", "--n", "60", "--limit", "12", "--real", "0", "--stages", "bare,embedder,profiles",
+               "--backends", "torch", "--workdir", str(tmp_path / "embed"), cache=tmp_path)
+    stages = {json.loads(line)["stage"] for line in out.splitlines() if line.startswith("{")}
+    assert {"bare", "embedder", "profiles"} <= stages, out
+
+
+def test_learning_benchmark(tmp_path):
+    out = _run("learning.py", "--quick", "--n", "60", "--out", str(tmp_path / "learn"),
+               "--figure", str(tmp_path / "reliability.png"), cache=tmp_path)
+    assert "mean ours" in out and "mean independent" in out and "ECE" in out
+    assert (tmp_path / "reliability.png").is_file()

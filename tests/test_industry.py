@@ -306,10 +306,10 @@ def test_classify_name(name, key):
 
 
 def test_classify_evidence_and_confidence():
-    matches = industry.classify(name="温州市鞋革行业协会", scope="皮鞋、运动鞋制造、鞋材批发")
+    matches = industry.classify(name="温州市鞋革行业协会", scope="皮鞋、运动鞋、休闲鞋制造")
     best = matches[0]
     assert best.industry.key == "footwear"
-    assert {"鞋革", "皮鞋", "运动鞋", "鞋材"} <= set(best.evidence)
+    assert {"鞋革", "皮鞋", "运动鞋", "休闲鞋"} <= set(best.evidence)
     assert best.confidence > industry.classify(name="温州市鞋革行业协会")[0].confidence
     assert all(0 <= m.confidence <= 1 for m in matches)
     assert sum(m.confidence for m in matches) <= 1
@@ -583,3 +583,20 @@ def test_decide_gives_a_silent_name_the_industry_its_members_show():
     d = decide("", classify(name="温州市瓯越联合会"), [], eyewear, _evidence())
     assert (d.key, d.source) == ("eyewear", BY_MEMBERS)
     assert decide("", [], [], MemberIndustry("eyewear", 0.8, 3, {"eyewear": 0.8}), _evidence()).key == ""
+
+
+def test_a_name_or_alias_is_its_entry_s_alone():
+    """紧固件 is 标准件's alias, though 机械 and 五金 list it as a keyword: a fastener firm states fasteners;
+    鞋材 (shoe materials' alias) is no longer footwear's too."""
+    top = industry.classify(name="宁波日鑫紧固件有限公司")
+    assert [m.industry.key for m in top] == ["fasteners"]
+    assert industry.classify(scope="鞋材批发")[0].industry.key == "shoe_materials"
+    assert industry.classify(scope="组织紧固件产品质量检测和标准宣贯")[0].industry.key == "fasteners"
+
+
+def test_an_association_s_own_services_name_no_industry():
+    """编辑出版会刊 is what any association does: a fastener body's scope is not publishing."""
+    scope = "推动紧固件产业集群升级、编辑出版紧固件行业刊物、开展紧固件行业发展情况调研、组织紧固件产品质量检测"
+    assert [m.industry.key for m in industry.classify(scope=scope)][:1] == ["fasteners"]
+    assert "publishing" not in {m.industry.key for m in industry.classify(scope=scope)}
+    assert industry.classify(name="温州市出版工作者协会", scope="编辑出版图书，出版物发行")[0].industry.key == "publishing"

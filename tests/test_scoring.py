@@ -16,7 +16,7 @@ def _features(**over):
                 tfidf_cos=0.2, services_jacc=0.0, shared_members=0.0, member_jacc=0.0, member_cont=0.0,
                 shared_leaders=0.0, industry_a="x", industry_b="y", industry_rel="different", industry_conf=0.8,
                 region_rel="same", origin_rel="na", form_clash=False, type_same=True, both_active=True,
-                both_eligible=True, same_audience=True, kind_clash=False, nature_clash=False)
+                both_eligible=True, same_audience=True, kind_clash=False, nature_clash=False, name_doubt=False)
     base.update(over)
     return pd.DataFrame([base])
 
@@ -119,3 +119,22 @@ def test_scope_and_members_outweigh_a_silent_name():
     strangers = silent.assign(shared_members=0.0, member_jacc=0.0, member_cont=0.0,
                               industry_rel="different", tfidf_cos=0.15)
     assert score_pairs(strangers)["score"].iat[0] < t["review"]
+
+
+def test_a_look_alike_that_its_own_scope_and_members_refute_is_not_grouped():
+    """Issue 16, the reverse: a name like the trade association's, but its own scope and members say another
+    trade (the name's industry in doubt), its charter's wording and its members unlike the association's."""
+    look_alike = _features(industry_rel="same", industry_a="footwear", industry_b="footwear", industry_conf=0.25,
+                           name_doubt=True, core_ratio=0.67, core_cos=0.93, name_ratio=0.7, desc_cos=0.8,
+                           tfidf_cos=0.1, services_jacc=0.1, shared_members=0.0, member_jacc=0.0, member_cont=0.0)
+    t = load_thresholds()
+    assert score_pairs(look_alike)["score"].iat[0] < t["group"]
+    assert score_pairs(look_alike.assign(name_doubt=False, industry_conf=0.8))["score"].iat[0] > \
+        score_pairs(look_alike)["score"].iat[0]
+
+
+def test_scope_and_members_feature_needs_both():
+    x = dict(zip(MODEL_FEATURES, design_matrix(_features(tfidf_cos=0.9, member_cont=0.8))[0]))
+    assert x["scope_and_members"] == 1.0
+    assert dict(zip(MODEL_FEATURES, design_matrix(_features(tfidf_cos=0.9, member_cont=0.1))[0]))["scope_and_members"] == 0
+    assert dict(zip(MODEL_FEATURES, design_matrix(_features(tfidf_cos=np.nan, member_cont=0.9))[0]))["scope_and_members"] == 0

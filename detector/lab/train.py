@@ -32,6 +32,13 @@ class Dataset:
     variation: str
     city: str
     n: int = 300
+    weight: float = 1.0  # of its pairs in the fit, relative to a usual set
+
+    @property
+    def masked(self) -> bool:
+        """Whether its pairs also train with evidence removed. Not where names are silent: there only scope
+        and members tell a duplicate, and one without them is no duplicate anyone could see."""
+        return self.variation != "silent"
 
     @property
     def name(self) -> str:
@@ -42,11 +49,13 @@ TRAIN_SETS = tuple(
     Dataset(seed, variation, city)
     for seed, (variation, city) in enumerate(
         [("clean", "温州市"), ("standard", "温州市"), ("standard", "台州市"), ("noisy", "泉州市"),
-         ("standard", "佛山市"), ("clean", "成都市"), ("noisy", "温州市"), ("standard", "潍坊市")],
+         ("standard", "佛山市"), ("clean", "成都市"), ("noisy", "温州市"), ("standard", "潍坊市"),
+         ("silent", "台州市"), ("silent", "泉州市"), ("silent", "成都市")],
         start=100,
     )
 )
-VALIDATION_SETS = (Dataset(500, "standard", "苏州市"), Dataset(501, "noisy", "台州市"), Dataset(502, "standard", "温州市"))
+VALIDATION_SETS = (Dataset(500, "standard", "苏州市"), Dataset(501, "noisy", "台州市"), Dataset(502, "standard", "温州市"),
+                   Dataset(503, "silent", "佛山市"))
 
 # Evidence groups dropped at random while training, so the scorer copes with registries that lack
 # members, scopes or services (names-only data) instead of leaning on whatever the generator fills in.
@@ -121,21 +130,25 @@ def augment(f: pd.DataFrame, rng: np.random.Generator, copies: int = 2, rate: fl
     return pd.concat(out, ignore_index=True)
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, weight: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """L2-regularised logistic regression with sign constraints (L-BFGS-B). Returns mean, scale, coef, b."""
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
-    coef, b = penalised_logistic((x - mean) / scale, y, l2, bounds=sign_bounds())
+    coef, b = penalised_logistic((x - mean) / scale, y, l2, bounds=sign_bounds(), weight=weight)
     return mean, scale, coef, b
 
 
-def fit_scorer(frames: list[pd.DataFrame], seed: int = 0) -> Scorer:
-    """Fit on the gate-open pairs (policy gates decide the rest)."""
+def fit_scorer(frames: list[pd.DataFrame], seed: int = 0, weights: list[float] | None = None,
+               masked: list[bool] | None = None) -> Scorer:
+    """Fit on the gate-open pairs (policy gates decide the rest); ``weights``: of each frame's pairs;
+    ``masked``: whether a frame's pairs also enter with evidence groups removed (``augment``)."""
     rng = np.random.default_rng(seed)
-    f = pd.concat(frames, ignore_index=True)
-    open_ = gates(f)[0] > 0
-    f = augment(f[open_].reset_index(drop=True), rng)
-    mean, scale, coef, b = fit_logistic(design_matrix(f), f["label"].to_numpy(float))
+    weights = weights or [1.0] * len(frames)
+    masked = masked or [True] * len(frames)
+    parts = [g[gates(g)[0] > 0].assign(weight=w).reset_index(drop=True) for g, w in zip(frames, weights)]
+    f = pd.concat([augment(g, rng) if m else g for g, m in zip(parts, masked)], ignore_index=True)
+    mean, scale, coef, b = fit_logistic(design_matrix(f), f["label"].to_numpy(float), weight=f["weight"].to_numpy())
     meta = {"trained": date.today().isoformat(), "pairs": int(len(f)), "positives": int(f["label"].sum()),
             "datasets": [d.name for d in TRAIN_SETS]}
     return Scorer(MODEL_FEATURES, mean, scale, coef, b, meta)
@@ -214,7 +227,8 @@ def train(embedder: Embedder, out_dir: Path | None = None, workdir: Path | None 
         for ds in TRAIN_SETS:
             log(f"训练数据：{ds.name}")
             train_frames.append(labelled_features(materialise(ds, root), embedder))
-        scorer = fit_scorer(train_frames)
+        scorer = fit_scorer(train_frames, weights=[ds.weight for ds in TRAIN_SETS],
+                            masked=[ds.masked for ds in TRAIN_SETS])
         folders = []
         for ds in VALIDATION_SETS:
             log(f"验证数据：{ds.name}")
