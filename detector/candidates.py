@@ -52,20 +52,31 @@ def _nonzero_rows(p: Profiles, attr: str) -> np.ndarray:
 Pairs = tuple[np.ndarray, np.ndarray]  # (i, j) row arrays, one entry per proposed pair
 
 
+_COSINE_STEP = 1e-4  # neighbours are ranked on cosines rounded to this, ties to the earlier row
+_SPARE = 8  # candidates beyond k re-ranked, so near-ties at the k-th place are decided by that rule
+
+
 def _knn(left: Profiles, right: Profiles, attr: str, cfg: BlockingConfig, same: bool) -> Iterator[Pairs]:
-    """Exact top-k by cosine, in chunks (vectors are normalised; zero rows never match)."""
+    """Exact top-k by cosine, in chunks (vectors are normalised; zero rows never match). Cosines that differ in
+    the last bits (a matrix product's order of summation depends on chunk size and BLAS threads) rank alike,
+    so every partition of the rows finds the same neighbours."""
     a, b = getattr(left, attr), getattr(right, attr)
     if not len(a) or not len(b):
         return
     k = min(cfg.k + (1 if same else 0), len(b))
+    spare = min(k + _SPARE, len(b))
     has_right = _nonzero_rows(right, attr)
+    floor = np.rint(cfg.min_cosine / _COSINE_STEP)
     for start in range(0, len(a), cfg.chunk):
         sims = a[start : start + cfg.chunk] @ b.T
         sims[:, ~has_right] = -1.0
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        near = np.argpartition(-sims, spare - 1, axis=1)[:, :spare]
+        steps = np.rint(np.take_along_axis(sims, near, axis=1) / _COSINE_STEP)
+        order = np.lexsort((near, -steps), axis=1)[:, :k]
+        top, steps = np.take_along_axis(near, order, axis=1), np.take_along_axis(steps, order, axis=1)
         rows = np.repeat(np.arange(len(top)), k)
         cols = top.ravel()
-        keep = sims[rows, cols] >= cfg.min_cosine
+        keep = steps.ravel() >= floor
         rows, cols = rows[keep] + start, cols[keep]
         if same:
             rows, cols = rows[rows != cols], cols[rows != cols]

@@ -54,8 +54,9 @@ def _industry_evidence(a: dict) -> str | None:
         return None
     name = _industry_name(a["industry_key"])
     if a["industry_source"] == BY_NAME:  # the name's industry stands, in doubt
-        return f"{a['name']}的名称所示行业（{name}）与其业务范围或会员构成不符，行业存疑"
-    said = f"（名称所示为{_industry_name(a['industry_doubt'])}，与业务范围和会员构成不符）" if a["industry_doubt"] else ""
+        return f"{a['name']}的名称所示行业（{name}）与其业务范围或会员构成不尽相符，行业存疑"
+    against = a["industry_source"].removeprefix("按")
+    said = f"（名称所示为{_industry_name(a['industry_doubt'])}，与{against}不符）" if a["industry_doubt"] else ""
     return f"{a['name']}的行业{a['industry_source']}判断为{name}{said}"
 
 

@@ -258,9 +258,10 @@ def decide(name_key: str, named: list[IndustryMatch], text: list[IndustryMatch],
     """One industry from the name's (``name_key``), the ranking of name and texts together (``named``), the
     texts' own ranking (scope, purpose, declared industry: ``text``) and the members' (``members``).
 
-    A name's industry stands unless its scope and its members both point to one other industry and neither
-    supports the name's (then that industry, from evidence); when only one of them contradicts it and the
-    other does not support it, it stands with half its confidence and a doubt. A name without an industry
+    A name's industry stands unless its scope or its members point to another industry and neither supports
+    the name's: then that industry, from evidence (scope and members agreeing: at their confidence; else the
+    scope's, or the members', at half of it, when it is unrelated to the name's), the name's kept as the doubt;
+    a name contradicted only by a related field stands, in doubt, at half its confidence. A name without an industry
     takes the one its scope or its members show strongly (both agreeing: the surer), else the best of the
     combined ranking (as before)."""
     trades = [m for m in text if m.industry.kind == INDUSTRY]
@@ -286,6 +287,12 @@ def decide(name_key: str, named: list[IndustryMatch], text: list[IndustryMatch],
             return IndustryDecision(member_key, round(min(scope.confidence, members.share), 4), BY_SCOPE_AND_MEMBERS,
                                     name_key)
         if (against_scope or against_members) and not in_text(name_key) and not in_members(name_key):
+            # another trade altogether: what the body says it does (its scope), else whom it gathers, at half
+            # confidence, the name in doubt; a field beside the name's (五金工具 for 五金): the name, in doubt
+            key, conf_, source = (scope.industry.key, scope.confidence, BY_SCOPE) if against_scope else \
+                (member_key, members.share, BY_MEMBERS)
+            if relation(key, name_key) == DIFFERENT:
+                return IndustryDecision(key, round(conf_ / 2, 4), source, name_key)
             return IndustryDecision(name_key, round(conf / 2, 4), BY_NAME, name_key)
         return IndustryDecision(name_key, conf, BY_NAME)
     if scope is not None and member_key == scope.industry.key:
@@ -527,9 +534,9 @@ def taxonomy(path: str | Path | None = None) -> Taxonomy:
     if not isinstance(generic, list) or not all(isinstance(w, str) and w for w in generic):
         raise DetectorError(f"行业词表 {source.name}：generic 应为非空字符串列表")
     generic = [normalize_name(w) for w in generic]
-    services = data.get("services", [])
-    if not isinstance(services, list) or not all(isinstance(w, str) and w for w in services):
-        raise DetectorError(f"行业词表 {source.name}：services 应为非空字符串列表")
+    neutral = data.get("neutral", [])
+    if not isinstance(neutral, list) or not all(isinstance(w, str) and w for w in neutral):
+        raise DetectorError(f"行业词表 {source.name}：neutral 应为非空字符串列表")
     if "gbt" in data:
         curated = {k: ind for k, (ind, _) in parsed.items()}
         for ind in _gbt_entries(source, data["gbt"], curated, frozenset(generic)):
@@ -554,7 +561,7 @@ def taxonomy(path: str | Path | None = None) -> Taxonomy:
     for word, key in owner.items():  # a name or alias is its entry's alone, whoever lists it as a keyword
         if word in lexicon:
             lexicon[word] = [key]
-    lexicon.update({normalize_name(w): [] for w in services})  # read as one word, credited to none
+    lexicon.update({normalize_name(w): [] for w in neutral})  # read as one word, credited to none
     return Taxonomy(
         source=source,
         industries=industries,

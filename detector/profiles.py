@@ -124,16 +124,19 @@ def _member_evidence(table: MemberTable, aid: str) -> tuple[MemberIndustry, floa
     return MemberIndustry(key, count / total, len(firms), {k: c / total for k, c in listed.items()}), people, len(rows)
 
 
-def _nature(kind: str, people: float, n: int, purpose: str, scope: str) -> tuple[str, str]:
-    """A trade-named body whose members are mostly individuals and whose purpose is a club's or a
-    professional body's is of that kind (``nature_*`` in ``models/policy.toml``); returns (kind, source)."""
+def _nature(kind: str, people: float, n: int, name: str, purpose: str, scope: str) -> tuple[str, str]:
+    """A trade-named body whose members are mostly individuals and whose name, purpose or scope is a club's
+    or a professional body's is of that kind (``nature_*`` in ``models/policy.toml``); returns (kind, source)."""
     cfg = settings()
     if kind != TRADE or n < cfg["nature_member_min"] or people < cfg["nature_person_share"]:
         return kind, ""
-    text = normalize_text(f"{purpose}。{scope}")
+    charter = normalize_text(f"{purpose}。{scope}")
     for nature in ("fellowship", "professional"):
-        if any(w in text for w in cfg[f"nature_{nature}_words"]):
+        words = cfg[f"nature_{nature}_words"]
+        if any(w in charter for w in words):
             return nature, "按会员构成和宗旨"
+        if any(w in normalize_text(name) for w in words):
+            return nature, "按会员构成和名称"
     return kind, ""
 
 
@@ -173,8 +176,8 @@ def build_profiles(associations: pd.DataFrame, memberships: pd.DataFrame | None,
     data["industry_doubt"] = [d.doubt for d in industries]  # the name's industry that scope and members contradict
     data["member_industry"] = [ev.key if ev.share >= _evidence().member_share and ev.firms >= _evidence().member_min
                                else "" for ev, _, _ in evidence]
-    natures = [_nature(k, people, n, pu, sc) for k, (_, people, n), pu, sc in
-               zip(data["kind"], evidence, text["purpose"], text["scope"])]
+    natures = [_nature(k, people, n, na, pu, sc) for k, (_, people, n), na, pu, sc in
+               zip(data["kind"], evidence, text["name"], text["purpose"], text["scope"])]
     data["kind"] = [k for k, _ in natures]
     data["kind_source"] = [src for _, src in natures]
     # blocking on industry needs a specific subject: umbrella kinds (学术团体, 异地商会) group unlike bodies

@@ -35,7 +35,7 @@ MODEL_FEATURES = (
     "log_shared_leaders",
     "ind_same", "ind_related", "ind_different", "ind_same_conf",
     "origin_same", "type_same",
-    "scope_and_members", "scope_names_apart", "ind_same_doubt", "ind_different_doubt",
+    "scope_and_members", "scope_names_apart", "ind_same_doubt",
 )
 # Similarity evidence may only raise the score; a different industry may only lower it (every fit keeps this).
 NONNEGATIVE = frozenset({"core_ratio", "name_ratio", "core_cos", "desc_cos", "tfidf_cos", "services_jacc",
@@ -105,9 +105,8 @@ def design_matrix(f: pd.DataFrame) -> np.ndarray:
         "type_same": num("type_same"),
         "scope_and_members": np.minimum(_ramp(tfidf, SCOPE_RAMP), _ramp(num("member_cont"), MEMBER_RAMP)),
         "scope_names_apart": np.nan_to_num(tfidf) * (1.0 - _ramp(num("core_cos"), NAMES_APART_RAMP)),
-        # an industry relation read from a name that its own side's scope or members contradict says less
+        # one industry, though one side's name says another (its scope or members gave its industry)
         "ind_same_doubt": same * doubt,
-        "ind_different_doubt": (rel == DIFFERENT) * doubt,
     }
     return np.column_stack([cols[name] for name in MODEL_FEATURES])
 
@@ -189,8 +188,9 @@ class Scorer:
         return (x - self.mean) / self.scale
 
     def logit(self, x: np.ndarray) -> np.ndarray:
-        """The uncalibrated log-odds of the design matrix ``x``."""
-        return self.standardise(x) @ self.coef + self.intercept
+        """The uncalibrated log-odds of the design matrix ``x``; row by row, so a pair's score never depends on
+        which other pairs were scored with it (a matrix product's summation order depends on the batch size)."""
+        return (self.standardise(x) * self.coef).sum(axis=1) + self.intercept
 
     def probability(self, x: np.ndarray) -> np.ndarray:
         """The calibrated probability of a duplicate (before policy gates)."""

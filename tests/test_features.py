@@ -54,3 +54,22 @@ def test_segments_of_one_industry_are_related_not_same():
     assert _industry_relation("sports", "sports", "舞蹈", "学生", False) == "related"
     assert _industry_relation("footwear", "footwear", "", "", False) == "same"
     assert _industry_relation("footwear", "eyewear", "", "", False) == "different"
+
+
+def test_a_name_its_own_scope_contradicts_is_in_doubt(embedder):
+    """Issue 16: 温州市眼镜产业发展促进会 whose scope is all fasteners reads as fasteners (按业务范围), its name's
+    eyewear in doubt; against the eyewear association the pair is of different industries, flagged."""
+    import pandas as pd
+
+    from detector.profiles import build_profiles
+
+    assoc = pd.DataFrame({
+        "id": ["A", "B"], "name": ["温州市眼镜行业协会", "温州市眼镜产业发展促进会"],
+        "scope": ["开展眼镜行业调研；组织眼镜企业参加国际眼镜展；开展光学眼镜、太阳镜和眼镜架质量监督",
+                  "推动紧固件产业集群升级；开展紧固件行业调研；组织紧固件、标准件产品质量检测和标准宣贯"]})
+    members = pd.DataFrame(columns=["association_id", "member_name"])
+    p = build_profiles(assoc, members, embedder)
+    assert p.frame["industry_key"].tolist() == ["eyewear", "fasteners"]
+    assert p.frame["industry_doubt"].tolist() == ["", "eyewear"]
+    f = pair_features(p, p, np.array([0]), np.array([1])).iloc[0]
+    assert f["name_doubt"] and f["industry_rel"] == "different"

@@ -559,7 +559,7 @@ def _evidence():
 
 def test_decide_lets_scope_and_members_outweigh_a_misleading_name():
     """Issue 16: 温州市鼎盛装备行业协会 — the name says machinery, scope and members say auto parts."""
-    from detector.industry import BY_NAME, BY_SCOPE_AND_MEMBERS, MemberIndustry, classify, decide
+    from detector.industry import BY_MEMBERS, BY_NAME, BY_SCOPE, BY_SCOPE_AND_MEMBERS, MemberIndustry, classify, decide
 
     scope = "组织汽摩配企业参加汽车零部件博览会；推动汽配企业进入整车配套体系；开展制动器、转向器质量检测"
     name = "温州市鼎盛装备行业协会"
@@ -567,10 +567,21 @@ def test_decide_lets_scope_and_members_outweigh_a_misleading_name():
     parts = MemberIndustry("auto_parts", 0.9, 30, {"auto_parts": 0.9})
     d = decide("machinery", named, text, parts, _evidence())
     assert (d.key, d.source, d.doubt) == ("auto_parts", BY_SCOPE_AND_MEMBERS, "machinery")
-    # members that do not say: the name stands, in doubt, at half its confidence
+    # members that do not say, and a scope in a field beside the name's: the name stands, in doubt
     none = MemberIndustry("", 0.0, 0, {})
     kept = decide("machinery", named, text, none, _evidence())
     assert (kept.key, kept.source, kept.doubt) == ("machinery", BY_NAME, "machinery")
+    # another trade altogether: what the body says it does (its scope), at half confidence, the name in doubt
+    fasteners = "推动紧固件产业集群升级；开展紧固件行业调研；组织紧固件、标准件产品质量检测和标准宣贯"
+    name = "温州市眼镜产业发展促进会"
+    other = classify(scope=fasteners)
+    by_scope = decide("eyewear", classify(name=name, scope=fasteners), other, none, _evidence())
+    assert (by_scope.key, by_scope.source, by_scope.doubt) == ("fasteners", BY_SCOPE, "eyewear")
+    assert by_scope.confidence == round(other[0].confidence / 2, 4)
+    # no telling scope: the members' trade, likewise
+    bolts = MemberIndustry("fasteners", 0.9, 30, {"fasteners": 0.9})
+    by_members = decide("eyewear", classify(name=name), [], bolts, _evidence())
+    assert (by_members.key, by_members.source, by_members.doubt) == ("fasteners", BY_MEMBERS, "eyewear")
     # members of the name's trade: no doubt at all
     machines = MemberIndustry("machinery", 0.8, 30, {"machinery": 0.8})
     assert decide("machinery", named, text, machines, _evidence()).doubt == ""
