@@ -150,7 +150,17 @@ def prepare(ctx: click.Context, registry_dir: Path) -> None:
     engine = _engine(ctx, registry_dir)
     fresh = engine.prepared is None
     _ = engine.profiles
+    _export_encoder(engine.embedder)
     click.echo(format_prepared(engine, fresh, time.perf_counter() - started))
+
+
+def _export_encoder(embedder) -> None:
+    """The embedding model's ONNX files, so that later commands load the encoder without torch (once per model).
+    A model that cannot be exported only stays slower to load."""
+    try:
+        embedder.export()
+    except Exception as exc:  # noqa: BLE001 — the torch encoder still works
+        click.echo(f"提示：未能导出 ONNX 编码器（{type(exc).__name__}: {exc}），此后仍用 torch 加载嵌入模型（较慢）", err=True)
 
 
 @cli.command()
