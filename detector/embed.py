@@ -230,12 +230,16 @@ class EmbeddingCache:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.disabled = False
+        self._keeper: sqlite3.Connection | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with closing(self._connect()) as con:
-                con.execute("PRAGMA journal_mode=WAL")
-                con.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
-                con.execute("CREATE TABLE IF NOT EXISTS tok (key TEXT PRIMARY KEY, tokens TEXT NOT NULL)")
+            con = self._connect()
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
+            con.execute("CREATE TABLE IF NOT EXISTS tok (key TEXT PRIMARY KEY, tokens TEXT NOT NULL)")
+            # kept open, idle, while the cache is in use: closing a file's last connection checkpoints its WAL
+            # with fsyncs (~20 ms), which each read and write on a connection of its own would otherwise pay
+            self._keeper = con
         except (sqlite3.Error, OSError) as exc:
             self.disable(exc)
 
@@ -246,7 +250,7 @@ class EmbeddingCache:
         self.disabled = True
 
     def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=30)
+        con = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
         # a cache: with WAL, NORMAL never corrupts the file and spares an fsync per commit (~50 ms a write)
         con.execute("PRAGMA synchronous=NORMAL")
         return con
