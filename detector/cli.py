@@ -512,6 +512,7 @@ def serve(ctx: click.Context, registry_dir: Path | None, host: str, port: int, d
     engine = _engine(ctx, registry_dir or demo_dir() / "registry", _pair_model(registry_dir, data, shipped_model))
     hosts = served_hosts(host, allowed_hosts)
     app = create_app(engine, data, token=token, allowed_hosts=hosts)
+    _export_encoder(engine.embedder)  # once per model: then the model runs without torch (faster, lighter)
     _ = engine.embedder.model  # loaded now, not on the first reviewer's screening
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     address = f"http://{shown}:{port}/" + ("?token=<令牌>" if token else "")
