@@ -94,7 +94,9 @@ class _Postings:
 
 
 def _postings(rows: np.ndarray, keys: np.ndarray) -> _Postings:
-    codes, uniques = pd.factorize(keys, sort=True)
+    # codes in order of first appearance: sorting 300,000 member keys took 0.4 s of a screening, and the pairs
+    # a join gives follow the probing rows and each key's rows, never the codes' order
+    codes, uniques = pd.factorize(keys)
     order = np.argsort(codes, kind="stable")
     counts = np.bincount(codes, minlength=len(uniques))
     return _Postings(pd.Index(uniques), rows[order], np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)

@@ -150,7 +150,17 @@ def prepare(ctx: click.Context, registry_dir: Path) -> None:
     engine = _engine(ctx, registry_dir)
     fresh = engine.prepared is None
     _ = engine.profiles
+    _export_encoder(engine.embedder)
     click.echo(format_prepared(engine, fresh, time.perf_counter() - started))
+
+
+def _export_encoder(embedder) -> None:
+    """The embedding model's ONNX files, so that later commands load the encoder without torch (once per model).
+    A model that cannot be exported only stays slower to load."""
+    try:
+        embedder.export()
+    except Exception as exc:  # noqa: BLE001 — the torch encoder still works
+        click.echo(f"提示：未能导出 ONNX 编码器（{type(exc).__name__}: {exc}），此后仍用 torch 加载嵌入模型（较慢）", err=True)
 
 
 @cli.command()
@@ -502,6 +512,7 @@ def serve(ctx: click.Context, registry_dir: Path | None, host: str, port: int, d
     engine = _engine(ctx, registry_dir or demo_dir() / "registry", _pair_model(registry_dir, data, shipped_model))
     hosts = served_hosts(host, allowed_hosts)
     app = create_app(engine, data, token=token, allowed_hosts=hosts)
+    _export_encoder(engine.embedder)  # once per model: then the model runs without torch (faster, lighter)
     _ = engine.embedder.model  # loaded now, not on the first reviewer's screening
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     address = f"http://{shown}:{port}/" + ("?token=<令牌>" if token else "")

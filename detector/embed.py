@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import sqlite3
 import tempfile
@@ -112,25 +113,94 @@ def _quantise(source: Path, out: Path) -> None:
     quantize_dynamic(str(source), str(out), weight_type=QuantType.QInt8, per_channel=True)
 
 
-class OnnxEncoder:
-    """The model's transformer run by onnxruntime, mean-pooled like sentence-transformers' Pooling(mean).
+def _sentence_transformer(model_path: Path):
+    """The model as sentence-transformers runs it (torch, fp32, CPU)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
 
-    The graph is exported from the local model folder on first use into ``folder`` (atomically; nothing is
-    downloaded), then quantised to int8 when ``int8``.
+    hf_logging.disable_progress_bar()
+    return SentenceTransformer(str(model_path), device="cpu")
+
+
+def _export_tokenizer(st, out: Path) -> None:
+    """The tokenizer exactly as sentence-transformers calls it (its normaliser as transformers sets it up from
+    the folder's config, truncation at the model's ``max_seq_length``, padding to the longest), in one
+    ``tokenizers`` file: the ONNX encoders then need neither transformers nor torch."""
+    from tokenizers import Tokenizer
+
+    tok = st.tokenizer
+    backend = Tokenizer.from_str(tok.backend_tokenizer.to_str())
+    backend.enable_truncation(max_length=int(st.max_seq_length))
+    backend.enable_padding(pad_id=int(tok.pad_token_id), pad_token=str(tok.pad_token))
+    backend.save(str(out))
+
+
+# Texts of every kind the detector embeds (names, industry cores, scopes; ASCII, digits, full-width; one past the
+# 512-token limit): the fp32 graph must reproduce sentence-transformers on them before it stands in for it.
+_AGREEMENT_TEXTS = (
+    "鞋", "温州市鞋革行业协会", "温州市皖商联合会", "汽摩配", "温州市软件行业协会 软件开发",
+    "本会业务范围:开展人才引进和培养,开展经营管理和专业技术人才培训,推动会展业规范发展,为会员提供政策信息咨询。",
+    "LED照明、5G通信设备及IC芯片的研发与销售（ABC有限公司）", "眼镜及光学制品 100% 质量 No.1",
+    "行业自律、信息交流、技术培训、展览展示、咨询服务；" * 40,
+)
+FP32_TOLERANCE = 1e-5  # max |cos − 1| between the fp32 graph and sentence-transformers: float rounding, no more
+
+
+def _measure_agreement(st, folder: Path, out: Path) -> None:
+    """How closely the fp32 graph run by :class:`OnnxEncoder` reproduces sentence-transformers (torch fp32) on
+    :data:`_AGREEMENT_TEXTS`, as JSON: the default backend runs the graph only when it is within
+    :data:`FP32_TOLERANCE` (a model with another pooling or extra layers stays on torch)."""
+    texts = list(_AGREEMENT_TEXTS)
+    ref = st.encode(texts, batch_size=len(texts), normalize_embeddings=True)
+    try:
+        ours = OnnxEncoder(folder, int8=False).encode(texts, batch_size=len(texts))
+        deviation = float(np.abs((ref * ours).sum(1) - 1).max()) if ours.shape == ref.shape else float("inf")
+    except Exception:  # noqa: BLE001 — a graph that cannot take this model's inputs simply does not agree
+        deviation = float("inf")
+    out.write_text(json.dumps({"texts": len(texts), "max_cos_deviation": deviation}), encoding="utf-8")
+
+
+def export_encoder(model_path: Path, folder: Path) -> Path:
+    """``folder`` holding the model's fp32 ONNX graph, its tokenizer and their measured agreement with
+    sentence-transformers, each built once (atomically, locally: nothing is downloaded; needs torch)."""
+    st = functools.cache(lambda: _sentence_transformer(model_path))  # loaded once, only when something is built
+    _atomic_build(folder / "model.onnx", lambda out: _export_onnx(model_path, out))
+    _atomic_build(folder / "tokenizer.json", lambda out: _export_tokenizer(st(), out))
+    _atomic_build(folder / "agreement.json", lambda out: _measure_agreement(st(), folder, out))
+    return folder
+
+
+def fp32_graph_agrees(folder: Path) -> bool:
+    """Whether ``folder``'s exported fp32 graph reproduces sentence-transformers to float rounding, so the
+    default backend may run it instead of torch (same vectors, same cache keys)."""
+    try:
+        agreement = json.loads((folder / "agreement.json").read_text(encoding="utf-8"))
+        return (folder / "model.onnx").is_file() and (folder / "tokenizer.json").is_file() and \
+            float(agreement["max_cos_deviation"]) <= FP32_TOLERANCE
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+class OnnxEncoder:
+    """The model's exported transformer run by onnxruntime, tokenised by ``tokenizers`` as sentence-transformers
+    tokenises, mean-pooled like its Pooling(mean); imports neither torch nor transformers.
+
+    ``folder``: made by :func:`export_encoder`; ``int8``: its int8 copy of the graph (quantised on first use).
     """
 
-    def __init__(self, model_path: Path, folder: Path, int8: bool):
+    def __init__(self, folder: Path, int8: bool):
         import onnxruntime as ort
-        from transformers import AutoTokenizer
+        from tokenizers import Tokenizer
 
-        graph = _atomic_build(folder / "model.onnx", lambda out: _export_onnx(model_path, out))
+        graph = folder / "model.onnx"
         if int8:
             graph = _atomic_build(folder / "model-int8.onnx", lambda out: _quantise(folder / "model.onnx", out))
-        self.tokenizer = AutoTokenizer.from_pretrained(model_path)
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         options = ort.SessionOptions()
         options.log_severity_level = 3
         self.session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
-        self.max_length = min(int(getattr(self.tokenizer, "model_max_length", 512) or 512), 512)
 
     def get_embedding_dimension(self) -> int:
         return int(self.session.get_outputs()[0].shape[-1])
@@ -139,10 +209,11 @@ class OnnxEncoder:
                show_progress_bar: bool = False) -> np.ndarray:
         out = []
         for start in range(0, len(texts), batch_size):
-            batch = self.tokenizer(list(texts[start : start + batch_size]), padding=True, truncation=True,
-                                   max_length=self.max_length, return_tensors="np")
-            states = self.session.run(None, {k: batch[k].astype(np.int64) for k in _INPUTS})[0]
-            mask = batch["attention_mask"][..., None].astype(np.float32)
+            batch = self.tokenizer.encode_batch(list(texts[start : start + batch_size]))
+            inputs = {name: np.array([getattr(e, field) for e in batch], dtype=np.int64)
+                      for name, field in zip(_INPUTS, ("ids", "attention_mask", "type_ids"))}
+            states = self.session.run(None, inputs)[0]
+            mask = inputs["attention_mask"][..., None].astype(np.float32)
             out.append((states * mask).sum(1) / np.maximum(mask.sum(1), 1e-9))
         vecs = np.vstack(out) if out else np.zeros((0, self.get_embedding_dimension()), dtype=np.float32)
         if normalize_embeddings:
@@ -159,12 +230,16 @@ class EmbeddingCache:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.disabled = False
+        self._keeper: sqlite3.Connection | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with closing(self._connect()) as con:
-                con.execute("PRAGMA journal_mode=WAL")
-                con.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
-                con.execute("CREATE TABLE IF NOT EXISTS tok (key TEXT PRIMARY KEY, tokens TEXT NOT NULL)")
+            con = self._connect()
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
+            con.execute("CREATE TABLE IF NOT EXISTS tok (key TEXT PRIMARY KEY, tokens TEXT NOT NULL)")
+            # kept open, idle, while the cache is in use: closing a file's last connection checkpoints its WAL
+            # with fsyncs (~20 ms), which each read and write on a connection of its own would otherwise pay
+            self._keeper = con
         except (sqlite3.Error, OSError) as exc:
             self.disable(exc)
 
@@ -175,7 +250,7 @@ class EmbeddingCache:
         self.disabled = True
 
     def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=30)
+        con = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
         # a cache: with WAL, NORMAL never corrupts the file and spares an fsync per commit (~50 ms a write)
         con.execute("PRAGMA synchronous=NORMAL")
         return con
@@ -254,19 +329,20 @@ class Embedder:
 
     @cached_property
     def model(self):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()
-
+        """The encoder. The default backend runs the exported fp32 graph (no torch: ~0.5 s to load instead of
+        ~8 s) once :meth:`export` has shown it agrees with sentence-transformers, else sentence-transformers."""
         try:
-            if self.backend != "torch":
-                return OnnxEncoder(self.model_path, self._graph_dir, int8=self.backend == "onnx-int8")
-            return SentenceTransformer(str(self.model_path), device="cpu")
+            if self.backend == "torch":
+                if fp32_graph_agrees(self._graph_dir):
+                    return OnnxEncoder(self._graph_dir, int8=False)
+                return _sentence_transformer(self.model_path)
+            return OnnxEncoder(self.export(), int8=self.backend == "onnx-int8")
         except Exception as exc:  # a broken or foreign folder is a setup problem, not a bug
             raise DetectorError(f"无法加载嵌入模型 {self.model_path}：{exc}") from exc
+
+    def export(self) -> Path:
+        """Build the ONNX encoder's files for this model now (once per model: needs torch, a few seconds)."""
+        return export_encoder(self.model_path, self._graph_dir)
 
     @cached_property
     def dim(self) -> int:

@@ -25,6 +25,7 @@ import sys
 import time
 import uuid
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
 from importlib import metadata
@@ -283,16 +284,45 @@ class _Reader:
     def frame(self, spec: dict) -> pd.DataFrame:
         return pd.DataFrame({c["name"]: self.column(c) for c in spec["columns"]}, index=pd.RangeIndex(spec["rows"]))
 
+    def check_frame(self, spec: dict) -> None:
+        """Raise :class:`_Unreadable` unless every array of a frame is there, of its layout, codes in range."""
+        for c in spec["columns"]:
+            if "codes" in c:
+                self._codes(c["codes"])
+            for key in ("values", "mask"):
+                if key in c:
+                    self.array(c[key], mmap=True)
+
     def sets(self, spec: dict) -> list[frozenset[str]]:
         indptr, flat = self.array(spec["indptr"]), self.texts(spec["codes"]).tolist()
         return [frozenset(flat[a:b]) for a, b in zip(indptr[:-1].tolist(), indptr[1:].tolist())]
 
 
+class _StoredRegistry(Registry):
+    """A registry read from a prepared state. Its associations and memberships, the largest tables and ones
+    screening never reads (it reads the profiles), become frames on first use (~0.5 s at 10,000 associations);
+    their arrays are checked when the state is read, so a damaged one is still rebuilt at once."""
+
+    def __init__(self, frame: Callable[[str], pd.DataFrame], **fields: object):
+        self._frame = frame
+        for name, value in fields.items():
+            setattr(self, name, value)
+
+    @cached_property
+    def associations(self) -> pd.DataFrame:
+        return self._frame("associations")
+
+    @cached_property
+    def memberships(self) -> pd.DataFrame:
+        return self._frame("memberships")
+
+
 def _registry(r: _Reader, spec: dict, source: str) -> Registry:
     stats = spec["industry_stats"]
-    return Registry(
-        associations=r.frame(spec["associations"]),
-        memberships=r.frame(spec["memberships"]),
+    for name in ("associations", "memberships"):
+        r.check_frame(spec[name])
+    return _StoredRegistry(
+        lambda name: r.frame(spec[name]),
         industry_stats=None if stats is None else r.frame(stats),
         warnings=[InputWarning(w["message"], source + w["in_source"] if "in_source" in w else w["file"], w["row"],
                                w["column"]) for w in spec["warnings"]],

@@ -1,8 +1,14 @@
-"""Encoder backends (torch, onnx, onnx-int8) and progress bars."""
+"""Encoder backends (torch, onnx, onnx-int8), the default backend's fp32 graph, and progress bars."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from detector.embed import BACKENDS, Embedder, backend_from_env
+from detector.embed import BACKENDS, FP32_TOLERANCE, Embedder, OnnxEncoder, backend_from_env, fp32_graph_agrees
 from detector.errors import DetectorError
 from detector.progress import progress_bar
 
@@ -12,7 +18,8 @@ TEXTS = ["温州市鞋革行业协会 皮鞋制造", "温州市鞋业商会 皮�
 
 @pytest.fixture(scope="module")
 def graphs(tmp_path_factory):
-    """The ONNX graphs exported once from the local model into a throwaway cache folder."""
+    """The ONNX graphs exported once from the local model into a throwaway cache folder (the torch encoder
+    loaded first, before there is a graph: sentence-transformers itself, the reference)."""
     folder = tmp_path_factory.mktemp("cache")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DETECTOR_CACHE", str(folder))
@@ -53,11 +60,47 @@ def test_onnx_backends_agree_with_torch(graphs):
 def test_graphs_are_built_once_and_atomically(graphs, monkeypatch):
     folder, _ = graphs
     made = sorted(p.name for p in (folder / "onnx").rglob("*") if p.is_file())
-    assert made == ["model-int8.onnx", "model.onnx"]  # no temporary file left behind
+    assert made == ["agreement.json", "model-int8.onnx", "model.onnx", "tokenizer.json"]  # no temporary file left
     monkeypatch.setenv("DETECTOR_CACHE", str(folder))
-    monkeypatch.setattr("detector.embed._export_onnx", lambda *a: pytest.fail("exported twice"))
-    monkeypatch.setattr("detector.embed._quantise", lambda *a: pytest.fail("quantised twice"))
+    for step in ("_export_onnx", "_export_tokenizer", "_measure_agreement", "_quantise"):
+        monkeypatch.setattr(f"detector.embed.{step}", lambda *a, step=step: pytest.fail(f"{step} twice"))
     assert Embedder(cache=False, backend="onnx-int8").encode(["鞋业"]).shape == (1, 512)
+
+
+def test_once_exported_the_default_backend_runs_the_fp32_graph_with_the_same_vectors(graphs, monkeypatch):
+    """The default backend loads the exported fp32 graph instead of torch (seconds faster) only because it gives
+    sentence-transformers' vectors to float rounding: so it keeps torch's cache keys."""
+    folder, encoders = graphs
+    monkeypatch.setenv("DETECTOR_CACHE", str(folder))
+    lean = Embedder(cache=False)
+    assert not isinstance(encoders["torch"].model, OnnxEncoder)
+    assert isinstance(lean.model, OnnxEncoder) and lean.model_id == encoders["torch"].model_id
+    texts = [*TEXTS, "行业自律、信息交流、技术培训；" * 60]  # one past the 512-token limit: truncated alike
+    ref = encoders["torch"].model.encode(texts, normalize_embeddings=True)
+    assert np.abs((lean.model.encode(texts) * ref).sum(1) - 1).max() < FP32_TOLERANCE
+    assert json.loads(next(folder.rglob("agreement.json")).read_text())["max_cos_deviation"] < FP32_TOLERANCE
+
+
+def test_a_graph_that_does_not_agree_leaves_the_default_backend_on_torch(graphs, tmp_path):
+    folder, _ = graphs
+    source = next(folder.rglob("agreement.json")).parent
+    for name in ("model.onnx", "tokenizer.json"):
+        (tmp_path / name).symlink_to(source / name)
+    assert not fp32_graph_agrees(tmp_path)  # not measured yet
+    (tmp_path / "agreement.json").write_text(json.dumps({"texts": 9, "max_cos_deviation": 0.002}))
+    assert not fp32_graph_agrees(tmp_path)
+    (tmp_path / "agreement.json").write_text(json.dumps({"texts": 9, "max_cos_deviation": 1e-7}))
+    assert fp32_graph_agrees(tmp_path)
+
+
+def test_screening_with_the_exported_graph_imports_no_torch(graphs):
+    folder, _ = graphs
+    code = ("import sys; from detector.embed import Embedder; e = Embedder(cache=False); "
+            "v = e.encode(['温州市从未见过的行业协会']); assert v.shape == (1, 512); "
+            "assert 'torch' not in sys.modules and 'transformers' not in sys.modules, 'torch imported'")
+    env = {**os.environ, "DETECTOR_CACHE": str(folder), "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    env.pop("DETECTOR_BACKEND", None)
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
 
 
 def test_progress_bars_only_on_a_terminal():

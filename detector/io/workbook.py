@@ -11,12 +11,12 @@ import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
-
-from openpyxl import load_workbook
-from openpyxl.workbook.workbook import Workbook
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
+
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is read (0.3 s a CSV registry need not pay)
+    from openpyxl.workbook.workbook import Workbook
 
 MAX_COLUMNS = 200  # FORMAT.md has at most 17 columns per file; extra columns are kept, up to this many
 MAX_ROWS = 1_048_576  # Excel's own limit
@@ -58,6 +58,8 @@ def workbook_problem(data: bytes) -> str | None:
 
 def open_workbook(source: Path | bytes, file: str) -> Workbook:
     """A workbook opened read-only (values, not formulas); ``file`` names it in errors."""
+    from openpyxl import load_workbook
+
     raw = source if isinstance(source, bytes) else Path(source).read_bytes()
     data = io.BytesIO(raw)
     try:

@@ -233,9 +233,12 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         triggers = "".join(_APPEND_ONLY.format(table=t, op=op)
                            for t in APPEND_ONLY_TABLES for op in ("UPDATE", "DELETE"))
-        with closing(self._connect()) as con:
-            con.execute("PRAGMA journal_mode=WAL")
-            con.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}{triggers}COMMIT;")
+        con = self._connect()
+        con.execute("PRAGMA journal_mode=WAL")
+        con.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}{triggers}COMMIT;")
+        # kept open, idle, while the store is in use: closing the file's last connection checkpoints the WAL
+        # with fsyncs (~20 ms), which every operation on a connection of its own would otherwise pay
+        self._keeper = con
         with self._write() as con:
             for table, column, kind in _ADDED:
                 if column not in {r["name"] for r in con.execute(f"PRAGMA table_info({table})")}:
@@ -244,7 +247,7 @@ class Store:
                 con.execute(statement)
 
     def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+        con = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
         con.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
         con.execute("PRAGMA foreign_keys = ON")
         con.row_factory = sqlite3.Row
