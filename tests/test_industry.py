@@ -611,3 +611,12 @@ def test_an_association_s_own_services_name_no_industry():
     assert [m.industry.key for m in industry.classify(scope=scope)][:1] == ["fasteners"]
     assert "publishing" not in {m.industry.key for m in industry.classify(scope=scope)}
     assert industry.classify(name="温州市出版工作者协会", scope="编辑出版图书，出版物发行")[0].industry.key == "publishing"
+
+
+def test_credit_and_integrity_are_not_quality():
+    """湘潭市诚信协会 / 湘潭市企业信用促进会 serve business integrity; 湘潭市质量协会 quality: related, not one field."""
+    from detector.names import parse_name
+
+    assert parse_name("湘潭市诚信协会").industry == parse_name("湘潭市企业信用促进会").industry == "credit_integrity"
+    assert parse_name("湘潭市质量协会").industry == "quality_brand"
+    assert industry.relation("credit_integrity", "quality_brand") == "related"
