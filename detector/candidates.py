@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -62,11 +61,15 @@ def _knn(left: Profiles, right: Profiles, attr: str, cfg: BlockingConfig, same: 
     for start in range(0, len(a), cfg.chunk):
         sims = a[start : start + cfg.chunk] @ b.T
         sims[:, ~has_right] = -1.0
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        rows = np.repeat(np.arange(len(top)), k)
-        cols = top.ravel()
-        keep = sims[rows, cols] >= cfg.min_cosine
-        rows, cols = rows[keep] + start, cols[keep]
+        close = sims >= cfg.min_cosine
+        # a row with at most k close neighbours keeps them all (they are its top k); the others pick their top k
+        crowded = np.flatnonzero(close.sum(axis=1) > k)
+        close[crowded] = False
+        rows, cols = np.nonzero(close)
+        top = np.argpartition(-sims[crowded], k - 1, axis=1)[:, :k]
+        at = np.repeat(crowded, k)
+        keep = sims[at, top.ravel()] >= cfg.min_cosine
+        rows, cols = np.concatenate([rows, at[keep]]) + start, np.concatenate([cols, top.ravel()[keep]])
         if same:
             rows, cols = rows[rows != cols], cols[rows != cols]
         yield rows, cols
@@ -83,7 +86,7 @@ class _Postings:
 
 
 def _postings(rows: np.ndarray, keys: np.ndarray) -> _Postings:
-    codes, uniques = pd.factorize(keys, sort=True)
+    codes, uniques = pd.factorize(keys)
     order = np.argsort(codes, kind="stable")
     counts = np.bincount(codes, minlength=len(uniques))
     return _Postings(pd.Index(uniques), rows[order], np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
@@ -120,10 +123,11 @@ def _blocks(left: Profiles, right: Profiles, cols: tuple[str, str], cfg: Blockin
 
 
 def _member_rows(p: Profiles) -> tuple[np.ndarray, np.ndarray]:
-    """(row, member key) for every member of every row."""
-    sizes = np.fromiter(map(len, p.members), dtype=np.int64, count=len(p.members))
-    keys = np.fromiter(chain.from_iterable(p.members), dtype=object, count=int(sizes.sum()))
-    return np.repeat(np.arange(len(sizes)), sizes), keys
+    """(row, member key) for every member of every row (the member table's first row of each)."""
+    t = p.member_table
+    rows = pd.Index(p.frame["id"]).get_indexer(t.aid) if len(t) else np.array([], dtype=np.int64)
+    keep = t.first_rows & (rows >= 0) if len(t) else rows >= 0
+    return rows[keep], t.key[keep]
 
 
 def _shared_members(left: Profiles, right: Profiles, cfg: BlockingConfig, same: bool) -> Iterator[Pairs]:
