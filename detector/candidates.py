@@ -37,17 +37,6 @@ class BlockingConfig:
     chunk: int = 2048
 
 
-def _cached(p: Profiles, key: tuple, build):
-    """A lookup table derived from ``p``, built once (a registry is screened against many times)."""
-    if key not in p.cache:
-        p.cache[key] = build()
-    return p.cache[key]
-
-
-def _nonzero_rows(p: Profiles, attr: str) -> np.ndarray:
-    return _cached(p, ("nonzero", attr), lambda: np.abs(getattr(p, attr)).sum(axis=1) > 0)
-
-
 Pairs = tuple[np.ndarray, np.ndarray]  # (i, j) row arrays, one entry per proposed pair
 
 
@@ -57,7 +46,7 @@ def _knn(left: Profiles, right: Profiles, attr: str, cfg: BlockingConfig, same: 
     if not len(a) or not len(b):
         return
     k = min(cfg.k + (1 if same else 0), len(b))
-    has_right = _nonzero_rows(right, attr)
+    has_right = right.nonzero_rows(attr)
     for start in range(0, len(a), cfg.chunk):
         sims = a[start : start + cfg.chunk] @ b.T
         sims[:, ~has_right] = -1.0
@@ -118,7 +107,7 @@ def _block_keys(p: Profiles, cols: tuple[str, str]) -> tuple[np.ndarray, np.ndar
 
 def _blocks(left: Profiles, right: Profiles, cols: tuple[str, str], cfg: BlockingConfig, same: bool) -> Iterator[Pairs]:
     """Pairs sharing a block key, e.g. (region, industry); oversized blocks are left to other sources."""
-    index = _cached(right, ("block", cols), lambda: _postings(*_block_keys(right, cols)))
+    index = right.derived(("block", cols), lambda: _postings(*_block_keys(right, cols)))
     yield _join(*_block_keys(left, cols), index, cfg.max_block, same)
 
 
@@ -131,7 +120,7 @@ def _member_rows(p: Profiles) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _shared_members(left: Profiles, right: Profiles, cfg: BlockingConfig, same: bool) -> Iterator[Pairs]:
-    index = _cached(right, ("members",), lambda: _postings(*_member_rows(right)))
+    index = right.derived(("members",), lambda: _postings(*_member_rows(right)))
     yield _join(*_member_rows(left), index, cfg.max_member_df, same)
 
 
@@ -144,7 +133,7 @@ def _by_region(p: Profiles) -> dict[str, tuple[np.ndarray, list[str]]]:
         cores = p.frame["core_text"].tolist()
         return {code: (np.array(js), [cores[j] for j in js]) for code, js in rows.items()}
 
-    return _cached(p, ("by_region",), build)
+    return p.derived(("by_region",), build)
 
 
 def _name_cores(left: Profiles, right: Profiles, cfg: BlockingConfig, same: bool) -> Iterator[Pairs]:

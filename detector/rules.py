@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import industry, regions
+from .arrays import per_distinct
 from .errors import DetectorError
 from .io import ENTERPRISE, records
 from .members import MemberTable, Post, member_table
@@ -195,14 +196,6 @@ class _Input:
         return getattr(self.table, name)[self.members.rows]
 
 
-def _per_pair(left: np.ndarray, right: np.ndarray, fn: Callable[[str, str], bool]) -> np.ndarray:
-    """``fn(left[n], right[n])`` per row, computed once per distinct pair."""
-    if not len(left):
-        return np.zeros(0, dtype=bool)
-    codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([left, right]))
-    return np.array([fn(a, b) for a, b in uniques], dtype=bool)[codes]
-
-
 def _has(frame: pd.DataFrame, *columns: str) -> bool:
     return all(c in frame.columns for c in columns)
 
@@ -340,8 +333,8 @@ def _member_outside_region(inp: _Input) -> list[Finding]:
     placed = (place != "") & (inp.column("kind") == ENTERPRISE)
     home = np.array([own.get(aid, "") for aid in m.ids], dtype=object)[m.owner]
     outside = placed & (home != "")
-    outside[outside] = _per_pair(home[outside], place[outside],
-                                 lambda a, b: _disjoint(_division(a), _division(b)))
+    outside[outside] = per_distinct(lambda a, b: _disjoint(_division(a), _division(b)), home[outside],
+                                    place[outside]).astype(bool)
     n_placed, n_outside, shown_rows = m.count(placed), m.count(outside), m.first(outside, SHOWN)
     t = inp.table
     out = []
@@ -380,8 +373,8 @@ def _non_industry_member(inp: _Input) -> list[Finding]:
     own = np.array([checked.get(aid, "") for aid in m.ids], dtype=object)[m.owner]
     norm = inp.column("norm")
     flagged = (own != "") & (inp.column("kind") == ENTERPRISE)
-    flagged[flagged] = _per_pair(own[flagged], norm[flagged],
-                                 lambda o, n: bool(stated.get(n, ())) and unrelated(o, stated[n]))
+    flagged[flagged] = per_distinct(lambda o, n: bool(stated.get(n, ())) and unrelated(o, stated[n]), own[flagged],
+                                    norm[flagged]).astype(bool)
     count, first = m.count(flagged), m.first(flagged, SHOWN)
     t = inp.table
     out = []
