@@ -40,6 +40,32 @@ class BlockingConfig:
 Pairs = tuple[np.ndarray, np.ndarray]  # (i, j) row arrays, one entry per proposed pair
 
 
+SAMPLE = 1024  # columns whose k-th best bounds a row's k-th best from below
+
+
+def _top_k(sims: np.ndarray, k: int) -> Pairs:
+    """(row, column) of each row's k best columns, the set ``np.argpartition`` picks. Only the columns at least
+    as good as the k-th best of the first :data:`SAMPLE` (a lower bound) are ranked; a row whose k-th and
+    (k+1)-th best tie (the set is not unique) takes argpartition's own pick."""
+    n_rows, n = sims.shape
+    if n <= SAMPLE:
+        return np.repeat(np.arange(n_rows), k), np.argpartition(-sims, k - 1, axis=1)[:, :k].ravel()
+    bound = -np.partition(-sims[:, :SAMPLE], k - 1, axis=1)[:, k - 1]
+    rows, cols = np.nonzero(sims >= bound[:, None])
+    values = sims[rows, cols]
+    order = np.lexsort((-values, rows))
+    rows, cols, values = rows[order], cols[order], values[order]
+    counts = np.bincount(rows, minlength=n_rows)  # ≥ k each: the sample holds k columns at the bound or above
+    starts = np.cumsum(counts) - counts
+    more = np.flatnonzero(counts > k)
+    tie = np.zeros(n_rows, dtype=bool)
+    tie[more] = values[starts[more] + k - 1] == values[starts[more] + k]
+    pick = (np.arange(len(rows)) - starts[rows] < k) & ~tie[rows]
+    tied = np.flatnonzero(tie)
+    top = np.argpartition(-sims[tied], k - 1, axis=1)[:, :k].ravel()
+    return np.concatenate([rows[pick], np.repeat(tied, k)]), np.concatenate([cols[pick], top])
+
+
 def _knn(left: Profiles, right: Profiles, attr: str, cfg: BlockingConfig, same: bool) -> Iterator[Pairs]:
     """Exact top-k by cosine, in chunks (vectors are normalised; zero rows never match)."""
     a, b = getattr(left, attr), getattr(right, attr)
@@ -51,14 +77,12 @@ def _knn(left: Profiles, right: Profiles, attr: str, cfg: BlockingConfig, same: 
         sims = a[start : start + cfg.chunk] @ b.T
         sims[:, ~has_right] = -1.0
         close = sims >= cfg.min_cosine
-        # a row with at most k close neighbours keeps them all (they are its top k); the others pick their top k
+        # a row with at most k close neighbours keeps them all (they are its top k); the others take their top k
         crowded = np.flatnonzero(close.sum(axis=1) > k)
         close[crowded] = False
         rows, cols = np.nonzero(close)
-        top = np.argpartition(-sims[crowded], k - 1, axis=1)[:, :k]
-        at = np.repeat(crowded, k)
-        keep = sims[at, top.ravel()] >= cfg.min_cosine
-        rows, cols = np.concatenate([rows, at[keep]]) + start, np.concatenate([cols, top.ravel()[keep]])
+        at, top = _top_k(sims[crowded], k)
+        rows, cols = np.concatenate([rows, crowded[at]]) + start, np.concatenate([cols, top])
         if same:
             rows, cols = rows[rows != cols], cols[rows != cols]
         yield rows, cols

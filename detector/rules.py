@@ -644,9 +644,9 @@ def unchecked(frame: pd.DataFrame, members: MemberTable | pd.DataFrame | None,
     table = _table(members, None)
     has = {("memberships", ""): len(table) > 0,
            ("industry_stats", ""): industry_stats is not None and len(getattr(industry_stats, "by_text", industry_stats)) > 0,
-           ("memberships", "member_region"): filled(table.region),
+           ("memberships", "member_region"): bool((table.region != "").any()),  # stripped texts, "" when none
            ("memberships", "annual_sales"): bool((~np.isnan(table.sales_column)).any()) if len(table) else False,
-           ("memberships", "person"): filled(table.person)}
+           ("memberships", "person"): bool((table.person != "").any())}
     out = []
     for rule in RULES:
         missing = [need for need in _NEEDS.get(rule, ())
