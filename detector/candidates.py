@@ -40,7 +40,7 @@ class BlockingConfig:
 Pairs = tuple[np.ndarray, np.ndarray]  # (i, j) row arrays, one entry per proposed pair
 
 
-SAMPLE = 1024  # columns whose k-th best bounds a row's k-th best from below
+SAMPLE = 2048  # columns whose k-th best bounds a row's k-th best from below
 
 
 def _top_k(sims: np.ndarray, k: int) -> Pairs:
@@ -81,7 +81,7 @@ def _knn(left: Profiles, right: Profiles, attr: str, cfg: BlockingConfig, same: 
         crowded = np.flatnonzero(close.sum(axis=1) > k)
         close[crowded] = False
         rows, cols = np.nonzero(close)
-        at, top = _top_k(sims[crowded], k)
+        at, top = _top_k(sims if len(crowded) == len(sims) else sims[crowded], k)
         rows, cols = np.concatenate([rows, crowded[at]]) + start, np.concatenate([cols, top])
         if same:
             rows, cols = rows[rows != cols], cols[rows != cols]
