@@ -11,12 +11,13 @@ import pandas as pd
 def per_distinct(fn: Callable[..., object], *columns: np.ndarray) -> np.ndarray:
     """``fn(*row)`` for every row of the equal-length ``columns``, as an object array; ``fn`` is called once per
     distinct row, with the first such row's values."""
+    columns = tuple(np.asarray(c, dtype=object) for c in columns)
     n = len(columns[0])
     if not n:
         return np.empty(0, dtype=object)
     key = np.zeros(n, dtype=np.int64)
     for column in columns:
-        codes, uniques = pd.factorize(np.asarray(column, dtype=object), use_na_sentinel=False)
+        codes, uniques = pd.factorize(column, use_na_sentinel=False)
         key = pd.factorize(key * len(uniques) + codes)[0]
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     out = np.empty(len(first), dtype=object)
