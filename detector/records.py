@@ -150,9 +150,13 @@ def _place(p: Profiles, row: int) -> str:
 
 
 def _where(p: Profiles, row: int) -> tuple[str, str]:
-    """A row's registration region: (adcode, town or street of a city without counties, "" when none)."""
-    town = cell(p.column("town")[row]) if "town" in p.frame.columns else ""
-    return cell(p.column("region_code")[row]), town
+    """A row's registration region: (adcode, town or street of a city without counties, "" when none); read
+    once per row."""
+    where = p.derived(("records", "where"), dict)
+    if row not in where:
+        town = cell(p.column("town")[row]) if "town" in p.frame.columns else ""
+        where[row] = cell(p.column("region_code")[row]), town
+    return where[row]
 
 
 def _place_key(p: Profiles, row: int) -> str:
