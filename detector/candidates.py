@@ -79,8 +79,11 @@ def _knn(left: Profiles, right: Profiles, attr: str, cfg: BlockingConfig, same: 
         close = sims >= cfg.min_cosine
         # a row with at most k close neighbours keeps them all (they are its top k); the others take their top k
         crowded = np.flatnonzero(close.sum(axis=1) > k)
-        close[crowded] = False
-        rows, cols = np.nonzero(close)
+        if len(crowded) < len(sims):
+            close[crowded] = False
+            rows, cols = np.nonzero(close)
+        else:
+            rows = cols = np.zeros(0, dtype=np.int64)
         at, top = _top_k(sims if len(crowded) == len(sims) else sims[crowded], k)
         rows, cols = np.concatenate([rows, crowded[at]]) + start, np.concatenate([cols, top])
         if same:
