@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -38,22 +37,34 @@ class BlockingConfig:
     chunk: int = 2048
 
 
-def _cached(p: Profiles, key: tuple, build):
-    """A lookup table derived from ``p``, built once (a registry is screened against many times)."""
-    if key not in p.cache:
-        p.cache[key] = build()
-    return p.cache[key]
-
-
-def _nonzero_rows(p: Profiles, attr: str) -> np.ndarray:
-    return _cached(p, ("nonzero", attr), lambda: np.abs(getattr(p, attr)).sum(axis=1) > 0)
-
-
 Pairs = tuple[np.ndarray, np.ndarray]  # (i, j) row arrays, one entry per proposed pair
 
 
-_COSINE_STEP = 1e-4  # neighbours are ranked on cosines rounded to this, ties to the earlier row
-_SPARE = 8  # candidates beyond k re-ranked, so near-ties at the k-th place are decided by that rule
+_COSINE_STEP = 1e-4  # neighbours are ranked on cosines rounded to this: two partitions of the rows agree
+SAMPLE = 2048  # columns whose k-th best bounds a row's k-th best from below
+
+
+def _top_k(sims: np.ndarray, k: int) -> Pairs:
+    """(row, column) of each row's k best columns, the set ``np.argpartition`` picks. Only the columns at least
+    as good as the k-th best of the first :data:`SAMPLE` (a lower bound) are ranked; a row whose k-th and
+    (k+1)-th best tie (the set is not unique) takes argpartition's own pick."""
+    n_rows, n = sims.shape
+    if n <= SAMPLE:
+        return np.repeat(np.arange(n_rows), k), np.argpartition(-sims, k - 1, axis=1)[:, :k].ravel()
+    bound = -np.partition(-sims[:, :SAMPLE], k - 1, axis=1)[:, k - 1]
+    rows, cols = np.nonzero(sims >= bound[:, None])
+    values = sims[rows, cols]
+    order = np.lexsort((-values, rows))
+    rows, cols, values = rows[order], cols[order], values[order]
+    counts = np.bincount(rows, minlength=n_rows)  # ≥ k each: the sample holds k columns at the bound or above
+    starts = np.cumsum(counts) - counts
+    more = np.flatnonzero(counts > k)
+    tie = np.zeros(n_rows, dtype=bool)
+    tie[more] = values[starts[more] + k - 1] == values[starts[more] + k]
+    pick = (np.arange(len(rows)) - starts[rows] < k) & ~tie[rows]
+    tied = np.flatnonzero(tie)
+    top = np.argpartition(-sims[tied], k - 1, axis=1)[:, :k].ravel()
+    return np.concatenate([rows[pick], np.repeat(tied, k)]), np.concatenate([cols[pick], top])
 
 
 def _knn(left: Profiles, right: Profiles, attr: str, cfg: BlockingConfig, same: bool) -> Iterator[Pairs]:
@@ -64,20 +75,22 @@ def _knn(left: Profiles, right: Profiles, attr: str, cfg: BlockingConfig, same: 
     if not len(a) or not len(b):
         return
     k = min(cfg.k + (1 if same else 0), len(b))
-    spare = min(k + _SPARE, len(b))
-    has_right = _nonzero_rows(right, attr)
+    has_right = right.nonzero_rows(attr)
     floor = np.rint(cfg.min_cosine / _COSINE_STEP)
     for start in range(0, len(a), cfg.chunk):
         sims = a[start : start + cfg.chunk] @ b.T
         sims[:, ~has_right] = -1.0
-        near = np.argpartition(-sims, spare - 1, axis=1)[:, :spare]
-        steps = np.rint(np.take_along_axis(sims, near, axis=1) / _COSINE_STEP)
-        order = np.lexsort((near, -steps), axis=1)[:, :k]
-        top, steps = np.take_along_axis(near, order, axis=1), np.take_along_axis(steps, order, axis=1)
-        rows = np.repeat(np.arange(len(top)), k)
-        cols = top.ravel()
-        keep = steps.ravel() >= floor
-        rows, cols = rows[keep] + start, cols[keep]
+        np.rint(np.multiply(sims, 1 / _COSINE_STEP, out=sims), out=sims)  # in steps: last bits never rank
+        close = sims >= floor
+        # a row with at most k close neighbours keeps them all (they are its top k); the others take their top k
+        crowded = np.flatnonzero(close.sum(axis=1) > k)
+        if len(crowded) < len(sims):
+            close[crowded] = False
+            rows, cols = np.nonzero(close)
+        else:
+            rows = cols = np.zeros(0, dtype=np.int64)
+        at, top = _top_k(sims if len(crowded) == len(sims) else sims[crowded], k)
+        rows, cols = np.concatenate([rows, crowded[at]]) + start, np.concatenate([cols, top])
         if same:
             rows, cols = rows[rows != cols], cols[rows != cols]
         yield rows, cols
@@ -128,19 +141,20 @@ def _block_keys(p: Profiles, cols: tuple[str, str]) -> tuple[np.ndarray, np.ndar
 
 def _blocks(left: Profiles, right: Profiles, cols: tuple[str, str], cfg: BlockingConfig, same: bool) -> Iterator[Pairs]:
     """Pairs sharing a block key, e.g. (region, industry); oversized blocks are left to other sources."""
-    index = _cached(right, ("block", cols), lambda: _postings(*_block_keys(right, cols)))
+    index = right.derived(("block", cols), lambda: _postings(*_block_keys(right, cols)))
     yield _join(*_block_keys(left, cols), index, cfg.max_block, same)
 
 
 def _member_rows(p: Profiles) -> tuple[np.ndarray, np.ndarray]:
-    """(row, member key) for every member of every row."""
-    sizes = np.fromiter(map(len, p.members), dtype=np.int64, count=len(p.members))
-    keys = np.fromiter(chain.from_iterable(p.members), dtype=object, count=int(sizes.sum()))
-    return np.repeat(np.arange(len(sizes)), sizes), keys
+    """(row, member key) for every member of every row (the member table's first row of each)."""
+    t = p.member_table
+    rows = pd.Index(p.frame["id"]).get_indexer(t.aid) if len(t) else np.array([], dtype=np.int64)
+    keep = t.first_rows & (rows >= 0) if len(t) else rows >= 0
+    return rows[keep], t.key[keep]
 
 
 def _shared_members(left: Profiles, right: Profiles, cfg: BlockingConfig, same: bool) -> Iterator[Pairs]:
-    index = _cached(right, ("members",), lambda: _postings(*_member_rows(right)))
+    index = right.derived(("members",), lambda: _postings(*_member_rows(right)))
     yield _join(*_member_rows(left), index, cfg.max_member_df, same)
 
 
@@ -153,7 +167,7 @@ def _by_region(p: Profiles) -> dict[str, tuple[np.ndarray, list[str]]]:
         cores = p.frame["core_text"].tolist()
         return {code: (np.array(js), [cores[j] for j in js]) for code, js in rows.items()}
 
-    return _cached(p, ("by_region",), build)
+    return p.derived(("by_region",), build)
 
 
 def _name_cores(left: Profiles, right: Profiles, cfg: BlockingConfig, same: bool) -> Iterator[Pairs]:

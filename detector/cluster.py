@@ -8,23 +8,20 @@ import pandas as pd
 from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse.csgraph import connected_components
-from scipy.spatial.distance import squareform
 
 PairScorer = Callable[[Sequence[tuple[str, str]]], np.ndarray]
 
 
-def _split(nodes: list[str], known: dict[frozenset, float], score: PairScorer, threshold: float) -> list[list[str]]:
+def _split(nodes: list[str], upper: np.ndarray, score: PairScorer, threshold: float) -> list[list[str]]:
     """Average-linkage clustering of one component: every group's mean pair score stays ≥ threshold,
-    so one strong chain (A~B, B~C) does not glue A and C when A and C are unlike."""
-    missing = [(a, b) for i, a in enumerate(nodes) for b in nodes[i + 1 :] if frozenset((a, b)) not in known]
-    if missing:
-        known = {**known, **{frozenset(p): float(s) for p, s in zip(missing, score(missing))}}
-    n = len(nodes)
-    dist = np.zeros((n, n))
-    for i in range(n):
-        for j in range(i + 1, n):
-            dist[i, j] = dist[j, i] = 1.0 - known[frozenset((nodes[i], nodes[j]))]
-    labels = fcluster(linkage(squareform(dist, checks=False), method="average"), t=1.0 - threshold, criterion="distance")
+    so one strong chain (A~B, B~C) does not glue A and C when A and C are unlike. ``upper``: the scores of
+    the component's scored pairs above the diagonal (NaN where blocking gave none: those are scored here)."""
+    i, j = np.triu_indices(len(nodes), k=1)
+    known = upper[i, j]
+    missing = np.flatnonzero(np.isnan(known))
+    if len(missing):
+        known[missing] = score([(nodes[a], nodes[b]) for a, b in zip(i[missing].tolist(), j[missing].tolist())])
+    labels = fcluster(linkage(1.0 - known, method="average"), t=1.0 - threshold, criterion="distance")
     groups: dict[int, list[str]] = {}
     for node, label in zip(nodes, labels):
         groups.setdefault(int(label), []).append(node)
@@ -45,8 +42,8 @@ def cluster(pairs: pd.DataFrame | Sequence[tuple[str, str, float]], threshold: f
 
     ``pairs`` are the scored candidate pairs (a frame with ``id_a``, ``id_b``, ``score``, or ``(a, b, score)``
     triples): pairs scoring at least ``threshold`` join their associations into components. ``score`` scores
-    any pair inside a component that blocking did not produce, so the split sees the full picture. Only the
-    pairs inside components of three or more are ever held as Python objects.
+    any pair inside a component that blocking did not produce, so the split sees the full picture. Pairs are
+    never held as Python objects: each component of three or more reads its pairs' scores into a matrix.
     """
     a, b, s = _columns(pairs)
     strong = s >= threshold
@@ -62,11 +59,22 @@ def cluster(pairs: pd.DataFrame | Sequence[tuple[str, str, float]], threshold: f
     ia, ib = index.get_indexer(a.astype(str)), index.get_indexer(b.astype(str))
     inside = (ia >= 0) & (ib >= 0)
     inside[inside] = (label[ia[inside]] == label[ib[inside]]) & (size[label[ia[inside]]] > 2)
-    known = {frozenset((x, y)): float(v) for x, y, v in zip(a[inside], b[inside], s[inside])}
-    members: dict[int, list[str]] = {}
-    for node, lab in zip(nodes.tolist(), label.tolist()):
-        members.setdefault(lab, []).append(node)
+    by_node = np.argsort(label, kind="stable")  # the nodes of each component, in node order
+    first = np.r_[0, np.cumsum(size)[:-1]]
+    local = np.empty(len(nodes), dtype=np.int64)
+    local[by_node] = np.arange(len(nodes)) - first[label[by_node]]
+    pa, pb, ps = ia[inside], ib[inside], s[inside]
+    by_pair = np.argsort(label[pa], kind="stable")  # each component's pairs, in input order
+    pair_first = np.searchsorted(label[pa][by_pair], np.arange(len(size)))
     groups: list[list[str]] = []
-    for comp in members.values():
-        groups.extend([comp] if len(comp) == 2 else _split(comp, known, score, threshold))
+    for lab in range(len(size)):
+        comp = nodes[by_node[first[lab] : first[lab] + size[lab]]].tolist()
+        if len(comp) == 2:
+            groups.append(comp)
+            continue
+        mine = by_pair[pair_first[lab] : pair_first[lab + 1] if lab + 1 < len(size) else len(by_pair)]
+        la, lb = local[pa[mine]], local[pb[mine]]
+        upper = np.full((len(comp), len(comp)), np.nan)
+        upper[np.minimum(la, lb), np.maximum(la, lb)] = ps[mine]  # a pair listed twice: its last score
+        groups.extend(_split(comp, upper, score, threshold))
     return sorted(groups, key=lambda grp: (-len(grp), grp[0]))

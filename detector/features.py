@@ -1,11 +1,15 @@
 """Pair features: name structure, industry, region, form, origin, meaning, tokens, services, members."""
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 import pandas as pd
 from rapidfuzz.distance import Indel
+from scipy import sparse
 
 from . import industry as industry_mod
+from .arrays import per_distinct
 from .industry import DIFFERENT, RELATED, SAME, UNKNOWN
 from .policy import settings
 from .profiles import Profiles
@@ -54,24 +58,48 @@ def _industry_relation(a: str, b: str, segment_a: str, segment_b: str, many_shar
     return RELATED if rel == SAME and segment_a != segment_b and not many_shared else rel
 
 
-def _set_overlap(a: list[frozenset], b: list[frozenset]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(shared count, Jaccard, containment); NaN where either side has no data."""
-    n = len(a)
-    shared = np.zeros(n)
-    jac = np.full(n, np.nan)
-    cont = np.full(n, np.nan)
-    for k, (x, y) in enumerate(zip(a, b)):
-        if x and y:
-            s = len(x & y)
-            shared[k] = s
-            jac[k] = s / len(x | y)
-            cont[k] = s / min(len(x), len(y))
+def _incidence(sets: list[frozenset[str]], vocabulary: pd.Index | None = None) -> tuple[sparse.csr_matrix, pd.Index]:
+    """Rows × items 0/1 matrix of ``sets``, over their own items or those of ``vocabulary`` (others left out)."""
+    sizes = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
+    items = np.fromiter(chain.from_iterable(sets), dtype=object, count=int(sizes.sum()))
+    rows = np.repeat(np.arange(len(sets)), sizes)
+    if vocabulary is None:
+        codes, uniques = pd.factorize(items)
+        vocabulary = pd.Index(uniques, dtype=object)
+    else:
+        codes = vocabulary.get_indexer(items) if len(items) else np.zeros(0, dtype=np.int64)
+        rows, codes = rows[codes >= 0], codes[codes >= 0]
+    m = sparse.csr_matrix((np.ones(len(codes), dtype=np.int32), (rows, codes)), shape=(len(sets), len(vocabulary)))
+    m.sort_indices()
+    return m, vocabulary
+
+
+def _set_overlap(left: Profiles, right: Profiles, attr: str, i: np.ndarray, j: np.ndarray,
+                 chunk: int = 65_536) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(shared count, Jaccard, containment) of the ``attr`` sets of each pair; NaN where either side has no data.
+    Counted as sparse row products in chunks of pairs, never one Python set operation per pair."""
+    inc_b, vocabulary = right.derived(("incidence", attr), lambda: _incidence(getattr(right, attr)))
+    inc_a = inc_b if left is right else _incidence(getattr(left, attr), vocabulary)[0]
+    na, nb = left.set_sizes(attr)[i].astype(float), right.set_sizes(attr)[j].astype(float)
+    common = np.concatenate([np.zeros(0)] + [
+        np.asarray(inc_a[i[s : s + chunk]].multiply(inc_b[j[s : s + chunk]]).sum(axis=1), dtype=float).ravel()
+        for s in range(0, len(i), chunk)])
+    both = (na > 0) & (nb > 0)
+    shared = np.where(both, common, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        jac = np.where(both, shared / (na + nb - shared), np.nan)
+        cont = np.where(both, shared / np.minimum(na, nb), np.nan)
     return shared, jac, cont
 
 
-def _rowwise_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    dots = np.einsum("ij,ij->i", a, b)
-    empty = (np.abs(a).sum(axis=1) == 0) | (np.abs(b).sum(axis=1) == 0)
+def _rowwise_dot(left: Profiles, right: Profiles, attr: str, i: np.ndarray, j: np.ndarray,
+                 chunk: int = 65_536) -> np.ndarray:
+    """Cosine of each pair's ``attr`` vectors (normalised), NaN where either is empty; in chunks of pairs, so
+    the vectors of all pairs are never held at once."""
+    a, b = getattr(left, attr), getattr(right, attr)
+    dots = np.concatenate([np.zeros(0, dtype=a.dtype)] + [
+        np.einsum("ij,ij->i", a[i[s : s + chunk]], b[j[s : s + chunk]]) for s in range(0, len(i), chunk)])
+    empty = ~left.nonzero_rows(attr)[i] | ~right.nonzero_rows(attr)[j]
     return np.where(empty, np.nan, dots)
 
 
@@ -91,24 +119,23 @@ def pair_features(left: Profiles, right: Profiles, i: np.ndarray, j: np.ndarray)
     f: dict[str, object] = {"i": i, "j": j, "id_a": li["id"], "id_b": rj["id"]}
     f["core_ratio"] = [Indel.normalized_similarity(a, b) for a, b in zip(li["core_text"], rj["core_text"])]
     f["name_ratio"] = [Indel.normalized_similarity(a, b) for a, b in zip(li["name_norm"], rj["name_norm"])]
-    f["core_cos"] = _rowwise_dot(left.core_vec[i], right.core_vec[j])
-    f["desc_cos"] = _rowwise_dot(left.desc_vec[i], right.desc_vec[j])
+    f["core_cos"] = _rowwise_dot(left, right, "core_vec", i, j)
+    f["desc_cos"] = _rowwise_dot(left, right, "desc_vec", i, j)
     tl, tr = left.tfidf[i], right.tfidf[j]
     tf = np.asarray(tl.multiply(tr).sum(axis=1)).ravel()
     has = (np.diff(tl.indptr) > 0) & (np.diff(tr.indptr) > 0)
     f["tfidf_cos"] = np.where(has, tf, np.nan)
-    _, f["services_jacc"], _ = _set_overlap([left.services[k] for k in i], [right.services[k] for k in j])
-    f["shared_members"], f["member_jacc"], f["member_cont"] = _set_overlap(
-        [left.members[k] for k in i], [right.members[k] for k in j])
-    f["shared_leaders"], _, _ = _set_overlap([left.leaders[k] for k in i], [right.leaders[k] for k in j])
+    _, f["services_jacc"], _ = _set_overlap(left, right, "services", i, j)
+    f["shared_members"], f["member_jacc"], f["member_cont"] = _set_overlap(left, right, "members", i, j)
+    f["shared_leaders"], _, _ = _set_overlap(left, right, "leaders", i, j)
     f["industry_a"], f["industry_b"] = li["industry_key"], rj["industry_key"]
-    many = [many_shared_members(s, c) for s, c in zip(f["shared_members"], f["member_cont"])]
-    f["industry_rel"] = [_industry_relation(*x) for x in
-                         zip(li["industry_key"], rj["industry_key"], li["core_segment"], rj["core_segment"], many)]
+    many = per_distinct(many_shared_members, f["shared_members"], f["member_cont"])
+    f["industry_rel"] = per_distinct(_industry_relation, li["industry_key"], rj["industry_key"], li["core_segment"],
+                                     rj["core_segment"], many)
     f["industry_conf"] = np.minimum(li["industry_conf"].astype(float), rj["industry_conf"].astype(float))
-    f["region_rel"] = [_region_relation(*x) for x in zip(li["region_code"], rj["region_code"], li["town"], rj["town"])]
-    f["origin_rel"] = [_origin_relation(a, b, x, y) for a, b, x, y in
-                       zip(li["out_of_town"], rj["out_of_town"], li["origin_code"], rj["origin_code"])]
+    f["region_rel"] = per_distinct(_region_relation, li["region_code"], rj["region_code"], li["town"], rj["town"])
+    f["origin_rel"] = per_distinct(_origin_relation, li["out_of_town"], rj["out_of_town"], li["origin_code"],
+                                   rj["origin_code"])
     f["form_clash"] = (li["is_research"] != rj["is_research"]).astype(bool)
     f["type_same"] = (li["eff_type"] == rj["eff_type"]).astype(bool)
     f["both_active"] = (li["active"] & rj["active"]).astype(bool)
@@ -119,5 +146,5 @@ def pair_features(left: Profiles, right: Profiles, i: np.ndarray, j: np.ndarray)
     # ... a kind its members and purpose gave (a club of individuals named like the trade: 温州市汽车车友协会)
     f["nature_clash"] = [bool(c and (x or y)) for c, x, y in zip(f["kind_clash"], li["kind_source"], rj["kind_source"])]
     # a side whose name gives an industry its own scope or members contradict (a look-alike named like a trade)
-    f["name_doubt"] = [bool(x or y) for x, y in zip(li["industry_doubt"], rj["industry_doubt"])]
+    f["name_doubt"] = (li["industry_doubt"] != "") | (rj["industry_doubt"] != "")
     return pd.DataFrame(f)

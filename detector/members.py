@@ -135,7 +135,7 @@ class MemberTable:
         return dict(zip(ids.tolist(), np.split(order, starts[1:]), strict=True))
 
     @cached_property
-    def _first(self) -> np.ndarray:
+    def first_rows(self) -> np.ndarray:
         """True on the first row of each (association, member): a member listed twice counts once."""
         return ~pd.DataFrame({"a": self.aid, "k": self.key}).duplicated().to_numpy()
 
@@ -145,7 +145,7 @@ class MemberTable:
 
     def rows(self, aid: str, *, distinct: bool = False) -> np.ndarray:
         rows = self._rows.get(aid, np.array([], dtype=int))
-        return rows[self._first[rows]] if distinct else rows
+        return rows[self.first_rows[rows]] if distinct else rows
 
     def members(self, aid: str, *, distinct: bool = False) -> list[Member]:
         """An association's membership rows (``distinct``: the first row of each member)."""
@@ -222,7 +222,7 @@ class MemberTable:
         if len(ids) == 1:
             return self.rows(ids[0], distinct=True)
         rows = np.concatenate([self.rows(a) for a in ids] or [np.array([], dtype=int)])
-        return rows[~pd.Series(self.key[rows]).duplicated().to_numpy()]
+        return rows[np.sort(np.unique(self.key[rows], return_index=True)[1])] if len(rows) else rows
 
     def counties(self, ids: Iterable[str]) -> set[str]:
         """County coverage: the county-level units (adcodes) the members of ``ids`` are registered in."""

@@ -197,8 +197,18 @@ def _profiles_layout(w: _Writer, p: Profiles) -> dict:
         "idf": w.array("idf", p.vectorizer.idf_),
         **{name: w.sets(name, getattr(p, name)) for name in ("members", "leaders", "services")},
         "member_table": {f.name: _table_column(w, f"member.{f.name}", getattr(table, f.name)) for f in fields(MemberTable)},
+        "member_stated": _stated_layout(w, table.stated),
         "home": p.home.code if p.home else None,
     }
+
+
+def _stated_layout(w: _Writer, stated: dict[str, tuple[str, ...]]) -> dict:
+    """The member table's stated industries (costly to classify again): names, where each name's industries
+    start, and the industries in their order."""
+    lengths = np.fromiter(map(len, stated.values()), dtype=np.int64, count=len(stated))
+    return {"keys": w.codes("stated.keys", np.array(list(stated), dtype=object)),
+            "indptr": w.array("stated.indptr", np.r_[0, np.cumsum(lengths)]),
+            "values": w.codes("stated.values", np.array([k for keys in stated.values() for k in keys], dtype=object))}
 
 
 def _mapping_layout(w: _Writer, name: str, mapping: dict[str, str]) -> dict:
@@ -357,12 +367,19 @@ def _posts(r: _Reader, spec: dict) -> LeaderPosts:
     return LeaderPosts(_groups(r, spec["by_holder"]), _groups(r, spec["by_name"]), _mapping(r, spec["names"]))
 
 
+def _stated(r: _Reader, spec: dict) -> dict[str, tuple[str, ...]]:
+    indptr, flat = r.array(spec["indptr"]).tolist(), r.texts(spec["values"]).tolist()
+    return {name: tuple(flat[a:b]) for name, a, b in zip(r.texts(spec["keys"]).tolist(), indptr[:-1], indptr[1:],
+                                                         strict=True)}
+
+
 def _profiles(r: _Reader, spec: dict) -> Profiles:
     t = spec["tfidf"]
     tfidf = sparse.csr_matrix((r.array(t["data"], mmap=True), r.array(t["indices"], mmap=True),
                                r.array(t["indptr"], mmap=True)), shape=tuple(t["shape"]))
     table = MemberTable(**{name: r.texts(c["codes"]) if "codes" in c else r.array(c["values"])
                            for name, c in spec["member_table"].items()})
+    table.__dict__["stated"] = _stated(r, spec["member_stated"])  # the cached property, as prepared
     p = Profiles(
         frame=r.frame(spec["frame"]),
         core_vec=r.array(spec["core_vec"], mmap=True),

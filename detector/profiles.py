@@ -5,9 +5,10 @@ Everything the pair features need, computed once per registry (and per applicati
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -61,6 +62,21 @@ class Profiles:
 
     def row(self, i: int, columns: tuple[str, ...]) -> dict:
         return {c: self.column(c)[i] for c in columns}
+
+    def derived(self, key: tuple, build: Callable[[], Any]) -> Any:
+        """A lookup table derived from the profiles, built once (a registry is screened against many times)."""
+        if key not in self.cache:
+            self.cache[key] = build()
+        return self.cache[key]
+
+    def nonzero_rows(self, attr: str) -> np.ndarray:
+        """Per row, its ``attr`` vector is not all zeros (a text that was empty)."""
+        return self.derived(("nonzero", attr), lambda: np.abs(getattr(self, attr)).sum(axis=1) > 0)
+
+    def set_sizes(self, attr: str) -> np.ndarray:
+        """Per row, the size of its ``attr`` set (members, leaders, services)."""
+        return self.derived(("sizes", attr), lambda: np.fromiter(map(len, getattr(self, attr)), dtype=np.int64,
+                                                                 count=len(self)))
 
 
 def _parse_row(name: str, region_value: object, type_value: object, home: Division | None) -> dict:

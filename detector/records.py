@@ -150,9 +150,13 @@ def _place(p: Profiles, row: int) -> str:
 
 
 def _where(p: Profiles, row: int) -> tuple[str, str]:
-    """A row's registration region: (adcode, town or street of a city without counties, "" when none)."""
-    town = cell(p.column("town")[row]) if "town" in p.frame.columns else ""
-    return cell(p.column("region_code")[row]), town
+    """A row's registration region: (adcode, town or street of a city without counties, "" when none); read
+    once per row."""
+    where = p.derived(("records", "where"), dict)
+    if row not in where:
+        town = cell(p.column("town")[row]) if "town" in p.frame.columns else ""
+        where[row] = cell(p.column("region_code")[row]), town
+    return where[row]
 
 
 def _place_key(p: Profiles, row: int) -> str:
@@ -184,10 +188,14 @@ def _eligible(p: Profiles, row: int) -> bool:
 
 
 def _entity_marks(p: Profiles, row: int) -> tuple[str, str]:
-    """(credit code, founding date) that identify the legal entity of a row ("" when unknown or not a code)."""
-    code = cell(p.column("id")[row]).upper()
-    founded = cell(p.column("founded")[row]) if "founded" in p.frame.columns else ""
-    return (code if is_credit_code(code) else ""), founded
+    """(credit code, founding date) that identify the legal entity of a row ("" when unknown or not a code);
+    read once per row (a row of a common name is compared with many)."""
+    marks = p.derived(("records", "marks"), dict)
+    if row not in marks:
+        code = cell(p.column("id")[row]).upper()
+        founded = cell(p.column("founded")[row]) if "founded" in p.frame.columns else ""
+        marks[row] = (code if is_credit_code(code) else ""), founded
+    return marks[row]
 
 
 def _two_entities(p: Profiles, a: int, b: int) -> bool:

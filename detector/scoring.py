@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .arrays import per_distinct
 from .candidates import BlockingConfig, candidates
 from .errors import DetectorError
 from .features import NESTED, pair_features
@@ -111,35 +112,39 @@ def design_matrix(f: pd.DataFrame) -> np.ndarray:
     return np.column_stack([cols[name] for name in MODEL_FEATURES])
 
 
+def _gate(active: bool, eligible: bool, region: str, origin: str, clash: bool, audience: bool, kind_clash: bool,
+          nature: bool) -> str:
+    """Why the policy rules a pair out ("" when a duplicate is possible)."""
+    if not active:
+        return GATE_INACTIVE
+    if not eligible:
+        return GATE_NOT_ASSOCIATION
+    if region == NESTED:
+        return GATE_NESTED
+    if region == DIFFERENT:
+        return GATE_REGION
+    if origin == "mismatch":
+        return GATE_ORIGIN_MISMATCH
+    if origin in (DIFFERENT, NESTED):
+        return GATE_ORIGIN
+    if clash:
+        return GATE_FORM
+    if not audience:
+        return GATE_AUDIENCE
+    if nature:
+        return GATE_NATURE
+    if kind_clash:
+        return GATE_KIND
+    return ""
+
+
 def gates(f: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
-    """Policy gate per pair: 1.0 when a duplicate is possible, else 0.0 with the reason."""
-    reasons = []
-    for active, eligible, region, origin, clash, audience, kind_clash, nature in zip(
-            f["both_active"], f["both_eligible"], f["region_rel"], f["origin_rel"], f["form_clash"], f["same_audience"],
-            f["kind_clash"], f["nature_clash"]):
-        if not active:
-            reasons.append(GATE_INACTIVE)
-        elif not eligible:
-            reasons.append(GATE_NOT_ASSOCIATION)
-        elif region == NESTED:
-            reasons.append(GATE_NESTED)
-        elif region == DIFFERENT:
-            reasons.append(GATE_REGION)
-        elif origin == "mismatch":
-            reasons.append(GATE_ORIGIN_MISMATCH)
-        elif origin in (DIFFERENT, NESTED):
-            reasons.append(GATE_ORIGIN)
-        elif clash:
-            reasons.append(GATE_FORM)
-        elif not audience:
-            reasons.append(GATE_AUDIENCE)
-        elif nature:
-            reasons.append(GATE_NATURE)
-        elif kind_clash:
-            reasons.append(GATE_KIND)
-        else:
-            reasons.append("")
-    return np.array([0.0 if r else 1.0 for r in reasons]), reasons
+    """Policy gate per pair: 1.0 when a duplicate is possible, else 0.0 with the reason (decided once per
+    distinct combination of the features it reads)."""
+    columns = ("both_active", "both_eligible", "region_rel", "origin_rel", "form_clash", "same_audience", "kind_clash",
+               "nature_clash")
+    reasons = per_distinct(_gate, *(f[c].to_numpy(dtype=object) for c in columns))
+    return np.where(reasons != "", 0.0, 1.0), reasons.tolist()
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:

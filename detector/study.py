@@ -249,9 +249,11 @@ def not_compared(p: Profiles) -> list[str]:
     return out + ([] if len(p.member_table) else ["会员（共有会员、共同负责人）"])
 
 
-def _within(pairs: pd.DataFrame, groups: list[list[str]]) -> list[pd.DataFrame]:
-    """Per group, its scored pairs (both ends in the group), in the order of the group's ids (first end, then
-    second)."""
+def _within(pairs: pd.DataFrame, groups: list[list[str]]) -> list[np.ndarray]:
+    """Per group, the positions in ``pairs`` of its scored pairs (both ends in the group), in the order of the
+    group's ids (first end, then second)."""
+    if not groups:
+        return []
     ids = [i for g in groups for i in g]
     group = pd.Series([k for k, g in enumerate(groups) for _ in g], index=ids, dtype=np.int64)
     position = pd.Series([n for g in groups for n in range(len(g))], index=ids, dtype=np.int64)
@@ -261,10 +263,10 @@ def _within(pairs: pd.DataFrame, groups: list[list[str]]) -> list[pd.DataFrame]:
     order = np.lexsort((np.maximum(pa, pb), np.minimum(pa, pb), ga[inside].to_numpy()))
     rows = np.flatnonzero(inside)[order]
     cut = np.searchsorted(ga.to_numpy()[rows], np.arange(1, len(groups)))
-    return [pairs.iloc[r] for r in np.split(rows, cut)]
+    return np.split(rows, cut)
 
 
-def _certainty(within: pd.DataFrame) -> tuple[float, float]:
+def _certainty(within: pd.DataFrame | dict[str, np.ndarray]) -> tuple[float, float]:
     """Sort key putting the most certain groups first: the score band of the weakest pair (tenths), then how
     alike the names' cores are (a names-only registry scores most groups near 1: the names then decide)."""
     return -np.floor(float(within["score"].min()) * 10) / 10, -float(within["core_ratio"].mean())
@@ -295,20 +297,23 @@ def run_study(engine: Engine, today: date | None = None, score: PairScoring | No
     sales = member_sales(p)
     n_units = len(regions.county_units(p.home)) if p.home is not None else 0
     units = {d.code for d in regions.county_units(p.home)} if p.home is not None else set()
+    within = _within(pairs, id_groups)
+    score, core = pairs["score"].to_numpy(dtype=float), pairs["core_ratio"].to_numpy(dtype=float)
+    best = pairs.iloc[[rows[np.argmax(score[rows])] for rows in within]].to_dict("records")
+    names = p.column("name")
     groups, certainty = [], {}
-    for ids, within in zip(id_groups, _within(pairs, id_groups)):
-        best = within.loc[within["score"].idxmax()]
+    for ids, rows, top in zip(id_groups, within, best):
         survivor, rationale = _survivor(ids, p, counties, sales, problems, n_units, today)
         groups.append(Group(
             ids=ids,
-            names=[p.frame["name"].iat[p.row_of[i]] for i in ids],
+            names=[names[p.row_of[i]] for i in ids],
             survivor=survivor,
-            score=round(float(within["score"].mean()), 4),
-            reasons=reasons_for(best, p, p),
+            score=round(float(score[rows].mean()), 4),
+            reasons=reasons_for(top, p, p),
             rationale=rationale,
             coverage=_combined(ids, p, units, n_units),
         ))
-        certainty[ids[0]] = _certainty(within)
+        certainty[ids[0]] = _certainty({"score": score[rows], "core_ratio": core[rows]})
     groups.sort(key=lambda g: (*certainty[g.ids[0]], g.ids[0]))
     layout = measure_layout(p, findings, engine.stats_index, counties, n_units)
     findings = findings + layout.burden.findings()

@@ -88,3 +88,20 @@ def test_block_and_member_pairs_are_the_inverted_index_pairs_capped(synth_engine
         assert got == _naive_joins(left, right, cfg.max_block, cfg.max_member_df, same)
         seen.update(got.values())
     assert any(b & SAME_INDUSTRY for b in seen)  # the comparison is not vacuous
+
+
+def test_top_k_is_the_set_argpartition_picks_ties_included():
+    """The bounded ranking behind the nearest neighbours picks, row by row, what a full argpartition picks."""
+    import numpy as np
+
+    from detector.candidates import SAMPLE, _top_k
+
+    rng = np.random.default_rng(3)
+    for n, k, tied in ((SAMPLE // 2, 5, False), (3 * SAMPLE, 13, False), (3 * SAMPLE, 13, True), (SAMPLE + 1, 1, True)):
+        sims = rng.random((40, n)).astype(np.float32)
+        if tied:  # many equal cosines, as identical texts give
+            sims = np.round(sims * 20) / 20
+        rows, cols = _top_k(sims, k)
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        assert len(rows) == 40 * k
+        assert set(zip(rows.tolist(), cols.tolist())) == {(r, c) for r in range(40) for c in top[r].tolist()}

@@ -75,6 +75,7 @@ def test_second_load_reads_the_prepared_state_and_gives_the_same_results(registr
     for column in (f.name for f in dataclasses.fields(a.member_table)):
         x, y = getattr(a.member_table, column), getattr(b.member_table, column)
         assert x.dtype == y.dtype and pd.Series(x).equals(pd.Series(y)), column
+    assert "stated" in vars(b.member_table) and a.member_table.stated == b.member_table.stated  # kept, not classified again
     assert built.member_vocabulary == loaded.member_vocabulary and built.leader_posts == loaded.leader_posts
     assert list(built.leader_posts.by_holder) == list(loaded.leader_posts.by_holder)
     assert _screened(built) == _screened(loaded)
