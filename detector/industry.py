@@ -266,9 +266,13 @@ def decide(name_key: str, named: list[IndustryMatch], text: list[IndustryMatch],
     combined ranking (as before)."""
     trades = [m for m in text if m.industry.kind == INDUSTRY]
     top = trades[0] if trades else None
-    runner_up = trades[1].confidence if len(trades) > 1 else 0.0
-    scope = top if top is not None and top.confidence >= ev.scope_confidence and \
-        top.confidence >= ev.scope_margin * runner_up else None
+    # a scope in one field and the fields beside it (旅游 and 导游服务) is about that field: they add to its
+    # strength, and only an unrelated field competes with it
+    near = {top.industry.key, *top.industry.related} if top is not None else set()
+    strength = sum(m.confidence for m in trades if m.industry.key in near)
+    runner_up = max((m.confidence for m in trades if m.industry.key not in near), default=0.0)
+    scope = top if top is not None and strength >= ev.scope_confidence and \
+        strength >= ev.scope_margin * runner_up else None
     firms = members.firms >= ev.member_min and members.share >= ev.member_share and members.key
     member_key = members.key if firms else ""
 

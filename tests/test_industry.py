@@ -620,3 +620,17 @@ def test_credit_and_integrity_are_not_quality():
     assert parse_name("湘潭市诚信协会").industry == parse_name("湘潭市企业信用促进会").industry == "credit_integrity"
     assert parse_name("湘潭市质量协会").industry == "quality_brand"
     assert industry.relation("credit_integrity", "quality_brand") == "related"
+
+
+def test_a_scope_in_one_field_and_its_neighbours_is_about_that_field():
+    """高明区化工联合会 whose charter is all tourism (旅游, 导游服务) and training: tourism and its neighbour add up,
+    only an unrelated field competes, so the name's 化工 gives way."""
+    from detector.industry import BY_SCOPE, MemberIndustry, classify, decide
+
+    scope = ("举办导游服务、旅游营销培训班，提高会员企业技术和管理水平；承接政府部门委托的旅游行业管理事项；"
+             "推广本地旅游资源和精品线路；组织会员企业赴外地学习考察")
+    text = classify(scope=scope)
+    assert {m.industry.key for m in text[:2]} >= {"tourism"}
+    d = decide("chemicals", classify(name="佛山市高明区化工联合会", scope=scope), text, MemberIndustry("", 0.0, 0, {}),
+               _evidence())
+    assert (d.key, d.source, d.doubt) == ("tourism", BY_SCOPE, "chemicals")
