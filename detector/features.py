@@ -74,16 +74,23 @@ def _incidence(sets: list[frozenset[str]], vocabulary: pd.Index | None = None) -
     return m, vocabulary
 
 
-def _set_overlap(left: Profiles, right: Profiles, attr: str, i: np.ndarray, j: np.ndarray,
-                 chunk: int = 65_536) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+_PAIR_CHUNK = 65_536  # pairs whose vectors or member rows are taken at once
+
+
+def _by_chunks(per_chunk, i: np.ndarray, j: np.ndarray, dtype=float) -> np.ndarray:
+    """``per_chunk(i[s:e], j[s:e])`` over chunks of the pairs, concatenated (never all pairs' data at once)."""
+    return np.concatenate([np.zeros(0, dtype=dtype)] + [per_chunk(i[s : s + _PAIR_CHUNK], j[s : s + _PAIR_CHUNK])
+                                                         for s in range(0, len(i), _PAIR_CHUNK)])
+
+
+def _set_overlap(left: Profiles, right: Profiles, attr: str, i: np.ndarray, j: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(shared count, Jaccard, containment) of the ``attr`` sets of each pair; NaN where either side has no data.
     Counted as sparse row products in chunks of pairs, never one Python set operation per pair."""
     inc_b, vocabulary = right.derived(("incidence", attr), lambda: _incidence(getattr(right, attr)))
     inc_a = inc_b if left is right else _incidence(getattr(left, attr), vocabulary)[0]
     na, nb = left.set_sizes(attr)[i].astype(float), right.set_sizes(attr)[j].astype(float)
-    common = np.concatenate([np.zeros(0)] + [
-        np.asarray(inc_a[i[s : s + chunk]].multiply(inc_b[j[s : s + chunk]]).sum(axis=1), dtype=float).ravel()
-        for s in range(0, len(i), chunk)])
+    common = _by_chunks(lambda ci, cj: np.asarray(inc_a[ci].multiply(inc_b[cj]).sum(axis=1), dtype=float).ravel(), i, j)
     both = (na > 0) & (nb > 0)
     shared = np.where(both, common, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -92,13 +99,11 @@ def _set_overlap(left: Profiles, right: Profiles, attr: str, i: np.ndarray, j: n
     return shared, jac, cont
 
 
-def _rowwise_dot(left: Profiles, right: Profiles, attr: str, i: np.ndarray, j: np.ndarray,
-                 chunk: int = 65_536) -> np.ndarray:
+def _rowwise_dot(left: Profiles, right: Profiles, attr: str, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Cosine of each pair's ``attr`` vectors (normalised), NaN where either is empty; in chunks of pairs, so
     the vectors of all pairs are never held at once."""
     a, b = getattr(left, attr), getattr(right, attr)
-    dots = np.concatenate([np.zeros(0, dtype=a.dtype)] + [
-        np.einsum("ij,ij->i", a[i[s : s + chunk]], b[j[s : s + chunk]]) for s in range(0, len(i), chunk)])
+    dots = _by_chunks(lambda ci, cj: np.einsum("ij,ij->i", a[ci], b[cj]), i, j, a.dtype)
     empty = ~left.nonzero_rows(attr)[i] | ~right.nonzero_rows(attr)[j]
     return np.where(empty, np.nan, dots)
 

@@ -293,10 +293,10 @@ def decide(name_key: str, named: list[IndustryMatch], text: list[IndustryMatch],
         if (against_scope or against_members) and not in_text(name_key) and not in_members(name_key):
             # another trade altogether: what the body says it does (its scope), else whom it gathers, at half
             # confidence, the name in doubt; a field beside the name's (五金工具 for 五金): the name, in doubt
-            key, conf_, source = (scope.industry.key, scope.confidence, BY_SCOPE) if against_scope else \
+            key, evidence_conf, source = (scope.industry.key, scope.confidence, BY_SCOPE) if against_scope else \
                 (member_key, members.share, BY_MEMBERS)
             if relation(key, name_key) == DIFFERENT:
-                return IndustryDecision(key, round(conf_ / 2, 4), source, name_key)
+                return IndustryDecision(key, round(evidence_conf / 2, 4), source, name_key)
             return IndustryDecision(name_key, round(conf / 2, 4), BY_NAME, name_key)
         return IndustryDecision(name_key, conf, BY_NAME)
     if scope is not None and member_key == scope.industry.key:
@@ -309,6 +309,14 @@ def decide(name_key: str, named: list[IndustryMatch], text: list[IndustryMatch],
         source = BY_SCOPE if any(m.industry.key == named[0].industry.key for m in text) else BY_NAME
         return IndustryDecision(named[0].industry.key, float(named[0].confidence), source)
     return IndustryDecision("", 0.0, "")
+
+
+def _word_list(data: dict, field: str, source: Path) -> list[str]:
+    """A top-level list of words (``generic``, ``neutral``), normalised; absent: none."""
+    words = data.get(field, [])
+    if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+        raise DetectorError(f"行业词表 {source.name}：{field} 应为非空字符串列表")
+    return [normalize_name(w) for w in words]
 
 
 def _where(source: Path, index: int, raw: object) -> str:
@@ -534,13 +542,7 @@ def taxonomy(path: str | Path | None = None) -> Taxonomy:
         for other in ind.related:
             if other not in parsed or other == key:
                 raise DetectorError(f"{where}：related 中的 {other} 不是其他条目的 key")
-    generic = data.get("generic", [])
-    if not isinstance(generic, list) or not all(isinstance(w, str) and w for w in generic):
-        raise DetectorError(f"行业词表 {source.name}：generic 应为非空字符串列表")
-    generic = [normalize_name(w) for w in generic]
-    neutral = data.get("neutral", [])
-    if not isinstance(neutral, list) or not all(isinstance(w, str) and w for w in neutral):
-        raise DetectorError(f"行业词表 {source.name}：neutral 应为非空字符串列表")
+    generic, neutral = (_word_list(data, field, source) for field in ("generic", "neutral"))
     if "gbt" in data:
         curated = {k: ind for k, (ind, _) in parsed.items()}
         for ind in _gbt_entries(source, data["gbt"], curated, frozenset(generic)):
@@ -565,7 +567,7 @@ def taxonomy(path: str | Path | None = None) -> Taxonomy:
     for word, key in owner.items():  # a name or alias is its entry's alone, whoever lists it as a keyword
         if word in lexicon:
             lexicon[word] = [key]
-    lexicon.update({normalize_name(w): [] for w in neutral})  # read as one word, credited to none
+    lexicon.update({w: [] for w in neutral})  # read as one word, credited to none
     return Taxonomy(
         source=source,
         industries=industries,

@@ -49,21 +49,19 @@ SOURCE_FILE, SOURCE_WORKBENCH, SOURCE_DECISION = "标注文件", "工作台标�
 
 def penalised_logistic(z: np.ndarray, y: np.ndarray, l2: float, centre: np.ndarray | None = None,
                        bounds: list | None = None, l2_intercept: float = 0.0, centre_intercept: float = 0.0,
-                       start: np.ndarray | None = None, weight: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+                       start: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Logistic regression minimising mean log-loss + (l2‖w − centre‖² + l2_intercept (b − centre_b)²) / 2n,
-    with optional coefficient bounds (L-BFGS-B) and row weights (mean 1: the log-loss is a weighted mean).
-    Returns (w, b)."""
+    with optional coefficient bounds (L-BFGS-B). Returns (w, b)."""
     n, k = z.shape
     c = np.zeros(k) if centre is None else np.asarray(centre, dtype=float)
-    r = np.ones(n) if weight is None else np.asarray(weight, dtype=float) * (n / np.sum(weight))
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
         p = expit(z @ w[:k] + w[k])
         d, db = w[:k] - c, w[k] - centre_intercept
         eps = 1e-12
-        ll = -np.mean(r * (y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps))) \
+        ll = -np.mean(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)) \
             + (l2 * (d @ d) + l2_intercept * db * db) / (2 * n)
-        grad_t = r * (p - y) / n
+        grad_t = (p - y) / n
         return ll, np.append(z.T @ grad_t + l2 / n * d, grad_t.sum() + l2_intercept / n * db)
 
     x0 = np.zeros(k + 1) if start is None else np.asarray(start, dtype=float)

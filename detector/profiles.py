@@ -146,12 +146,12 @@ def _nature(kind: str, people: float, n: int, name: str, purpose: str, scope: st
     cfg = settings()
     if kind != TRADE or n < cfg["nature_member_min"] or people < cfg["nature_person_share"]:
         return kind, ""
-    charter = normalize_text(f"{purpose}。{scope}")
+    charter, named = normalize_text(f"{purpose}。{scope}"), normalize_text(name)
     for nature in ("fellowship", "professional"):
         words = cfg[f"nature_{nature}_words"]
         if any(w in charter for w in words):
             return nature, "按会员构成和宗旨"
-        if any(w in normalize_text(name) for w in words):
+        if any(w in named for w in words):
             return nature, "按会员构成和名称"
     return kind, ""
 

@@ -32,7 +32,6 @@ class Dataset:
     variation: str
     city: str
     n: int = 300
-    weight: float = 1.0  # of its pairs in the fit, relative to a usual set
 
     @property
     def masked(self) -> bool:
@@ -130,25 +129,22 @@ def augment(f: pd.DataFrame, rng: np.random.Generator, copies: int = 2, rate: fl
     return pd.concat(out, ignore_index=True)
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, weight: np.ndarray | None = None
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """L2-regularised logistic regression with sign constraints (L-BFGS-B). Returns mean, scale, coef, b."""
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
-    coef, b = penalised_logistic((x - mean) / scale, y, l2, bounds=sign_bounds(), weight=weight)
+    coef, b = penalised_logistic((x - mean) / scale, y, l2, bounds=sign_bounds())
     return mean, scale, coef, b
 
 
-def fit_scorer(frames: list[pd.DataFrame], seed: int = 0, weights: list[float] | None = None,
-               masked: list[bool] | None = None) -> Scorer:
-    """Fit on the gate-open pairs (policy gates decide the rest); ``weights``: of each frame's pairs;
-    ``masked``: whether a frame's pairs also enter with evidence groups removed (``augment``)."""
+def fit_scorer(frames: list[pd.DataFrame], seed: int = 0, masked: list[bool] | None = None) -> Scorer:
+    """Fit on the gate-open pairs (policy gates decide the rest); ``masked``: whether a frame's pairs also enter
+    with evidence groups removed (``augment``)."""
     rng = np.random.default_rng(seed)
-    weights = weights or [1.0] * len(frames)
     masked = masked or [True] * len(frames)
-    parts = [g[gates(g)[0] > 0].assign(weight=w).reset_index(drop=True) for g, w in zip(frames, weights)]
+    parts = [g[gates(g)[0] > 0].reset_index(drop=True) for g in frames]
     f = pd.concat([augment(g, rng) if m else g for g, m in zip(parts, masked)], ignore_index=True)
-    mean, scale, coef, b = fit_logistic(design_matrix(f), f["label"].to_numpy(float), weight=f["weight"].to_numpy())
+    mean, scale, coef, b = fit_logistic(design_matrix(f), f["label"].to_numpy(float))
     meta = {"trained": date.today().isoformat(), "pairs": int(len(f)), "positives": int(f["label"].sum()),
             "datasets": [d.name for d in TRAIN_SETS]}
     return Scorer(MODEL_FEATURES, mean, scale, coef, b, meta)
@@ -227,8 +223,7 @@ def train(embedder: Embedder, out_dir: Path | None = None, workdir: Path | None 
         for ds in TRAIN_SETS:
             log(f"训练数据：{ds.name}")
             train_frames.append(labelled_features(materialise(ds, root), embedder))
-        scorer = fit_scorer(train_frames, weights=[ds.weight for ds in TRAIN_SETS],
-                            masked=[ds.masked for ds in TRAIN_SETS])
+        scorer = fit_scorer(train_frames, masked=[ds.masked for ds in TRAIN_SETS])
         folders = []
         for ds in VALIDATION_SETS:
             log(f"验证数据：{ds.name}")
