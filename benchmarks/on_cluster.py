@@ -4,9 +4,9 @@ so as not to shadow the distributed package).
     python benchmarks/on_cluster.py [--n 10000] [--workers 2] [--workdir out/bench]
 
 Generates the registry of benchmarks/speed.py (seed 77, 温州市) unless there, then runs the study on a local
-cluster of ``--workers`` processes: the embedding the cache lacks, the blocking partitions (query rows of
-``BlockingConfig.chunk`` against the whole registry) and the scoring slices on the workers. Prints one line per
-task (stage, rows or pairs, wall and CPU seconds on its worker) and the totals per stage.
+cluster of ``--workers`` processes: the embedding the cache lacks, the blocking partitions (the rows ordered
+by region, ``BlockingConfig.chunk`` at a time, each against its own regions' rows) and the scoring slices on
+the workers. Prints one line per task (stage, rows or pairs, wall and CPU seconds on its worker) and the totals per stage.
 """
 from __future__ import annotations
 

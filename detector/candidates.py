@@ -67,33 +67,56 @@ def _top_k(sims: np.ndarray, k: int) -> Pairs:
     return np.concatenate([rows[pick], np.repeat(tied, k)]), np.concatenate([cols[pick], top])
 
 
-def _knn(left: Profiles, right: Profiles, attr: str, cfg: BlockingConfig, same: bool) -> Iterator[Pairs]:
-    """Exact top-k by cosine, in chunks (vectors are normalised; zero rows never match). Cosines that differ in
-    the last bits (a matrix product's order of summation depends on chunk size and BLAS threads) rank alike,
-    so every partition of the rows finds the same neighbours."""
+def _nearest(a: np.ndarray, b: np.ndarray, has_b: np.ndarray, k: int, floor: float) -> Pairs:
+    """(row of ``a``, row of ``b``) for each query's close columns: all of them when at most ``k`` reach ``floor``,
+    else its top ``k``. Cosines that differ in the last bits (a matrix product's order of summation depends on its
+    shape and BLAS threads) rank alike, so every partition of the rows finds the same neighbours."""
+    sims = a @ b.T
+    sims[:, ~has_b] = -1.0
+    np.rint(np.multiply(sims, 1 / _COSINE_STEP, out=sims), out=sims)  # in steps: last bits never rank
+    close = sims >= floor
+    crowded = np.flatnonzero(close.sum(axis=1) > k)
+    if len(crowded) < len(sims):
+        close[crowded] = False
+        rows, cols = np.nonzero(close)
+    else:
+        rows = cols = np.zeros(0, dtype=np.int64)
+    at, top = _top_k(sims if len(crowded) == len(sims) else sims[crowded], k)
+    return np.concatenate([rows, crowded[at]]), np.concatenate([cols, top])
+
+
+def _region_parts(left: Profiles, right: Profiles) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
+    """(rows of ``left``, the rows of ``right`` they may pair with) per region: a region's rows with that region's
+    and the regionless rows; regionless rows with every row (``None``)."""
+    lr, rr = left.column("region_code"), right.column("region_code")
+    index = right.derived(("region_rows",), lambda: _postings(np.arange(len(rr)), rr.astype(object)))
+    blank = _holders(index, "")
+    codes, uniques = pd.factorize(lr.astype(object))
+    order = np.argsort(codes, kind="stable")
+    bounds = np.cumsum(np.bincount(codes, minlength=len(uniques)))
+    for code, rows in zip(uniques, np.split(order, bounds[:-1])):
+        yield rows, (None if code == "" else np.sort(np.concatenate([_holders(index, code), blank])))
+
+
+def _knn(left: Profiles, right: Profiles, attr: str, cfg: BlockingConfig, same: bool, local: bool) -> Iterator[Pairs]:
+    """Exact top-k by cosine in chunks of queries (vectors are normalised; zero rows never match); ``local``: each
+    row's neighbours are sought among the rows of its own region only (:func:`_region_parts`)."""
     a, b = getattr(left, attr), getattr(right, attr)
     if not len(a) or not len(b):
         return
-    k = min(cfg.k + (1 if same else 0), len(b))
     has_right = right.nonzero_rows(attr)
     floor = np.rint(cfg.min_cosine / _COSINE_STEP)
-    for start in range(0, len(a), cfg.chunk):
-        sims = a[start : start + cfg.chunk] @ b.T
-        sims[:, ~has_right] = -1.0
-        np.rint(np.multiply(sims, 1 / _COSINE_STEP, out=sims), out=sims)  # in steps: last bits never rank
-        close = sims >= floor
-        # a row with at most k close neighbours keeps them all (they are its top k); the others take their top k
-        crowded = np.flatnonzero(close.sum(axis=1) > k)
-        if len(crowded) < len(sims):
-            close[crowded] = False
-            rows, cols = np.nonzero(close)
-        else:
-            rows = cols = np.zeros(0, dtype=np.int64)
-        at, top = _top_k(sims if len(crowded) == len(sims) else sims[crowded], k)
-        rows, cols = np.concatenate([rows, crowded[at]]) + start, np.concatenate([cols, top])
-        if same:
-            rows, cols = rows[rows != cols], cols[rows != cols]
-        yield rows, cols
+    parts = _region_parts(left, right) if local else [(np.arange(len(a)), None)]
+    for rows, cols in parts:
+        bb, has = (b, has_right) if cols is None else (b[cols], has_right[cols])
+        k = min(cfg.k + (1 if same else 0), len(bb))
+        if not k:
+            continue
+        for start in range(0, len(rows), cfg.chunk):
+            q = rows[start : start + cfg.chunk]
+            r, c = _nearest(a[q], bb, has, k, floor)
+            i, j = q[r], (c if cols is None else cols[c])
+            yield (i[i != j], j[i != j]) if same else (i, j)
 
 
 @dataclass(frozen=True)
@@ -113,6 +136,12 @@ def _postings(rows: np.ndarray, keys: np.ndarray) -> _Postings:
     order = np.argsort(codes, kind="stable")
     counts = np.bincount(codes, minlength=len(uniques))
     return _Postings(pd.Index(uniques), rows[order], np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+
+
+def _holders(index: _Postings, key: str) -> np.ndarray:
+    """The rows holding ``key`` (none if no row does)."""
+    at = index.keys.get_indexer([key])[0]
+    return index.rows[index.starts[at] : index.starts[at] + index.counts[at]] if at >= 0 else index.rows[:0]
 
 
 def _join(rows: np.ndarray, keys: np.ndarray, index: _Postings, max_holders: int, same: bool) -> Pairs:
@@ -191,19 +220,22 @@ class Candidates:
     sources: np.ndarray
 
 
-def candidates(left: Profiles, right: Profiles | None = None, cfg: BlockingConfig = BlockingConfig()) -> Candidates:
+def candidates(left: Profiles, right: Profiles | None = None, cfg: BlockingConfig = BlockingConfig(),
+               local: bool | None = None) -> Candidates:
     """Candidate pairs ``(i, j)`` with the sources that proposed them.
 
     With ``right`` omitted, pairs within ``left`` (deduplication, ``i < j``), kept only inside one
     region (一业一会 never pairs two regions); otherwise ``i`` indexes ``left`` and ``j`` indexes
     ``right`` (screening applications against a registry), where other regions stay in so that
-    the same industry at the other level can be shown as related.
+    the same industry at the other level can be shown as related. ``local`` (default: when deduplicating) seeks
+    meaning neighbours within each row's region only, so the work grows with the regions' sizes, not the registry's.
     """
     same = right is None
+    local = same if local is None else local
     right = left if right is None else right
     sources = [
-        (_knn(left, right, "desc_vec", cfg, same), KNN_DESC),
-        (_knn(left, right, "core_vec", cfg, same), KNN_CORE),
+        (_knn(left, right, "desc_vec", cfg, same, local), KNN_DESC),
+        (_knn(left, right, "core_vec", cfg, same, local), KNN_CORE),
         (_blocks(left, right, ("region_code", "block_industry"), cfg, same), SAME_INDUSTRY),
         (_blocks(left, right, ("region_code", "origin_code"), cfg, same), SAME_ORIGIN),
         (_shared_members(left, right, cfg, same), SHARED_MEMBERS),

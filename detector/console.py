@@ -1,6 +1,8 @@
 """Plain-text rendering for the terminal (Chinese, for reviewers and analysts)."""
 from __future__ import annotations
 
+from .explain import industry_basis, industry_name
+from .industry import BY_NAME
 from .names import ORIGIN_GROUP, ParsedName
 from .policy import (ALL_RULES, MEASURE_TITLES, PROBABILITY_ZH, RECORD_DUPLICATE, RECTIFY, RELATED_ONLY, RELATION_ZH,
                      SEVERITY_ZH, SUPPORT, VERDICT_ZH, match_figure, percent, rule_title)
@@ -121,6 +123,8 @@ def format_screen(results) -> str:
     lines = []
     for r in results:
         lines.append(f"【{VERDICT_ZH[r.verdict]}】{r.name}（{r.id}）：{r.summary}")
+        if r.industry and r.industry.key and (r.industry.source != BY_NAME or r.industry.doubt):
+            lines.append(f"    判定行业：{industry_name(r.industry.key)}（{industry_basis(r.industry.source, r.industry.doubt)}）")
         lines += [_match_line(m) for m in r.matches[:3]]
         lines += [_match_line(m, batch=True) for m in r.batch_matches[:2]]
         for f in r.findings:

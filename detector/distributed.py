@@ -6,14 +6,14 @@ and measures the layout as the single-process path does. The workers do:
 - **embedding**: the texts the driver's cache lacks, in batches, each worker with its own local copy of the model
   (same fingerprint checked); the vectors go into the driver's cache and are read back from it, so a run gives what
   the single-process path gives reading the same cache;
-- **blocking**: one task per *partition*, a block of query rows of the size the single-process path computes its
-  nearest neighbours in (``BlockingConfig.chunk``), against the whole registry;
+- **blocking**: one task per *partition*: the registry's rows ordered by region and cut into blocks of
+  ``BlockingConfig.chunk`` query rows, each seeking its meaning neighbours among its own region's rows (an
+  association without a region among all), as the single-process path does region by region;
 - **features and scoring**: one task per slice of the merged candidate pairs.
 
-Why query rows and not regions: blocking ranks meaning neighbours over the whole registry (then keeps the pairs
-within one region) and ignores members held by too many associations registry-wide; an association without a
-region pairs with every region. Region-local tasks would change which pairs are candidates; query-row partitions of
-the single path's own chunk size compute exactly what it computes (same matrix shapes, same bits).
+Every task sees the whole registry's profiles (scattered once): members held by too many associations are counted
+registry-wide, and an association without a region pairs with every region. Neighbours are ranked on rounded
+cosines, so a task's matrix shapes never change which pairs are candidates: the result is the single path's.
 """
 from __future__ import annotations
 
@@ -77,22 +77,25 @@ def _embed(model_path: str | None, model_id: str, texts: list[str], partition: i
                   lambda: embedder._encode_new(texts).astype(np.float16))
 
 
-def _block(p: Profiles, start: int, stop: int, cfg: BlockingConfig, partition: int):
-    """Candidate pairs proposed by the query rows ``start:stop`` (``i < j``, one region or none), with sources."""
+def _block(p: Profiles, rows: np.ndarray, cfg: BlockingConfig, partition: int):
+    """Candidate pairs proposed by the query ``rows`` (``i < j``, one region or none), with sources."""
     def work() -> np.ndarray:
-        rows = np.arange(start, stop)
-        view = Profiles(p.frame.iloc[start:stop].reset_index(drop=True), p.core_vec[start:stop],
-                        p.desc_vec[start:stop], p.member_table, p.members[start:stop], p.leaders[start:stop],
-                        p.services[start:stop], p.tfidf[start:stop], p.vectorizer, p.home)
         # as a registry against itself: one neighbour more, since a row finds itself (dropped below)
-        found = candidates(view, p, dataclasses.replace(cfg, k=cfg.k + 1))
+        found = candidates(p.take(rows), p, dataclasses.replace(cfg, k=cfg.k + 1), local=True)
         i, j, bits = rows[found.i], found.j, found.sources.astype(np.int64)
         region = p.column("region_code")
         keep = (i != j) & ((region[i] == region[j]) | (region[i] == "") | (region[j] == ""))
         i, j, bits = i[keep], j[keep], bits[keep]
         return np.column_stack([np.minimum(i, j), np.maximum(i, j), bits])
 
-    return _timed("block", partition, stop - start, work)
+    return _timed("block", partition, len(rows), work)
+
+
+def region_partitions(p: Profiles, size: int) -> list[np.ndarray]:
+    """The registry's rows ordered by region, cut into partitions of ``size`` rows: a task seeks neighbours within
+    the few regions it holds."""
+    order = np.argsort(pd.factorize(p.column("region_code"))[0], kind="stable")
+    return [order[s : s + size] for s in range(0, len(order), size)]
 
 
 def _score(p: Profiles, ijb: np.ndarray, scorer: Scorer, partition: int):
@@ -170,8 +173,7 @@ class Cluster:
         """What :func:`detector.scoring.score_candidates` gives for a registry, computed on the workers."""
         cfg = cfg or BlockingConfig()
         shared = self.client.scatter(p, broadcast=True)
-        bounds = [(s, min(s + cfg.chunk, len(p))) for s in range(0, len(p), cfg.chunk)]
-        parts = self.run([(_block, shared, a, b, cfg, n) for n, (a, b) in enumerate(bounds)])
+        parts = self.run([(_block, shared, rows, cfg, n) for n, rows in enumerate(region_partitions(p, cfg.chunk))])
         ijb = merge_candidates(parts, len(p))
         slices = np.array_split(ijb, min(len(ijb), self.n_workers * PAIR_SLICES_PER_WORKER)) if len(ijb) else [ijb]
         frames = self.run([(_score, shared, s, scorer, n) for n, s in enumerate(slices)])

@@ -19,7 +19,8 @@ _COLUMNS = ("region_name", "origin", "industry_key", "industry_core", "core_segm
 _SAID_BY_STRUCTURE = {GATE_NESTED, GATE_REGION, GATE_ORIGIN}  # the structure line already names the places
 
 
-def _industry_name(key: str) -> str:
+def industry_name(key: str) -> str:
+    """The Chinese name of an industry key ("" for none)."""
     return get_industry(key).name if key else ""
 
 
@@ -37,14 +38,14 @@ def _structure(f: Mapping[str, Any], a: dict, b: dict) -> str | None:
     elif f["origin_rel"] in (DIFFERENT, NESTED):
         parts.append(f"名称仅差籍贯地名：{a['origin']}/{b['origin']}，籍贯不同")
     elif f["industry_rel"] == SAME:
-        parts.append(f"同一行业（{_industry_name(a['industry_key'])}）")
+        parts.append(f"同一行业（{industry_name(a['industry_key'])}）")
     elif f["industry_rel"] == RELATED and a["industry_key"] == b["industry_key"]:
-        name = _industry_name(a["industry_key"])
+        name = industry_name(a["industry_key"])
         parts.append(f"同属{name}行业、细分不同（{a['core_segment'] or name}/{b['core_segment'] or name}）")
     elif f["industry_rel"] == RELATED:
-        parts.append(f"相关行业（{_industry_name(a['industry_key'])}/{_industry_name(b['industry_key'])}）")
+        parts.append(f"相关行业（{industry_name(a['industry_key'])}/{industry_name(b['industry_key'])}）")
     elif f["industry_rel"] == DIFFERENT:
-        parts.append(f"行业不同（{_industry_name(a['industry_key'])}/{_industry_name(b['industry_key'])}）")
+        parts.append(f"行业不同（{industry_name(a['industry_key'])}/{industry_name(b['industry_key'])}）")
     return "、".join(parts) or None
 
 
@@ -52,12 +53,20 @@ def _industry_evidence(a: dict) -> str | None:
     """Where an industry the name does not give came from: 温州市瓯越联合会的行业按会员构成判断为眼镜."""
     if not a["industry_key"] or a["industry_source"] in ("", BY_NAME) and not a["industry_doubt"]:
         return None
-    name = _industry_name(a["industry_key"])
+    name = industry_name(a["industry_key"])
     if a["industry_source"] == BY_NAME:  # the name's industry stands, in doubt
         return f"{a['name']}的名称所示行业（{name}）与其业务范围或会员构成不尽相符，行业存疑"
     against = a["industry_source"].removeprefix("按")
-    said = f"（名称所示为{_industry_name(a['industry_doubt'])}，与{against}不符）" if a["industry_doubt"] else ""
+    said = f"（名称所示为{industry_name(a['industry_doubt'])}，与{against}不符）" if a["industry_doubt"] else ""
     return f"{a['name']}的行业{a['industry_source']}判断为{name}{said}"
+
+
+def industry_basis(source: str, doubt: str) -> str:
+    """How an association's industry was decided, for a label: 按业务范围判断（名称所示为机械，与业务范围不符）."""
+    if source == BY_NAME:
+        return "按名称判断，与业务范围或会员构成不尽相符，存疑" if doubt else "按名称判断"
+    said = f"（名称所示为{industry_name(doubt)}，与{source.removeprefix('按')}不符）" if doubt else ""
+    return f"{source}判断{said}" if source else ""
 
 
 def _nature(a: dict) -> str | None:
@@ -114,7 +123,7 @@ def reasons_for(f: Mapping[str, Any], left: Profiles, right: Profiles) -> list[s
     if f["shared_members"] > 0:
         out.append(f"共有会员 {int(f['shared_members'])} 家（占 {f['member_cont']:.0%}）")
     if a["member_industry"] and a["member_industry"] == b["member_industry"]:
-        out.append(f"会员企业多属同一行业（{_industry_name(a['member_industry'])}）")
+        out.append(f"会员企业多属同一行业（{industry_name(a['member_industry'])}）")
     if f["shared_leaders"] > 0:
         out.append(f"共有会长/副会长 {int(f['shared_leaders'])} 人")
     return out

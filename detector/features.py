@@ -152,4 +152,7 @@ def pair_features(left: Profiles, right: Profiles, i: np.ndarray, j: np.ndarray)
     f["nature_clash"] = [bool(c and (x or y)) for c, x, y in zip(f["kind_clash"], li["kind_source"], rj["kind_source"])]
     # a side whose name gives an industry its own scope or members contradict (a look-alike named like a trade)
     f["name_doubt"] = (li["industry_doubt"] != "") | (rj["industry_doubt"] != "")
+    # ... and one whose industry its evidence gave instead (装备 in the name, advertising in scope and members)
+    f["name_overruled"] = ((li["industry_doubt"] != "") & (li["industry_doubt"] != li["industry_key"])) | \
+        ((rj["industry_doubt"] != "") & (rj["industry_doubt"] != rj["industry_key"]))
     return pd.DataFrame(f)

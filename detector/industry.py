@@ -258,11 +258,12 @@ def decide(name_key: str, named: list[IndustryMatch], text: list[IndustryMatch],
     """One industry from the name's (``name_key``), the ranking of name and texts together (``named``), the
     texts' own ranking (scope, purpose, declared industry: ``text``) and the members' (``members``).
 
-    A name's industry stands unless its scope or its members point to another industry and neither supports
-    the name's: then that industry, from evidence (scope and members agreeing: at their confidence; else the
-    scope's, or the members', at half of it, when it is unrelated to the name's), the name's kept as the doubt;
-    a name contradicted only by a related field stands, in doubt, at half its confidence. A name without an industry
-    takes the one its scope or its members show strongly (both agreeing: the surer), else the best of the
+    A name's trade stands unless its scope or its members point to another industry and neither supports the
+    name's: then that industry, from evidence (scope and members agreeing: at their confidence; else the scope's,
+    or the members', at half of it, when it is unrelated to the name's), the name's kept as the doubt; a name
+    contradicted only by a related field stands, in doubt, at half its confidence. A name of a constituency across
+    trades (总商会, 进出口, 中小企业) always stands. A name without an industry takes the one its scope or its
+    members show strongly (both agreeing: the surer), else the best of the
     combined ranking (as before)."""
     trades = [m for m in text if m.industry.kind == INDUSTRY]
     top = trades[0] if trades else None
@@ -284,6 +285,9 @@ def decide(name_key: str, named: list[IndustryMatch], text: list[IndustryMatch],
         return members.shares.get(key, 0.0) >= ev.support_share
 
     conf = next((float(m.confidence) for m in named if m.industry.key == name_key), None) if name_key else None
+    if conf is not None and taxonomy().get(name_key).kind != INDUSTRY:
+        # a constituency across trades (总商会, 进出口, 中小企业): the trades its scope and members name are its own
+        return IndustryDecision(name_key, conf, BY_NAME)
     if conf is not None:
         against_scope = scope is not None and scope.industry.key != name_key and not in_text(name_key)
         against_members = bool(member_key) and member_key != name_key and not in_members(name_key)

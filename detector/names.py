@@ -67,6 +67,7 @@ class _Grammar:
     forms: tuple[tuple[str, str], ...]  # (suffix, type), longest first
     form_kinds: dict[str, str]  # suffix → kind the form makes (学会 → academic)
     yielding_forms: frozenset[str]  # forms whose kind gives way to a trade subject (企业家联谊会)
+    subject_forms: frozenset[str]  # forms that are the subject when the core is empty (总商会: a general chamber)
     kinds: dict[str, str]  # kind → Chinese name
     audience_kinds: dict[str, str]  # audience → the kind it makes of a body with no subject of its own (老年 → elderly_youth)
     word_like_places: frozenset[str]  # short county names that are words first (东方, 合作, 江山)
@@ -92,6 +93,7 @@ def _grammar() -> _Grammar:
         forms=tuple(forms),
         form_kinds=form_kinds,
         yielding_forms=frozenset(x["suffix"] for x in g["form"] if x.get("yields_to_trade")),
+        subject_forms=frozenset(x["suffix"] for x in g["form"] if x.get("names_subject")),
         kinds=kinds,
         audience_kinds={a: kind for kind, audiences in g["kinds_audiences"].items() for a in audiences},
         word_like_places=frozenset(g["places"]["word_like"]),
@@ -340,7 +342,7 @@ def parse_name(name: str, home: Division | None = None) -> ParsedName:
         # 青年企业家联合会 without an origin: 企业家 belongs to the core, the form is 联合会
         core, form, typ = _unfold_form(core, form, typ)
     core = _strip_generic(core)
-    subject = _subject(core)
+    subject = _subject(core if core or form not in _grammar().subject_forms else form)
     audience = next((a for a in _grammar().audiences if core.startswith(a) and len(core) > len(a)), "")
     kind = _kind(form, origin, subject, audience)
     if kind not in (TRADE, OUT_OF_TOWN_KIND, ACADEMIC, ""):

@@ -73,6 +73,13 @@ class Profiles:
         """Per row, its ``attr`` vector is not all zeros (a text that was empty)."""
         return self.derived(("nonzero", attr), lambda: np.abs(getattr(self, attr)).sum(axis=1) > 0)
 
+    def take(self, rows: np.ndarray) -> "Profiles":
+        """The profiles of ``rows`` (in that order), sharing the member table, vocabulary and home region."""
+        pick = rows.tolist()
+        return Profiles(self.frame.iloc[rows].reset_index(drop=True), self.core_vec[rows], self.desc_vec[rows],
+                        self.member_table, [self.members[i] for i in pick], [self.leaders[i] for i in pick],
+                        [self.services[i] for i in pick], self.tfidf[rows], self.vectorizer, self.home)
+
     def set_sizes(self, attr: str) -> np.ndarray:
         """Per row, the size of its ``attr`` set (members, leaders, services)."""
         return self.derived(("sizes", attr), lambda: np.fromiter(map(len, getattr(self, attr)), dtype=np.int64,

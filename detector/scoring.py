@@ -36,13 +36,14 @@ MODEL_FEATURES = (
     "log_shared_leaders",
     "ind_same", "ind_related", "ind_different", "ind_same_conf",
     "origin_same", "type_same",
-    "scope_and_members", "scope_names_apart", "ind_same_doubt",
+    "scope_and_members", "scope_names_apart", "ind_same_doubt", "ind_same_overruled", "trade_and_members",
 )
 # Similarity evidence may only raise the score; a different industry may only lower it (every fit keeps this).
 NONNEGATIVE = frozenset({"core_ratio", "name_ratio", "core_cos", "desc_cos", "tfidf_cos", "services_jacc",
                          "member_jacc", "member_cont", "log_shared_members", "log_shared_leaders", "ind_same",
-                         "ind_same_conf", "origin_same", "type_same", "scope_and_members"})
-NONPOSITIVE = frozenset({"ind_different", "scope_names_apart"})
+                         "ind_same_conf", "origin_same", "type_same", "scope_and_members",
+                         "trade_and_members"})
+NONPOSITIVE = frozenset({"ind_different", "scope_names_apart", "ind_same_doubt"})
 
 
 def sign_bounds(features: tuple[str, ...] = MODEL_FEATURES) -> list[tuple[float | None, float | None]]:
@@ -66,7 +67,9 @@ GATE_NATURE = "会员以个人为主、宗旨为联谊或职业发展，与企�
 # value) and so do the members (containment): each ramps from 0 to 1, and the feature is the lesser of the two,
 # so it is large only when scope and members both say "one body", whatever the names say (业务交叉、会员重叠).
 # Its mirror: the same wording between names that share nothing (cosine of the name cores below the second value)
-# says less on its own, as boilerplate charters (反映企业诉求、提供法律政策咨询) read alike.
+# says less on its own, as boilerplate charters (反映企业诉求、提供法律政策咨询) read alike. And 一业一会 itself: one
+# industry (from all the evidence, whatever the names say) whose members are largely the same firms serves one
+# constituency twice — the member ramp within the same industry.
 SCOPE_RAMP, MEMBER_RAMP, NAMES_APART_RAMP = (0.4, 0.8), (0.3, 0.7), (0.7, 0.9)
 
 
@@ -83,7 +86,8 @@ def design_matrix(f: pd.DataFrame) -> np.ndarray:
     desc, tfidf, services, jacc = num("desc_cos"), num("tfidf_cos"), num("services_jacc"), num("member_jacc")
     rel = f["industry_rel"].to_numpy(dtype=object)
     same = (rel == SAME).astype(float)
-    doubt = f["name_doubt"].to_numpy(dtype=float)
+    overruled = f["name_overruled"].to_numpy(dtype=float)
+    doubt = f["name_doubt"].to_numpy(dtype=float) * (1.0 - overruled)
     cols = {
         "core_ratio": num("core_ratio"),
         "name_ratio": num("name_ratio"),
@@ -106,8 +110,11 @@ def design_matrix(f: pd.DataFrame) -> np.ndarray:
         "type_same": num("type_same"),
         "scope_and_members": np.minimum(_ramp(tfidf, SCOPE_RAMP), _ramp(num("member_cont"), MEMBER_RAMP)),
         "scope_names_apart": np.nan_to_num(tfidf) * (1.0 - _ramp(num("core_cos"), NAMES_APART_RAMP)),
-        # one industry, though one side's name says another (its scope or members gave its industry)
+        # one industry, though one side's name is in doubt: a name that stands against a scope or members in a
+        # field beside it says less (never more); a name its evidence overruled, the industry from that evidence
         "ind_same_doubt": same * doubt,
+        "ind_same_overruled": same * overruled,
+        "trade_and_members": same * _ramp(num("member_cont"), MEMBER_RAMP),
     }
     return np.column_stack([cols[name] for name in MODEL_FEATURES])
 
@@ -275,10 +282,22 @@ def score_pairs(f: pd.DataFrame, scorer: Scorer | None = None) -> pd.DataFrame:
     return f.assign(model_p=p, gate_reason=reasons, score=p * gate)
 
 
+PAIR_SLICE = 262_144  # candidate pairs featured and scored at a time
+
+
 def score_candidates(left: Profiles, right: Profiles | None = None, scorer: Scorer | None = None,
                      cfg: BlockingConfig | None = None) -> pd.DataFrame:
-    """Blocking → features → scores. ``right=None``: pairs within ``left`` (a registry)."""
+    """Blocking → features → scores. ``right=None``: pairs within ``left`` (a registry). Pairs are featured and
+    scored in slices of :data:`PAIR_SLICE`, so a feature's temporaries never span millions of pairs (every value
+    is the pair's own, whatever the slice)."""
     c = candidates(left, right, cfg or BlockingConfig())
-    f = pair_features(left, left if right is None else right, c.i, c.j)
-    f["sources"] = c.sources
-    return score_pairs(f, scorer)
+    other = left if right is None else right
+    scorer = scorer or load_scorer()
+
+    def scored(lo: int, hi: int) -> pd.DataFrame:
+        f = pair_features(left, other, c.i[lo:hi], c.j[lo:hi])
+        f["sources"] = c.sources[lo:hi]
+        return score_pairs(f, scorer)
+
+    parts = [scored(lo, lo + PAIR_SLICE) for lo in range(0, max(len(c.i), 1), PAIR_SLICE)]
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]

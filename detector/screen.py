@@ -13,7 +13,7 @@ from threadpoolctl import ThreadpoolController
 
 from .explain import gate_text, reasons_for
 from .features import many_shared_members
-from .industry import RELATED
+from .industry import RELATED, SAME, IndustryDecision
 from .io import Registry, records
 from .engine import Engine
 from .profiles import Profiles, build_profiles
@@ -45,9 +45,11 @@ class ScreenResult:
     findings: list[Finding]
     batch_matches: list[Match] = field(default_factory=list)  # other applications in the same batch
     summary: str = ""
+    industry: IndustryDecision | None = None  # the application's own, from all its evidence
 
     def to_json(self) -> dict:
-        """The FORMAT.md screen object, extended with ``batch_matches`` and a one-line ``summary``."""
+        """The FORMAT.md screen object, extended with ``batch_matches``, a one-line ``summary`` and the application's
+        ``industry`` decision (key, confidence, source, doubt)."""
         return {
             "id": self.id,
             "name": self.name,
@@ -56,14 +58,17 @@ class ScreenResult:
             "findings": [finding_json(f) for f in self.findings],
             "batch_matches": [asdict(m) for m in self.batch_matches],
             "summary": self.summary,
+            "industry": asdict(self.industry) if self.industry else None,
         }
 
 
 def _crossover(f: Mapping[str, Any]) -> bool:
-    """业务交叉 in the same region: a related industry, or many shared members."""
+    """业务交叉 in the same region: the same industry (一业一会: a person looks, whatever the names say), a related
+    one, or many shared members."""
     if f["gate_reason"]:
         return False
-    return f["industry_rel"] == RELATED or many_shared_members(f["shared_members"], f["member_cont"])
+    return f["industry_rel"] == RELATED or f["industry_rel"] == SAME and f["region_rel"] == SAME \
+        or many_shared_members(f["shared_members"], f["member_cont"])
 
 
 def relation(f: Mapping[str, Any], thresholds: dict) -> str | None:
@@ -203,6 +208,8 @@ def _screen(engine: Engine, reg_p: Profiles, apps: Registry, today: date | None)
         in_batch.setdefault(link.a, []).append(link)
         in_batch.setdefault(link.b, []).append(link)
     results = []
+    decided = [IndustryDecision(k, float(c), s, d) for k, c, s, d in
+               app_p.frame[["industry_key", "industry_conf", "industry_source", "industry_doubt"]].itertuples(index=False)]
     for row, (aid, name) in enumerate(zip(app_p.frame["id"], app_p.frame["name"])):
         matches = _record_matches(engine, vs_registry, app_p, reg_p, row, registered.get(row, []),
                                   matches_of(vs_registry, app_p, reg_p, row, engine.thresholds))
@@ -210,7 +217,8 @@ def _screen(engine: Engine, reg_p: Profiles, apps: Registry, today: date | None)
                                 matches_of(within, app_p, app_p, row, engine.thresholds, same=True), same=True)
         mine = by_id.get(aid, [])
         verdict = _verdict(matches, batch, mine)
-        results.append(ScreenResult(aid, name, verdict, matches, mine, batch, _summary(verdict, matches, batch, mine)))
+        results.append(ScreenResult(aid, name, verdict, matches, mine, batch, _summary(verdict, matches, batch, mine),
+                                    decided[row]))
     return results
 
 

@@ -105,3 +105,31 @@ def test_top_k_is_the_set_argpartition_picks_ties_included():
         top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         assert len(rows) == 40 * k
         assert set(zip(rows.tolist(), cols.tolist())) == {(r, c) for r in range(40) for c in top[r].tolist()}
+
+
+def test_local_neighbours_are_each_rows_best_within_its_region(synth_engine):
+    """In a study every row's meaning neighbours are its best among its own region's rows (and the regionless
+    ones), by brute force; regions that pair with nothing are never compared."""
+    import numpy as np
+
+    from detector.candidates import _COSINE_STEP, BlockingConfig, _knn
+
+    p, cfg = synth_engine.profiles, BlockingConfig(k=4)
+    region = p.column("region_code")
+    assert len(set(region)) > 3  # several regions, so locality is tested
+    got = {(int(i), int(j)) for rows, cols in _knn(p, p, "desc_vec", cfg, True, True)
+           for i, j in zip(rows, cols)}
+    assert all(region[i] == region[j] or "" in (region[i], region[j]) for i, j in got)
+    sims = np.rint(p.desc_vec @ p.desc_vec.T / _COSINE_STEP)
+    floor = np.rint(cfg.min_cosine / _COSINE_STEP)
+    checked = 0
+    for i in range(len(p)):
+        peers = np.flatnonzero(((region == region[i]) | (region == "") | (region[i] == "")) & (np.arange(len(p)) != i))
+        ranked = peers[np.argsort(-sims[i, peers], kind="stable")]
+        close = ranked[sims[i, ranked] >= floor]
+        if len(close) > cfg.k and sims[i, close[cfg.k - 1]] == sims[i, close[cfg.k]]:
+            continue  # a tie at the k-th place: either pick is right
+        want = {(i, int(j)) for j in close[: cfg.k]} if len(close) > cfg.k else {(i, int(j)) for j in close}
+        assert {(a, b) for a, b in got if a == i} == want
+        checked += 1
+    assert checked > 0.9 * len(p)

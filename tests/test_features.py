@@ -72,4 +72,4 @@ def test_a_name_its_own_scope_contradicts_is_in_doubt(embedder):
     assert p.frame["industry_key"].tolist() == ["eyewear", "fasteners"]
     assert p.frame["industry_doubt"].tolist() == ["", "eyewear"]
     f = pair_features(p, p, np.array([0]), np.array([1])).iloc[0]
-    assert f["name_doubt"] and f["industry_rel"] == "different"
+    assert f["name_doubt"] and f["name_overruled"] and f["industry_rel"] == "different"

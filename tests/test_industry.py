@@ -587,6 +587,23 @@ def test_decide_lets_scope_and_members_outweigh_a_misleading_name():
     assert decide("machinery", named, text, machines, _evidence()).doubt == ""
 
 
+def test_a_name_across_trades_stands_whatever_trades_its_scope_names():
+    """泉州市进出口商会 lists the goods its members trade (贸易代理 among them) and 新昌县总商会 the training it gives
+    its members: the first stays 进出口, the second — its form the subject — the county's general chamber."""
+    from detector.industry import BY_NAME, MemberIndustry, classify, decide
+    from detector.names import parse_name
+
+    none = MemberIndustry("", 0.0, 0, {})
+    scope = "开展贸易代理、进出口代理业务培训；组织会员企业参加广交会；提供报关、出口退税和外汇政策咨询"
+    name = "泉州市进出口商会"
+    d = decide(parse_name(name).industry, classify(name=name, scope=scope), classify(scope=scope), none, _evidence())
+    assert (d.key, d.source, d.doubt) == ("foreign_trade", BY_NAME, "")
+    name, scope = "新昌县总商会", "弘扬企业家精神，组织公益慈善活动，组织企业家研修培训，开展职业技能培训"
+    assert parse_name(name).industry == "general_chamber"
+    d = decide(parse_name(name).industry, classify(name=name, scope=scope), classify(scope=scope), none, _evidence())
+    assert (d.key, d.source) == ("general_chamber", BY_NAME)
+
+
 def test_decide_gives_a_silent_name_the_industry_its_members_show():
     from detector.industry import BY_MEMBERS, MemberIndustry, classify, decide
 

@@ -16,7 +16,8 @@ def _features(**over):
                 tfidf_cos=0.2, services_jacc=0.0, shared_members=0.0, member_jacc=0.0, member_cont=0.0,
                 shared_leaders=0.0, industry_a="x", industry_b="y", industry_rel="different", industry_conf=0.8,
                 region_rel="same", origin_rel="na", form_clash=False, type_same=True, both_active=True,
-                both_eligible=True, same_audience=True, kind_clash=False, nature_clash=False, name_doubt=False)
+                both_eligible=True, same_audience=True, kind_clash=False, nature_clash=False, name_doubt=False,
+                name_overruled=False)
     base.update(over)
     return pd.DataFrame([base])
 
@@ -122,15 +123,36 @@ def test_scope_and_members_outweigh_a_silent_name():
 
 
 def test_a_look_alike_that_its_own_scope_and_members_refute_is_not_grouped():
-    """Issue 16, the reverse: a name like the trade association's, but its own scope and members say another
-    trade (the name's industry in doubt), its charter's wording and its members unlike the association's."""
-    look_alike = _features(industry_rel="same", industry_a="footwear", industry_b="footwear", industry_conf=0.25,
-                           name_doubt=True, core_ratio=0.67, core_cos=0.93, name_ratio=0.7, desc_cos=0.8,
-                           tfidf_cos=0.1, services_jacc=0.1, shared_members=0.0, member_jacc=0.0, member_cont=0.0)
+    """Issue 16, the reverse: a name like the trade association's (温州市鞋业发展促进会 beside 温州市鞋业协会), but its
+    own scope and members say another trade, so its industry is that trade's (the name overruled): however alike
+    the names, not grouped. A name that stands against a scope in a field beside it never scores higher for the
+    doubt (the coefficient is kept at or below zero)."""
+    look_alike = _features(industry_rel="different", industry_a="fasteners", industry_b="footwear", industry_conf=0.25,
+                           name_doubt=True, name_overruled=True, core_ratio=0.67, core_cos=0.93, name_ratio=0.7,
+                           desc_cos=0.8, tfidf_cos=0.1, services_jacc=0.1, shared_members=0.0, member_jacc=0.0,
+                           member_cont=0.0)
     t = load_thresholds()
-    assert score_pairs(look_alike)["score"].iat[0] < t["group"]
-    assert score_pairs(look_alike.assign(name_doubt=False, industry_conf=0.8))["score"].iat[0] > \
-        score_pairs(look_alike)["score"].iat[0]
+    assert score_pairs(look_alike)["score"].iat[0] < t["review"]
+    standing = look_alike.assign(industry_rel="same", industry_a="footwear", name_overruled=False)
+    assert score_pairs(standing)["score"].iat[0] <= score_pairs(standing.assign(name_doubt=False))["score"].iat[0]
+    assert "ind_same_doubt" in NONPOSITIVE
+
+
+def test_one_industry_and_the_same_members_is_one_constituency_whatever_the_wording():
+    """Issue 16: 华瑞装备产业发展促进会 — the name says 装备, its scope (worded its own way: TF-IDF 0.35) and its
+    members say advertising, 21 of its 22 members are the advertising association's: grouped. The same pair
+    sharing no member is not."""
+    pair = _features(industry_rel="same", industry_a="advertising", industry_b="advertising", industry_conf=0.16,
+                     name_doubt=True, name_overruled=True, core_ratio=0.2, core_cos=0.64, name_ratio=0.3, desc_cos=0.88,
+                     tfidf_cos=0.35,
+                     type_same=False, services_jacc=0.33, shared_members=21.0, member_jacc=0.8, member_cont=0.95)
+    t = load_thresholds()
+    assert score_pairs(pair)["score"].iat[0] >= t["group"]
+    alone = pair.assign(shared_members=0.0, member_jacc=0.0, member_cont=0.0)
+    assert score_pairs(alone)["score"].iat[0] < t["review"]
+    x = dict(zip(MODEL_FEATURES, design_matrix(pair)[0]))
+    assert x["trade_and_members"] == 1.0 and x["scope_and_members"] == 0.0  # the wording alone would not say
+    assert dict(zip(MODEL_FEATURES, design_matrix(pair.assign(industry_rel="related"))[0]))["trade_and_members"] == 0
 
 
 def test_scope_and_members_feature_needs_both():
@@ -138,3 +160,14 @@ def test_scope_and_members_feature_needs_both():
     assert x["scope_and_members"] == 1.0
     assert dict(zip(MODEL_FEATURES, design_matrix(_features(tfidf_cos=0.9, member_cont=0.1))[0]))["scope_and_members"] == 0
     assert dict(zip(MODEL_FEATURES, design_matrix(_features(tfidf_cos=np.nan, member_cont=0.9))[0]))["scope_and_members"] == 0
+
+
+def test_pairs_scored_in_slices_are_the_pairs_scored_at_once(synth_engine, monkeypatch):
+    """A registry's candidate pairs are featured and scored in slices (memory): the frame is the one-slice frame."""
+    import detector.scoring as scoring
+
+    whole = scoring.score_candidates(synth_engine.profiles, scorer=synth_engine.scorer)
+    assert len(whole) > 100
+    monkeypatch.setattr(scoring, "PAIR_SLICE", 37)
+    pd.testing.assert_frame_equal(scoring.score_candidates(synth_engine.profiles, scorer=synth_engine.scorer), whole,
+                                  check_exact=True)

@@ -62,3 +62,22 @@ def test_json_output_follows_format(results):
     assert {"id", "name", "verdict", "matches", "findings"} <= set(obj)
     assert {"id", "name", "score", "reasons"} <= set(obj["matches"][0])
     assert all(set(f) == {"id", "rule", "severity", "message"} for f in obj["findings"])
+
+
+def test_a_silent_name_is_screened_by_its_scope_and_says_so(small_engine):
+    """Issue 16: 温州市瓯越产业发展促进会 names no trade; its scope is all footwear. The result carries the industry
+    screening decided (按业务范围), the JSON has it and the console shows it to the reviewer."""
+    import pandas as pd
+
+    from detector.console import format_screen
+    from detector.io import Registry
+
+    app = pd.DataFrame({"id": ["S1"], "name": ["温州市瓯越产业发展促进会"], "region": ["温州市"], "type": ["行业协会"],
+                        "scope": ["组织皮鞋、鞋材生产企业开展鞋类技术交流；举办鞋业展会；开展制鞋行业维权和鞋类质量检测"]})
+    members = pd.DataFrame(columns=["association_id", "member_name"])
+    (r,) = screen_applications(small_engine, Registry(app, members, None, [], "test", "applications",
+                                                      ["id", "name", "region", "type", "scope"], small_engine.registry.home))
+    assert (r.industry.key, r.industry.source) == ("footwear", "按业务范围")
+    assert r.to_json()["industry"] == {"key": "footwear", "confidence": r.industry.confidence,
+                                       "source": "按业务范围", "doubt": ""}
+    assert "判定行业：鞋业（按业务范围判断）" in format_screen([r])

@@ -101,7 +101,8 @@ def test_api_screens_a_duplicate_with_the_format_object(client):
     r = client.post("/api/screen", json=body)
     assert r.status_code == 200, r.text
     result = r.json()
-    assert set(result) == {"id", "name", "verdict", "matches", "findings", "batch_matches", "summary"}
+    assert set(result) == {"id", "name", "verdict", "matches", "findings", "batch_matches", "summary", "industry"}
+    assert result["industry"]["key"] == "footwear" and result["industry"]["source"] == "按名称"
     assert result["id"] == "API-1" and result["verdict"] == "duplicate"
     assert result["matches"][0]["id"] in EXISTING and result["matches"][0]["reasons"]
     page = client.get(r.headers["x-result-url"])
@@ -694,3 +695,12 @@ def test_study_page_lists_findings_on_member_enterprises(tmp_path, embedder):
     r = client.get("/study", params={"rule": "member_burden"})
     assert r.status_code == 200, r.text
     assert "温州市多会实业有限公司（会员企业）" in r.text or "多会实业" in r.text
+
+
+def test_result_page_shows_the_industry_screening_decided(client):
+    """The 申请信息 table names the industry decided from all the evidence and where it came from (issue 16)."""
+    url = screen_form(client, name="温州市瓯越产业发展促进会", industry="", type="行业协会",
+                      scope="组织皮鞋、鞋材生产企业开展鞋类技术交流；举办鞋业展会；开展制鞋行业维权和鞋类质量检测")
+    html = client.get(url).text
+    assert re.search(r"<th>判定行业</th><td>鞋业 <span class=\"inferred\">（按业务范围判断）</span>", html)
+    assert re.search(r"<th>判定行业</th><td>鞋业（按业务范围判断）</td>", client.get(f"{url}/opinion").text)

@@ -206,7 +206,8 @@ def _result_page(request: Request, run_id: str, seq: int, status: int = 200, for
                 "reviewer": unquote(request.cookies.get(REVIEWER_COOKIE, ""))}
     return page(request, "result.html", {
         "run": run, "s": screening, "r": screening.result, "app": screening.application,
-        "facts": viewmodels.application_facts(screening.application, wb.registry.home),
+        "facts": viewmodels.application_facts(screening.application, wb.registry.home,
+                                             screening.result.get("industry")),
         "comparisons": comparisons, "targets": targets, "current": current,
         "decisions": wb.store.decisions(run_id=run_id, seq=seq), "member_labels": MEMBER_LABELS,
         "saved": int(saved) if saved.isdigit() else None, "form": {**defaults, **(form or {})},
@@ -285,7 +286,8 @@ def _opinion_context(request: Request, run_id: str, seq: int, pdf: bool) -> dict
     wb = workbench(request)
     screening = _screening(wb, run_id, seq)
     return {"wb": wb, "run": _run(wb, run_id), "s": screening, "r": screening.result, "pdf": pdf,
-            "facts": viewmodels.application_facts(screening.application, wb.registry.home),
+            "facts": viewmodels.application_facts(screening.application, wb.registry.home,
+                                                 screening.result.get("industry")),
             "current": _current(wb, run_id, seq), "printed": datetime.now()}
 
 

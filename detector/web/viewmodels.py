@@ -16,6 +16,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from ..engine import Engine
+from ..explain import industry_basis, industry_name
 from ..errors import InputError, InputWarning
 from ..industry import classify, match_core
 from ..industry import get as get_industry
@@ -319,11 +320,6 @@ def endpoints(spec: dict) -> list[Endpoint]:
 # ------------------------------------------------------------------------------------- screening pages
 
 
-def industry_name(key: str) -> str:
-    """The Chinese name of an industry key ("" for none)."""
-    return get_industry(key).name if key else ""
-
-
 def best_target(targets: list[dict]) -> str:
     """The association a "建议加入" decision proposes by default: the best duplicate match, else none."""
     return next((t["id"] for t in targets if t["relation"] == DUPLICATE), "")
@@ -331,24 +327,37 @@ def best_target(targets: list[dict]) -> str:
 
 @dataclass(frozen=True)
 class Fact:
-    """One labelled value of an application; ``inferred``: read from the name, not given."""
+    """One labelled value of an application; ``note``: where it came from when the application did not say it
+    (按名称推断, 按业务范围判断 …)."""
 
     label: str
     value: str
-    inferred: bool = False
+    note: str = ""
 
 
 INFERRED = "按名称推断"
 
 
-def application_facts(app: Mapping[str, Any], home: Division | None) -> list[Fact]:
-    """What an application says, with the region and type the name implies where it gave none."""
+def _industry_fact(decided: Mapping[str, Any] | None) -> Fact | None:
+    """The industry screening decided from all the application's evidence (none for results saved before)."""
+    if decided is None:
+        return None
+    if not decided.get("key"):
+        return Fact("判定行业", "未能判断", "名称、业务范围与会员均未显示所属行业")
+    return Fact("判定行业", industry_name(decided["key"]), industry_basis(decided["source"], decided["doubt"]))
+
+
+def application_facts(app: Mapping[str, Any], home: Division | None,
+                      industry: Mapping[str, Any] | None = None) -> list[Fact]:
+    """What an application says, with the region and type the name implies where it gave none, and the industry
+    screening decided (``industry``: the result's decision)."""
     parsed = parse_name(text(app.get("name")), home)
     facts = [Fact(FIELD_LABELS["name"], text(app.get("name")))]
     for column, guess in (("region", parsed.region), ("type", parsed.type)):
         given = text(app.get(column))
-        facts.append(Fact(FIELD_LABELS[column], given or guess or DASH, not given and bool(guess)))
+        facts.append(Fact(FIELD_LABELS[column], given or guess or DASH, INFERRED if not given and guess else ""))
     facts.append(Fact("行业核心词", core_text(parsed)))
+    facts += [f for f in [_industry_fact(industry)] if f]
     if parsed.origin:
         facts.append(Fact("籍贯（异地商会）", place(parsed.origin, parsed.origin_level, parsed.origin_province)))
     facts += [Fact(FIELD_LABELS.get(k, k), text(v)) for k, v in app.items()
