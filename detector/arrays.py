@@ -1,5 +1,6 @@
-"""A per-row Python function over column arrays, computed once per distinct row (pairs and memberships repeat
-few distinct values): 190,000 candidate pairs have a few thousand distinct (region, region, town, town)."""
+"""Array helpers for columns of millions of rows: a per-row Python function computed once per distinct row
+(pairs and memberships repeat few distinct values: 190,000 candidate pairs have a few thousand distinct
+(region, region, town, town)), and id lookups with bounded temporaries."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -23,3 +24,14 @@ def per_distinct(fn: Callable[..., object], *columns: np.ndarray) -> np.ndarray:
     out = np.empty(len(first), dtype=object)
     out[:] = [fn(*(column[k] for column in columns)) for k in first.tolist()]
     return out[inverse]
+
+
+_LOOKUP_SLICE = 262_144
+
+
+def positions(index: pd.Index, ids: pd.Series | np.ndarray) -> np.ndarray:
+    """Each id's position in ``index`` (−1 if absent), looked up a slice at a time: the lookup's temporaries
+    (~75 bytes a row) never span millions of pairs, and no id becomes a Python string."""
+    at = ids.iloc if isinstance(ids, pd.Series) else ids
+    parts = [index.get_indexer(at[lo : lo + _LOOKUP_SLICE]) for lo in range(0, len(ids), _LOOKUP_SLICE)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from .arrays import positions
 from .profiles import Profiles
 
 KNN_DESC, KNN_CORE, SAME_INDUSTRY, SAME_ORIGIN, SHARED_MEMBERS, NAME_CORE = (1, 2, 4, 8, 16, 32)
@@ -177,7 +178,7 @@ def _blocks(left: Profiles, right: Profiles, cols: tuple[str, str], cfg: Blockin
 def _member_rows(p: Profiles) -> tuple[np.ndarray, np.ndarray]:
     """(row, member key) for every member of every row (the member table's first row of each)."""
     t = p.member_table
-    rows = pd.Index(p.frame["id"]).get_indexer(t.aid) if len(t) else np.array([], dtype=np.int64)
+    rows = positions(pd.Index(p.frame["id"]), t.aid)
     keep = t.first_rows & (rows >= 0) if len(t) else rows >= 0
     return rows[keep], t.key[keep]
 

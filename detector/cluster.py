@@ -9,6 +9,8 @@ from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse.csgraph import connected_components
 
+from .arrays import positions
+
 PairScorer = Callable[[Sequence[tuple[str, str]]], np.ndarray]
 
 
@@ -28,12 +30,10 @@ def _split(nodes: list[str], upper: np.ndarray, score: PairScorer, threshold: fl
     return [sorted(g) for g in groups.values() if len(g) >= 2]
 
 
-def _columns(pairs: pd.DataFrame | Sequence[tuple[str, str, float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _frame(pairs: pd.DataFrame | Sequence[tuple[str, str, float]]) -> pd.DataFrame:
     if isinstance(pairs, pd.DataFrame):
-        return (pairs["id_a"].to_numpy(dtype=object), pairs["id_b"].to_numpy(dtype=object),
-                pairs["score"].to_numpy(dtype=float))
-    a, b, s = zip(*pairs) if len(pairs) else ((), (), ())
-    return np.array(a, dtype=object), np.array(b, dtype=object), np.array(s, dtype=float)
+        return pairs
+    return pd.DataFrame(list(pairs), columns=["id_a", "id_b", "score"]).astype({"score": float})
 
 
 def cluster(pairs: pd.DataFrame | Sequence[tuple[str, str, float]], threshold: float,
@@ -45,9 +45,11 @@ def cluster(pairs: pd.DataFrame | Sequence[tuple[str, str, float]], threshold: f
     any pair inside a component that blocking did not produce, so the split sees the full picture. Pairs are
     never held as Python objects: each component of three or more reads its pairs' scores into a matrix.
     """
-    a, b, s = _columns(pairs)
+    frame = _frame(pairs)
+    s = frame["score"].to_numpy(dtype=float)
     strong = s >= threshold
-    nodes, codes = np.unique(np.concatenate([a[strong], b[strong]]).astype(str), return_inverse=True)
+    ends = [frame.loc[strong, c].to_numpy(dtype=object) for c in ("id_a", "id_b")]
+    nodes, codes = np.unique(np.concatenate(ends), return_inverse=True)
     if not len(nodes):
         return []
     ca, cb = codes[: strong.sum()], codes[strong.sum() :]
@@ -56,7 +58,7 @@ def cluster(pairs: pd.DataFrame | Sequence[tuple[str, str, float]], threshold: f
     size = np.bincount(label)
     # every pair (strong or not) between two nodes of one component of three or more: what the split reads
     index = pd.Index(nodes)
-    ia, ib = index.get_indexer(a.astype(str)), index.get_indexer(b.astype(str))
+    ia, ib = positions(index, frame["id_a"]), positions(index, frame["id_b"])
     inside = (ia >= 0) & (ib >= 0)
     inside[inside] = (label[ia[inside]] == label[ib[inside]]) & (size[label[ia[inside]]] > 2)
     by_node = np.argsort(label, kind="stable")  # the nodes of each component, in node order

@@ -34,7 +34,7 @@ from .embed import Embedder, EmbeddingCache
 from .errors import DetectorError
 from .features import pair_features
 from .profiles import Profiles
-from .scoring import Scorer, score_pairs
+from .scoring import Scorer, concat_slices, score_slice
 
 EMBED_BATCH = 512  # texts per embedding task
 PAIR_SLICES_PER_WORKER = 4  # feature/scoring tasks per worker (balance against per-task overhead)
@@ -102,7 +102,7 @@ def _score(p: Profiles, ijb: np.ndarray, scorer: Scorer, partition: int):
     def work() -> pd.DataFrame:
         f = pair_features(p, p, ijb[:, 0], ijb[:, 1])
         f["sources"] = ijb[:, 2].tolist()
-        return score_pairs(f, scorer)
+        return score_slice(f, scorer)
 
     return _timed("score", partition, len(ijb), work)
 
@@ -177,7 +177,7 @@ class Cluster:
         ijb = merge_candidates(parts, len(p))
         slices = np.array_split(ijb, min(len(ijb), self.n_workers * PAIR_SLICES_PER_WORKER)) if len(ijb) else [ijb]
         frames = self.run([(_score, shared, s, scorer, n) for n, s in enumerate(slices)])
-        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        return concat_slices(frames)
 
 
 @contextmanager

@@ -74,13 +74,14 @@ def _incidence(sets: list[frozenset[str]], vocabulary: pd.Index | None = None) -
     return m, vocabulary
 
 
-_PAIR_CHUNK = 65_536  # pairs whose vectors or member rows are taken at once
+_PAIR_CHUNK = 65_536  # pairs whose member rows or term rows are taken at once
+_VECTOR_CHUNK = 8_192  # pairs whose embedding vectors are taken at once (2 × 16 MB at 512 dimensions)
 
 
-def _by_chunks(per_chunk, i: np.ndarray, j: np.ndarray, dtype=float) -> np.ndarray:
-    """``per_chunk(i[s:e], j[s:e])`` over chunks of the pairs, concatenated (never all pairs' data at once)."""
-    return np.concatenate([np.zeros(0, dtype=dtype)] + [per_chunk(i[s : s + _PAIR_CHUNK], j[s : s + _PAIR_CHUNK])
-                                                         for s in range(0, len(i), _PAIR_CHUNK)])
+def _by_chunks(per_chunk, i: np.ndarray, j: np.ndarray, dtype=float, size: int = _PAIR_CHUNK) -> np.ndarray:
+    """``per_chunk(i[s:e], j[s:e])`` over chunks of ``size`` pairs, concatenated (never all pairs' data at once)."""
+    return np.concatenate([np.zeros(0, dtype=dtype)] + [per_chunk(i[s : s + size], j[s : s + size])
+                                                         for s in range(0, len(i), size)])
 
 
 def _set_overlap(left: Profiles, right: Profiles, attr: str, i: np.ndarray, j: np.ndarray
@@ -103,7 +104,7 @@ def _rowwise_dot(left: Profiles, right: Profiles, attr: str, i: np.ndarray, j: n
     """Cosine of each pair's ``attr`` vectors (normalised), NaN where either is empty; in chunks of pairs, so
     the vectors of all pairs are never held at once."""
     a, b = getattr(left, attr), getattr(right, attr)
-    dots = _by_chunks(lambda ci, cj: np.einsum("ij,ij->i", a[ci], b[cj]), i, j, a.dtype)
+    dots = _by_chunks(lambda ci, cj: np.einsum("ij,ij->i", a[ci], b[cj]), i, j, a.dtype, _VECTOR_CHUNK)
     empty = ~left.nonzero_rows(attr)[i] | ~right.nonzero_rows(attr)[j]
     return np.where(empty, np.nan, dots)
 
@@ -126,9 +127,9 @@ def pair_features(left: Profiles, right: Profiles, i: np.ndarray, j: np.ndarray)
     f["name_ratio"] = [Indel.normalized_similarity(a, b) for a, b in zip(li["name_norm"], rj["name_norm"])]
     f["core_cos"] = _rowwise_dot(left, right, "core_vec", i, j)
     f["desc_cos"] = _rowwise_dot(left, right, "desc_vec", i, j)
-    tl, tr = left.tfidf[i], right.tfidf[j]
-    tf = np.asarray(tl.multiply(tr).sum(axis=1)).ravel()
-    has = (np.diff(tl.indptr) > 0) & (np.diff(tr.indptr) > 0)
+    tl, tr = left.tfidf, right.tfidf
+    tf = _by_chunks(lambda ci, cj: np.asarray(tl[ci].multiply(tr[cj]).sum(axis=1), dtype=float).ravel(), i, j)
+    has = (np.diff(tl.indptr) > 0)[i] & (np.diff(tr.indptr) > 0)[j]
     f["tfidf_cos"] = np.where(has, tf, np.nan)
     _, f["services_jacc"], _ = _set_overlap(left, right, "services", i, j)
     f["shared_members"], f["member_jacc"], f["member_cont"] = _set_overlap(left, right, "members", i, j)

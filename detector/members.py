@@ -137,7 +137,9 @@ class MemberTable:
     @cached_property
     def first_rows(self) -> np.ndarray:
         """True on the first row of each (association, member): a member listed twice counts once."""
-        return ~pd.DataFrame({"a": self.aid, "k": self.key}).duplicated().to_numpy()
+        owner = pd.factorize(self.aid, use_na_sentinel=False)[0]
+        key, keys = pd.factorize(self.key, use_na_sentinel=False)
+        return ~pd.Series(owner * max(len(keys), 1) + key).duplicated().to_numpy()  # on codes: no string copies
 
     def of(self, ids: Iterable[str]) -> np.ndarray:
         """Per row: it belongs to one of the associations ``ids`` (hash lookup, fast on 300,000 rows)."""

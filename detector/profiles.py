@@ -71,7 +71,7 @@ class Profiles:
 
     def nonzero_rows(self, attr: str) -> np.ndarray:
         """Per row, its ``attr`` vector is not all zeros (a text that was empty)."""
-        return self.derived(("nonzero", attr), lambda: np.abs(getattr(self, attr)).sum(axis=1) > 0)
+        return self.derived(("nonzero", attr), lambda: (getattr(self, attr) != 0).any(axis=1))
 
     def take(self, rows: np.ndarray) -> "Profiles":
         """The profiles of ``rows`` (in that order), sharing the member table, vocabulary and home region."""

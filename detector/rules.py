@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import industry, regions
-from .arrays import per_distinct
+from .arrays import per_distinct, positions
 from .errors import DetectorError
 from .io import ENTERPRISE, records
 from .members import MemberTable, Post, member_table
@@ -171,7 +171,7 @@ def _distinct_members(table: MemberTable, ids: list[str]) -> _Members:
     index = pd.Index(ids, dtype=object)
     index = index[~index.duplicated()]
     rows = np.flatnonzero(table.first_rows & table.of(index))
-    owner = index.get_indexer(table.aid[rows])
+    owner = positions(index, table.aid[rows])
     order = np.argsort(owner, kind="stable")
     return _Members(index, rows[order], owner[order])
 

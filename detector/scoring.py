@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from .arrays import per_distinct
 from .candidates import BlockingConfig, candidates
@@ -283,6 +284,23 @@ def score_pairs(f: pd.DataFrame, scorer: Scorer | None = None) -> pd.DataFrame:
 
 
 PAIR_SLICE = 262_144  # candidate pairs featured and scored at a time
+# text columns of a few dozen distinct values over millions of pairs: kept as categoricals (a code per pair)
+LABEL_COLUMNS = ("industry_a", "industry_b", "industry_rel", "region_rel", "origin_rel", "gate_reason")
+
+
+def score_slice(f: pd.DataFrame, scorer: Scorer) -> pd.DataFrame:
+    """:func:`score_pairs` of one slice of a registry's candidate pairs, its label columns as categoricals."""
+    out = score_pairs(f, scorer)
+    return out.astype({c: "category" for c in LABEL_COLUMNS})
+
+
+def concat_slices(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Scored slices as one frame; each label column's categories sorted, so the frame is the same however
+    the pairs were sliced (one process or a cluster)."""
+    columns = {c: pd.Series(union_categoricals([part[c] for part in parts], sort_categories=True))
+               if c in LABEL_COLUMNS else pd.concat([part[c] for part in parts], ignore_index=True)
+               for c in parts[0].columns}
+    return pd.DataFrame(columns)
 
 
 def score_candidates(left: Profiles, right: Profiles | None = None, scorer: Scorer | None = None,
@@ -297,7 +315,6 @@ def score_candidates(left: Profiles, right: Profiles | None = None, scorer: Scor
     def scored(lo: int, hi: int) -> pd.DataFrame:
         f = pair_features(left, other, c.i[lo:hi], c.j[lo:hi])
         f["sources"] = c.sources[lo:hi]
-        return score_pairs(f, scorer)
+        return score_slice(f, scorer)
 
-    parts = [scored(lo, lo + PAIR_SLICE) for lo in range(0, max(len(c.i), 1), PAIR_SLICE)]
-    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    return concat_slices([scored(lo, lo + PAIR_SLICE) for lo in range(0, max(len(c.i), 1), PAIR_SLICE)])

@@ -13,6 +13,7 @@ import pandas as pd
 from scipy import sparse
 
 from . import regions
+from .arrays import positions
 from .cluster import cluster
 from .explain import reasons_for
 from .engine import Engine
@@ -231,15 +232,20 @@ def party_branches(p: Profiles) -> list[list[str]]:
 
 def fold_records(pairs: pd.DataFrame, records: list[list[str]]) -> pd.DataFrame:
     """Scored pairs with every extra record replaced by the record kept for its body (best pair kept): the merger
-    study groups bodies, not records, so one body listed twice never forms a group with itself."""
+    study groups bodies, not records, so one body listed twice never forms a group with itself. Only the pairs
+    of the records' bodies are touched; the frame is copied once."""
     alias = {other: ids[0] for ids in records for other in ids[1:]}
     if not alias:
         return pairs
-    out = pairs.assign(id_a=pairs["id_a"].map(alias).fillna(pairs["id_a"]), id_b=pairs["id_b"].map(alias).fillna(pairs["id_b"]))
-    out = out[out["id_a"] != out["id_b"]]
-    lo, hi = np.minimum(out["id_a"], out["id_b"]), np.maximum(out["id_a"], out["id_b"])
-    out = out.assign(id_a=lo, id_b=hi).sort_values("score", ascending=False, kind="stable")
-    return out.drop_duplicates(["id_a", "id_b"]).sort_index()
+    bodies = set(alias) | set(alias.values())
+    near = (pairs["id_a"].isin(bodies) | pairs["id_b"].isin(bodies)).to_numpy()
+    sub = pairs.loc[near, ["id_a", "id_b", "score"]]
+    a, b = sub["id_a"].map(alias).fillna(sub["id_a"]), sub["id_b"].map(alias).fillna(sub["id_b"])
+    sub = sub.assign(id_a=np.minimum(a, b), id_b=np.maximum(a, b))[a != b]
+    kept = sub.sort_values("score", ascending=False, kind="stable").drop_duplicates(["id_a", "id_b"])
+    out = pairs.drop(index=pairs.index[near].difference(kept.index))
+    out.loc[kept.index, ["id_a", "id_b"]] = kept[["id_a", "id_b"]]
+    return out
 
 
 def not_compared(p: Profiles) -> list[str]:
@@ -254,16 +260,16 @@ def _within(pairs: pd.DataFrame, groups: list[list[str]]) -> list[np.ndarray]:
     group's ids (first end, then second)."""
     if not groups:
         return []
-    ids = [i for g in groups for i in g]
-    group = pd.Series([k for k, g in enumerate(groups) for _ in g], index=ids, dtype=np.int64)
-    position = pd.Series([n for g in groups for n in range(len(g))], index=ids, dtype=np.int64)
-    ga, gb = pairs["id_a"].map(group), pairs["id_b"].map(group)
-    inside = (ga == gb).to_numpy()
-    pa, pb = pairs["id_a"][inside].map(position).to_numpy(), pairs["id_b"][inside].map(position).to_numpy()
-    order = np.lexsort((np.maximum(pa, pb), np.minimum(pa, pb), ga[inside].to_numpy()))
-    rows = np.flatnonzero(inside)[order]
-    cut = np.searchsorted(ga.to_numpy()[rows], np.arange(1, len(groups)))
-    return np.split(rows, cut)
+    index = pd.Index([i for g in groups for i in g])
+    group = np.array([k for k, g in enumerate(groups) for _ in g], dtype=np.int64)
+    position = np.array([n for g in groups for n in range(len(g))], dtype=np.int64)
+    a, b = positions(index, pairs["id_a"]), positions(index, pairs["id_b"])
+    rows = np.flatnonzero((a >= 0) & (b >= 0))
+    rows = rows[group[a[rows]] == group[b[rows]]]
+    pa, pb, ga = position[a[rows]], position[b[rows]], group[a[rows]]
+    order = np.lexsort((np.maximum(pa, pb), np.minimum(pa, pb), ga))
+    rows, ga = rows[order], ga[order]
+    return np.split(rows, np.searchsorted(ga, np.arange(1, len(groups))))
 
 
 def _certainty(within: pd.DataFrame | dict[str, np.ndarray]) -> tuple[float, float]:
@@ -281,7 +287,8 @@ def run_study(engine: Engine, today: date | None = None, score: PairScoring | No
     p = engine.profiles
     scored = (score or score_candidates)(p, scorer=engine.scorer)
     record_findings, record_sets = study_findings(p)
-    pairs = fold_records(scored, record_sets)
+    # what grouping reads (ids, score, core ratio), not every feature: the folded copy stays small
+    pairs = fold_records(scored[["id_a", "id_b", "score", "core_ratio"]], record_sets)
     threshold = engine.thresholds["group"]
 
     def rescore(missing: list[tuple[str, str]]) -> np.ndarray:
@@ -299,7 +306,9 @@ def run_study(engine: Engine, today: date | None = None, score: PairScoring | No
     units = {d.code for d in regions.county_units(p.home)} if p.home is not None else set()
     within = _within(pairs, id_groups)
     score, core = pairs["score"].to_numpy(dtype=float), pairs["core_ratio"].to_numpy(dtype=float)
-    best = pairs.iloc[[rows[np.argmax(score[rows])] for rows in within]].to_dict("records")
+    top = [rows[np.argmax(score[rows])] for rows in within]
+    best = scored.loc[pairs.index[top]].assign(id_a=pairs["id_a"].iloc[top].to_numpy(),
+                                               id_b=pairs["id_b"].iloc[top].to_numpy()).to_dict("records")
     names = p.column("name")
     groups, certainty = [], {}
     for ids, rows, top in zip(id_groups, within, best):

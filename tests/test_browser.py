@@ -362,6 +362,14 @@ def test_slow_actions_show_progress_and_are_sent_once(server, page, tmp_path):
     expect(page.locator("table.grid tbody tr", has_text="温州市制笔行业协会")).to_have_count(1)
 
 
+def _arrive(page, url):
+    """Wait until the page at *url* has run its deferred scripts: a key pressed earlier lands on the page before."""
+    from playwright.sync_api import expect
+
+    expect(page).to_have_url(url)
+    page.wait_for_load_state("domcontentloaded")
+
+
 def test_label_three_pairs_by_keyboard_restart_and_learn_picks_them_up(tmp_path, embedder, browser):
     from playwright.sync_api import expect
 
@@ -378,15 +386,18 @@ def test_label_three_pairs_by_keyboard_restart_and_learn_picks_them_up(tmp_path,
             page.fill("input[name=reviewer]", "李审查")
             page.locator("h1").click()  # shortcuts are off while typing in a field
             page.keyboard.press("1")
-            expect(page).to_have_url(f"{url}/label/2")
+            _arrive(page, f"{url}/label/2")
             expect(page.locator("#label-progress")).to_have_text("已标注 1 / 5")
             page.keyboard.press("2")
-            expect(page).to_have_url(f"{url}/label/3")
+            _arrive(page, f"{url}/label/3")
             page.keyboard.press("ArrowLeft")  # back to the pair just labelled: its label is shown
-            expect(page).to_have_url(f"{url}/label/2")
+            _arrive(page, f"{url}/label/2")
             expect(page.locator(".meta")).to_contain_text("已标注为「不重复」（李审查")
             page.get_by_role("link", name="跳过 →").click()
+            _arrive(page, f"{url}/label/3")
+            expect(page.locator("#label-progress")).to_have_text("已标注 2 / 5")
             page.keyboard.press("1")
+            _arrive(page, f"{url}/label/4")
             expect(page.locator("#label-progress")).to_have_text("已标注 3 / 5")
 
         with serving(data_dir, cache, log) as url:  # restarted on the same data dir

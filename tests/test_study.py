@@ -82,3 +82,18 @@ def test_town_bodies_of_a_city_without_counties(tmp_path, embedder):
     assert result.groups == []
     assert [sorted(r) for r in result.records] == [["N0", "N1"]]
     assert {f.id for f in result.findings if f.rule == "record_duplicate"} <= {"N0", "N1"}
+
+
+def test_fold_records_keeps_each_bodys_best_pair_and_leaves_the_rest_alone():
+    import pandas as pd
+
+    from detector.study import fold_records
+
+    pairs = pd.DataFrame({"id_a": ["A", "A2", "B", "C", "X", "A2"], "id_b": ["B", "B", "C", "D", "A", "A"],
+                          "score": [0.4, 0.9, 0.3, 0.8, 0.6, 0.99], "core_ratio": [1, 2, 3, 4, 5, 6]})
+    out = fold_records(pairs, [["A", "A2"]])  # A2 is a second record of A
+    got = list(zip(out["id_a"], out["id_b"], out["score"], out["core_ratio"]))
+    # A–B and A2–B are one pair (the better kept, in its place); A2–A is the body with itself; the rest untouched
+    assert got == [("A", "B", 0.9, 2), ("B", "C", 0.3, 3), ("C", "D", 0.8, 4), ("A", "X", 0.6, 5)]
+    assert fold_records(pairs, []) is pairs
+    assert list(pairs["id_a"]) == ["A", "A2", "B", "C", "X", "A2"]  # the input is not changed

@@ -71,17 +71,22 @@ def member_burden(p: Profiles) -> MemberBurden:
         return MemberBurden(threshold)
     # one row per (enterprise, association): a leader row first, so its role is the one shown
     rows = rows[np.lexsort((rows, ~t.leader_posts[rows]))]
-    per = pd.DataFrame({"key": t.key[rows], "aid": t.aid[rows], "lead": t.leader_posts[rows], "row": rows})
+    # keys and association ids as codes: millions of membership rows never become string columns
+    key_code, keys = pd.factorize(t.key[rows], use_na_sentinel=False)
+    aid_code, aids = pd.factorize(t.aid[rows], use_na_sentinel=False)
+    keys, aids = np.asarray(keys, dtype=object), np.asarray(aids, dtype=object)
+    per = pd.DataFrame({"key": key_code, "aid": aid_code, "lead": t.leader_posts[rows], "row": rows})
     per = per.drop_duplicates(["key", "aid"])
     counts = per.groupby("key", sort=False).agg(n=("aid", "size"), posts=("lead", "sum"))
     distribution = {int(k): int(v) for k, v in counts["n"].value_counts().sort_index().items()}
     heavy = counts[counts["n"] > threshold].reset_index()
+    held_rows = per[per["key"].isin(heavy["key"])]
+    heavy = heavy.assign(key=keys[heavy["key"].to_numpy()])
     heavy = heavy.sort_values(["n", "posts", "key"], ascending=[False, False, True])
     position = {aid: n for n, aid in enumerate(ids)}
     names = dict(zip(ids, p.frame["name"].astype(str)))
-    held_rows = per[per["key"].isin(set(heavy["key"]))]
     held: dict[str, list[dict]] = {}
-    for key, aid, row in zip(held_rows["key"], held_rows["aid"], held_rows["row"]):
+    for key, aid, row in zip(keys[held_rows["key"].to_numpy()], aids[held_rows["aid"].to_numpy()], held_rows["row"]):
         held.setdefault(key, []).append({"id": aid, "name": names.get(aid, aid), "role": t.role[row] or "会员"})
     above = []
     for key, n, posts in zip(heavy["key"], heavy["n"], heavy["posts"]):
