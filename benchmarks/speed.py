@@ -7,7 +7,8 @@
    person names, skewed sizes, half 异地商会, names only; above 10,000 associations tiled copies);
 2. ``prepare``: builds profiles once so every text is embedded into the cache (the first run pays);
 3. ``study``: the merger study in a fresh process with the cache warm — wall time, CPU time and peak memory;
-4. ``screen`` (standard shape only: the applications are the 温州市 registry's): screening single new
+4. ``screen`` (standard shape only: the applications are the 温州市 registry's, above 10,000 associations those of
+   the 10,000 the registry was tiled from): screening single new
    applications (texts never embedded before) against the registry after warm-up — ms per application,
    embedding included.
 
@@ -62,13 +63,21 @@ def _peak_gib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # Linux: KiB
 
 
-def data(n: int, workdir: Path, shape: str = "standard") -> Path:
-    """The registry folder of ``shape`` at ``n`` associations."""
+def base(n: int, workdir: Path) -> Path:
+    """The generated 温州市 dataset the registries of ``n`` associations are made from (its registry and the new
+    applications screened against them: a tiled registry of 100,000 is screened with the 10,000's applications)."""
     from detector.lab.train import Dataset, materialise
 
-    from shapes import BASE_N, make
+    from shapes import BASE_N
 
-    return make(shape, materialise(Dataset(77, "standard", "温州市", min(n, BASE_N)), workdir), n, workdir)
+    return materialise(Dataset(77, "standard", "温州市", min(n, BASE_N)), workdir)
+
+
+def data(n: int, workdir: Path, shape: str = "standard") -> Path:
+    """The registry folder of ``shape`` at ``n`` associations."""
+    from shapes import make
+
+    return make(shape, base(n, workdir), n, workdir)
 
 
 def prepare(folder: Path) -> None:
@@ -92,13 +101,13 @@ def study(folder: Path) -> None:
                       "memberships": len(result.profiles.member_table)}))
 
 
-def screen(folder: Path, n_apps: int) -> None:
+def screen(folder: Path, apps_folder: Path, n_apps: int) -> None:
     from detector import engine, load_registry, screen_applications
     from detector.io import Registry
 
     eng = engine(folder)
     _ = eng.profiles
-    apps = load_registry(folder.parent / "applications", kind="applications", home=eng.registry.home)
+    apps = load_registry(apps_folder, kind="applications", home=eng.registry.home)
     ids = list(apps.associations["id"])[:n_apps]
 
     run = time.strftime("%Y%m%d%H%M%S")
@@ -123,7 +132,7 @@ def screen(folder: Path, n_apps: int) -> None:
                       "registry": len(eng.profiles)}))
 
 
-def new_applications(folder: Path, size: int, run: str, home=None):
+def new_applications(folder: Path, apps_folder: Path, size: int, run: str, home=None):
     """``size`` applications (fewer when the data has fewer) whose scope texts were never embedded: the
     generated applications, then registry rows applying again under new ids with their members."""
     import pandas as pd
@@ -131,7 +140,7 @@ def new_applications(folder: Path, size: int, run: str, home=None):
     from detector import load_registry
     from detector.io import Registry
 
-    apps = load_registry(folder.parent / "applications", kind="applications", home=home)
+    apps = load_registry(apps_folder, kind="applications", home=home)
     reg = load_registry(folder, home=home)
     again = reg.associations.sample(n=max(0, min(size - len(apps), len(reg))), random_state=7)
     new_id = {aid: f"R{k:05d}-{run}" for k, aid in enumerate(again["id"])}
@@ -144,13 +153,13 @@ def new_applications(folder: Path, size: int, run: str, home=None):
     return Registry(a, m, None, [], "benchmark", "applications", apps.present_columns, apps.home)
 
 
-def batch(folder: Path, size: int) -> None:
+def batch(folder: Path, apps_folder: Path, size: int) -> None:
     from detector import engine, screen_applications
 
     eng = engine(folder)
     _ = eng.profiles
     run = time.strftime("%Y%m%d%H%M%S")
-    apps = new_applications(folder, size + 2, run, eng.registry.home)
+    apps = new_applications(folder, apps_folder, size + 2, run, eng.registry.home)
     warm, single, rest = _part(apps, 0, 1), _part(apps, 1, 2), _part(apps, 2, size + 2)
     screen_applications(eng, warm)  # model, jieba, lookup tables
     embedding = _timed(eng.embedder)
@@ -196,13 +205,13 @@ class _timed:
         embedder.encode = timed
 
 
-def screen_cli(folder: Path, workdir: Path) -> None:
+def screen_cli(folder: Path, apps_folder: Path, workdir: Path) -> None:
     """``detector prepare`` then ``detector screen`` of one new application, each a fresh process."""
     from detector.io import write_registry
 
     run = time.strftime("%Y%m%d%H%M%S")
     one = workdir / "screen_cli" / run
-    write_registry(new_applications(folder, 1, run), one)
+    write_registry(new_applications(folder, apps_folder, 1, run), one)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     figures = {}
     for label, args in (("prepare", ["prepare", str(folder)]),
@@ -362,10 +371,10 @@ def main() -> None:
         return
     if args.shape == "all":
         ap.error("--shape all runs every stage (leave the stage out)")
-    folder = data(args.n, args.workdir, args.shape)
+    folder, apps = data(args.n, args.workdir, args.shape), base(args.n, args.workdir) / "applications"
     {"prepare": lambda: prepare(folder), "study": lambda: study(folder),
-     "screen": lambda: screen(folder, args.apps), "batch": lambda: batch(folder, args.batch),
-     "screen_cli": lambda: screen_cli(folder, args.workdir)}[args.stage]()
+     "screen": lambda: screen(folder, apps, args.apps), "batch": lambda: batch(folder, apps, args.batch),
+     "screen_cli": lambda: screen_cli(folder, apps, args.workdir)}[args.stage]()
 
 
 if __name__ == "__main__":
