@@ -148,7 +148,7 @@ def _holders(index: _Postings, key: str) -> np.ndarray:
 def _join(rows: np.ndarray, keys: np.ndarray, index: _Postings, max_holders: int, same: bool) -> Pairs:
     """Pairs (``rows[n]``, a row of ``index`` holding ``keys[n]``) for keys held by at most ``max_holders`` rows
     (vectorised: a ragged repeat, no Python loop over pairs); ``same``: not a row with itself."""
-    codes = index.keys.get_indexer(keys) if len(keys) else np.array([], dtype=np.int64)
+    codes = positions(index.keys, keys)
     found = codes >= 0
     rows, codes = rows[found], codes[found]
     n = index.counts[codes]
@@ -242,25 +242,32 @@ def candidates(left: Profiles, right: Profiles | None = None, cfg: BlockingConfi
         (_shared_members(left, right, cfg, same), SHARED_MEMBERS),
         (_name_cores(left, right, cfg, same), NAME_CORE),
     ]
-    parts_i, parts_j, parts_bit = [np.array([], dtype=np.int64)], [np.array([], dtype=np.int64)], [np.array([], dtype=np.int64)]
+    # each source's pairs as keys i·n + j, its own repeats dropped as they come (a pair per shared member): never
+    # all sources' raw pairs at once
+    keys, bits = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.uint8)]
+    lr, rr = left.column("region_code"), right.column("region_code")
     for pairs, bit in sources:
         for i, j in pairs:
-            parts_i.append(i.astype(np.int64))
-            parts_j.append(j.astype(np.int64))
-            parts_bit.append(np.full(len(i), bit, dtype=np.int64))
-    i, j, bits = (np.concatenate(x) for x in (parts_i, parts_j, parts_bit))
-    if same:
-        i, j = np.minimum(i, j), np.maximum(i, j)
-        lr, rr = left.column("region_code"), right.column("region_code")
-        keep = (lr[i] == rr[j]) | (lr[i] == "") | (rr[j] == "")
-        i, j, bits = i[keep], j[keep], bits[keep]
-    keys = i * len(right) + j
+            i, j = i.astype(np.int64), j.astype(np.int64)
+            if same:
+                i, j = np.minimum(i, j), np.maximum(i, j)
+                keep = (lr[i] == rr[j]) | (lr[i] == "") | (rr[j] == "")
+                i, j = i[keep], j[keep]
+            keys.append(np.unique(i * len(right) + j))
+            bits.append(np.full(len(keys[-1]), bit, dtype=np.uint8))
+    return merge_pairs(np.concatenate(keys), np.concatenate(bits), len(right))
+
+
+def merge_pairs(keys: np.ndarray, bits: np.ndarray, n: int) -> Candidates:
+    """One candidate per pair key (``i * n + j``), sorted by key, with the sources of all its proposals OR-ed."""
     order = np.argsort(keys, kind="stable")
     keys, bits = keys[order], bits[order]
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.array([], dtype=np.int64)
-    merged = np.bitwise_or.reduceat(bits, starts) if len(keys) else bits
+    if not len(keys):
+        empty = np.zeros(0, dtype=np.int64)
+        return Candidates(empty, empty, empty)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     uniq = keys[starts]
-    return Candidates(uniq // len(right), uniq % len(right), merged)
+    return Candidates(uniq // n, uniq % n, np.bitwise_or.reduceat(bits, starts).astype(np.int64))
 
 
 def candidate_pairs(left: Profiles, right: Profiles | None = None,

@@ -48,8 +48,9 @@ def cluster(pairs: pd.DataFrame | Sequence[tuple[str, str, float]], threshold: f
     frame = _frame(pairs)
     s = frame["score"].to_numpy(dtype=float)
     strong = s >= threshold
-    ends = [frame.loc[strong, c].to_numpy(dtype=object) for c in ("id_a", "id_b")]
-    nodes, codes = np.unique(np.concatenate(ends), return_inverse=True)
+    # the strong pairs' ends, coded in sorted order (np.unique's) without a Python string per end
+    codes, nodes = pd.factorize(pd.concat([frame["id_a"][strong], frame["id_b"][strong]], ignore_index=True), sort=True)
+    nodes = np.asarray(nodes, dtype=object)
     if not len(nodes):
         return []
     ca, cb = codes[: strong.sum()], codes[strong.sum() :]

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .candidates import BlockingConfig, candidates
+from .candidates import BlockingConfig, candidates, merge_pairs
 from .embed import Embedder, EmbeddingCache
 from .errors import DetectorError
 from .features import pair_features
@@ -119,14 +119,8 @@ def _worker_version() -> str:
 def merge_candidates(parts: list[np.ndarray], n: int) -> np.ndarray:
     """(i, j, sources) rows from every partition → one row per pair, sources combined, sorted by (i, j)."""
     ijb = np.concatenate(parts) if parts else np.empty((0, 3), dtype=np.int64)
-    keys = ijb[:, 0] * n + ijb[:, 1]
-    order = np.argsort(keys, kind="stable")
-    keys, bits = keys[order], ijb[order, 2]
-    if not len(keys):
-        return ijb
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    uniq = keys[starts]
-    return np.column_stack([uniq // n, uniq % n, np.bitwise_or.reduceat(bits, starts)])
+    c = merge_pairs(ijb[:, 0] * n + ijb[:, 1], ijb[:, 2], n)
+    return np.column_stack([c.i, c.j, c.sources])
 
 
 class ClusterEmbedder(Embedder):
@@ -177,7 +171,7 @@ class Cluster:
         ijb = merge_candidates(parts, len(p))
         slices = np.array_split(ijb, min(len(ijb), self.n_workers * PAIR_SLICES_PER_WORKER)) if len(ijb) else [ijb]
         frames = self.run([(_score, shared, s, scorer, n) for n, s in enumerate(slices)])
-        return concat_slices(frames)
+        return concat_slices(frames, len(ijb))
 
 
 @contextmanager

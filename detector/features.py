@@ -74,6 +74,11 @@ def _incidence(sets: list[frozenset[str]], vocabulary: pd.Index | None = None) -
     return m, vocabulary
 
 
+def incidence(p: Profiles, attr: str) -> tuple[sparse.csr_matrix, pd.Index]:
+    """The rows × items 0/1 matrix of ``p``'s ``attr`` sets (members, leaders, services) and its items, built once."""
+    return p.derived(("incidence", attr), lambda: _incidence(getattr(p, attr)))
+
+
 _PAIR_CHUNK = 65_536  # pairs whose member rows or term rows are taken at once
 _VECTOR_CHUNK = 8_192  # pairs whose embedding vectors are taken at once (2 × 16 MB at 512 dimensions)
 
@@ -88,7 +93,7 @@ def _set_overlap(left: Profiles, right: Profiles, attr: str, i: np.ndarray, j: n
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(shared count, Jaccard, containment) of the ``attr`` sets of each pair; NaN where either side has no data.
     Counted as sparse row products in chunks of pairs, never one Python set operation per pair."""
-    inc_b, vocabulary = right.derived(("incidence", attr), lambda: _incidence(getattr(right, attr)))
+    inc_b, vocabulary = incidence(right, attr)
     inc_a = inc_b if left is right else _incidence(getattr(left, attr), vocabulary)[0]
     na, nb = left.set_sizes(attr)[i].astype(float), right.set_sizes(attr)[j].astype(float)
     common = _by_chunks(lambda ci, cj: np.asarray(inc_a[ci].multiply(inc_b[cj]).sum(axis=1), dtype=float).ravel(), i, j)

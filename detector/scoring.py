@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -294,13 +295,34 @@ def score_slice(f: pd.DataFrame, scorer: Scorer) -> pd.DataFrame:
     return out.astype({c: "category" for c in LABEL_COLUMNS})
 
 
-def concat_slices(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """Scored slices as one frame; each label column's categories sorted, so the frame is the same however
+def concat_slices(parts: Iterable[pd.DataFrame], n: int) -> pd.DataFrame:
+    """Scored slices of ``n`` pairs in all as one frame. ``parts`` may be an iterator: each slice is let go once
+    its numeric columns are copied into arrays made once (joining all slices at the end held every value twice);
+    text columns are joined at the end, each label column's categories sorted, so the frame is the same however
     the pairs were sliced (one process or a cluster)."""
-    columns = {c: pd.Series(union_categoricals([part[c] for part in parts], sort_categories=True))
-               if c in LABEL_COLUMNS else pd.concat([part[c] for part in parts], ignore_index=True)
-               for c in parts[0].columns}
-    return pd.DataFrame(columns)
+    filled: dict[str, np.ndarray] = {}
+    pieces: dict[str, list[pd.Series]] = {}
+    columns: list[str] | None = None
+    at = 0
+    for part in parts:
+        columns = list(part.columns) if columns is None else columns
+        for c in columns:
+            values = part[c]
+            if isinstance(values.dtype, np.dtype) and values.dtype != object:
+                into = filled.setdefault(c, np.empty(n, dtype=values.dtype))
+                if into.dtype != values.dtype:  # a slice of another dtype (ints, then floats): the wider one
+                    into = filled[c] = into.astype(np.result_type(into.dtype, values.dtype))
+                into[at : at + len(part)] = values.to_numpy()
+            else:
+                pieces.setdefault(c, []).append(values)
+        at += len(part)
+    if at != n:
+        raise ValueError(f"{at} scored pairs, {n} expected")
+    out = {c: filled[c] if c in filled
+           else pd.Series(union_categoricals(pieces[c], sort_categories=True)) if c in LABEL_COLUMNS
+           else pd.concat(pieces[c], ignore_index=True)
+           for c in columns or []}
+    return pd.DataFrame(out, copy=False)
 
 
 def score_candidates(left: Profiles, right: Profiles | None = None, scorer: Scorer | None = None,
@@ -317,4 +339,4 @@ def score_candidates(left: Profiles, right: Profiles | None = None, scorer: Scor
         f["sources"] = c.sources[lo:hi]
         return score_slice(f, scorer)
 
-    return concat_slices([scored(lo, lo + PAIR_SLICE) for lo in range(0, max(len(c.i), 1), PAIR_SLICE)])
+    return concat_slices((scored(lo, lo + PAIR_SLICE) for lo in range(0, max(len(c.i), 1), PAIR_SLICE)), len(c.i))

@@ -4,7 +4,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from itertools import chain
 from pathlib import Path
 
 import networkx as nx
@@ -16,6 +15,7 @@ from . import regions
 from .arrays import positions
 from .cluster import cluster
 from .explain import reasons_for
+from .features import incidence
 from .engine import Engine
 from .layout import IndustryGaps, Layout, Liaison, MemberBurden, StrengthRanking, measure_layout
 from .policy import rule_title, settings
@@ -183,14 +183,13 @@ def _combined(ids: list[str], p: Profiles, units: set[str], n_units: int) -> dic
 
 def hubs(p: Profiles, top: int = 10, min_shared: int = 2) -> list[Hub]:
     """枢纽型 associations: PageRank in the graph of associations linked by ≥ ``min_shared`` common members."""
-    sizes = np.fromiter(map(len, p.members), dtype=np.int64, count=len(p))
-    if not sizes.sum():
+    inc, _ = incidence(p, "members")
+    if not inc.nnz:
         return []
-    keys = np.fromiter(chain.from_iterable(p.members), dtype=object, count=int(sizes.sum()))
-    cols, _ = pd.factorize(keys, sort=True)
-    rows = np.repeat(np.arange(len(p)), sizes)
-    inc = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(p), cols.max() + 1))
-    overlap = sparse.triu(inc @ inc.T, k=1).tocoo()
+    shared = (inc @ inc.T).tocsr()
+    shared.data[shared.data < min_shared] = 0  # pairs with one common member never link: dropped before the copies
+    shared.eliminate_zeros()
+    overlap = sparse.triu(shared, k=1).tocoo()
     active = p.column("active").astype(bool)
     keep = (overlap.data >= min_shared) & active[overlap.row] & active[overlap.col]
     g = nx.Graph()

@@ -171,3 +171,23 @@ def test_pairs_scored_in_slices_are_the_pairs_scored_at_once(synth_engine, monke
     monkeypatch.setattr(scoring, "PAIR_SLICE", 37)
     pd.testing.assert_frame_equal(scoring.score_candidates(synth_engine.profiles, scorer=synth_engine.scorer), whole,
                                   check_exact=True)
+
+
+def test_scored_slices_join_into_the_same_frame_however_they_were_cut():
+    import pandas as pd
+
+    from detector.scoring import LABEL_COLUMNS, concat_slices
+
+    whole = pd.DataFrame({"id_a": ["a", "b", "c", "d"], "score": [0.1, 0.2, 0.3, 0.4], "i": [0, 1, 2, 3],
+                          **{c: ["x", "", "y", "x"] for c in LABEL_COLUMNS}}).astype({c: "category" for c in LABEL_COLUMNS})
+
+    def cut(frame, at):
+        return (frame.iloc[lo:hi].reset_index(drop=True).astype({c: "category" for c in LABEL_COLUMNS})
+                for lo, hi in zip([0, *at], [*at, len(frame)]))
+
+    one = concat_slices(cut(whole, []), 4)
+    for at in ([1], [2, 3], [1, 2, 3]):
+        pd.testing.assert_frame_equal(concat_slices(cut(whole, at), 4), one, check_exact=True)
+    assert list(one["industry_rel"].cat.categories) == ["", "x", "y"]
+    widened = concat_slices(iter([whole.iloc[:2].assign(i=[0, 1]), whole.iloc[2:].assign(i=[2.5, 3.0])]), 4)
+    assert widened["i"].tolist() == [0.0, 1.0, 2.5, 3.0]
