@@ -191,7 +191,7 @@ def hubs(p: Profiles, top: int = 10, min_shared: int = 2) -> list[Hub]:
     shared.eliminate_zeros()
     overlap = sparse.triu(shared, k=1).tocoo()
     active = p.column("active").astype(bool)
-    keep = (overlap.data >= min_shared) & active[overlap.row] & active[overlap.col]
+    keep = active[overlap.row] & active[overlap.col]
     g = nx.Graph()
     g.add_weighted_edges_from(zip(overlap.row[keep].tolist(), overlap.col[keep].tolist(),
                                   overlap.data[keep].astype(float).tolist()))
