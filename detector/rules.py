@@ -488,19 +488,26 @@ def _leader_overlap(inp: _Input) -> list[Finding]:
             if aid in here:
                 verified.setdefault(aid, []).append((text, {"person": q.person, "holder": holder,
                                                             "associations": listed}))
+    def example(x: dict) -> tuple[dict, str]:  # a namesake's post: evidence and its words in the message
+        return x, f"{x['name']}（{x['role']}，{x['member']}）"
+
     namesakes: dict[str, list[tuple[str, dict]]] = {}
     for person in sorted(by_name):
         ranked = sorted(_best(by_name[person]).values(), key=lambda q: order(q.aid))
         if len(ranked) < limit:
             continue
+        # the first posts, shown in every finding of the name: made once (a common name has thousands)
+        first = {q.aid: example(x) for q, x in zip(ranked, shown(ranked[:SHOWN], True))}
+        head = (f"同名待核实：{person} 在 {len(ranked)} 家协会商会担任副会长及以上职务（达到 {limit} 家即提示），"
+                "但这些职务只能按姓名关联（代表的企业不同或不明），未必是同一人：")
+        tail = " 等" if len(ranked) > SHOWN else ""
         for q in ranked:
             if q.aid not in here or (q.aid, person) in sure:
                 continue
-            examples = shown([q], True) + shown([x for x in ranked[:SHOWN] if x.aid != q.aid][: SHOWN - 1], True)
-            text = (f"同名待核实：{person} 在 {len(ranked)} 家协会商会担任副会长及以上职务（达到 {limit} 家即提示），"
-                    "但这些职务只能按姓名关联（代表的企业不同或不明），未必是同一人："
-                    + "、".join(f"{x['name']}（{x['role']}，{x['member']}）" for x in examples)
-                    + (" 等" if len(ranked) > SHOWN else ""))
+            own = first.get(q.aid) or example(shown([q], True)[0])
+            listed = [own, *[e for aid, e in first.items() if aid != q.aid][: SHOWN - 1]]
+            examples = [x for x, _ in listed]
+            text = head + "、".join(t for _, t in listed) + tail
             namesakes.setdefault(q.aid, []).append((text, {"person": person, "count": len(ranked),
                                                            "examples": examples}))
     return [_finding(aid, rule, "；".join(t for t, _ in found), limit=limit, persons=[e for _, e in found])

@@ -91,6 +91,15 @@ def test_screening_a_prepared_registry_never_reads_its_association_and_membershi
     assert len(loaded.registry) == len(loaded.profiles) and len(loaded.registry.memberships)  # read when asked
 
 
+def test_a_study_of_a_prepared_registry_never_builds_what_only_screening_reads(registry, embedder, store,
+                                                                              monkeypatch):
+    Engine.load(registry, embedder=embedder, cache=store).profiles
+    loaded = _loaded(registry, embedder, store, monkeypatch)
+    run_study(loaded)
+    assert not {"vocabulary", "posts"} & set(vars(loaded.built))  # the member vocabulary, the leader posts
+    assert loaded.member_vocabulary and loaded.leader_posts.by_holder  # built when asked
+
+
 def test_results_are_the_same_without_the_cache(registry, embedder, store, monkeypatch):
     Engine.load(registry, embedder=embedder, cache=store).profiles
     uncached = Engine.load(registry, embedder=embedder, cache=False)
@@ -116,7 +125,7 @@ def test_an_edited_cell_rebuilds_and_the_result_shows_the_edit(registry, embedde
 
 
 @pytest.mark.parametrize("damage", ["truncated array", "foreign meta", "garbage strings", "missing array",
-                                    "missing membership column"])
+                                    "missing membership column", "leader post codes out of range"])
 def test_a_damaged_state_is_rebuilt_with_a_warning(registry, embedder, store, damage):
     first = Engine.load(registry, embedder=embedder, cache=store)
     expected = _screened(first)
@@ -127,9 +136,12 @@ def test_a_damaged_state_is_rebuilt_with_a_warning(registry, embedder, store, da
     elif damage == "foreign meta":
         (folder / "meta.json").write_text(json.dumps({"format": "something-else/9"}), encoding="utf-8")
     elif damage == "garbage strings":
-        (folder / "strings.json").write_bytes(b"\x00\xff not json")
+        (folder / "strings.arrow").write_bytes(b"\x00\xff not arrow")
     elif damage == "missing array":
         (folder / "members.indptr.npy").unlink()
+    elif damage == "leader post codes out of range":  # of a part built only on first use
+        codes = np.load(folder / "posts.holder.person.npy")
+        np.save(folder / "posts.holder.person.npy", np.full_like(codes, 2**30))
     else:  # of a table read only on first use: checked when the state is read all the same
         (folder / "memberships.0.npy").unlink()
     with pytest.warns(DetectorWarning, match="预处理结果"):
