@@ -12,11 +12,10 @@ import pandas as pd
 from .embed import Embedder
 from .features import pair_features
 from .io import Registry, load_registry
-from .members import vocabulary
 from .model import Model, shipped_model
 from .prepared import Prepared, PreparedStore, registry_key
 from .profiles import Profiles, build_profiles
-from .rules import LeaderPosts, StatsIndex, leader_posts, stats_index
+from .rules import LeaderPosts, StatsIndex, stats_index
 from .scoring import Scorer, score_pairs
 
 
@@ -57,7 +56,7 @@ class Engine:
         if self.prepared is not None:
             return self.prepared
         p = build_profiles(self.registry.associations, self.registry.memberships, self.embedder, self.registry.home)
-        built = Prepared(self.registry, p, vocabulary(p.member_table), leader_posts(p.frame, p.member_table))
+        built = Prepared(self.registry, p)
         if self.store is not None and self.key is not None:
             self.store.save(self.key, built)
         return built

@@ -42,10 +42,10 @@ from . import regions
 from .errors import DetectorWarning, InputWarning
 from .io import Registry
 from .io.read import source_files
-from .members import MemberTable, Post
+from .members import MemberTable, Post, vocabulary
 from .paths import models_dir
 from .profiles import Profiles
-from .rules import LeaderPosts
+from .rules import LeaderPosts, leader_posts
 from .tfidf import Tfidf
 
 FORMAT = "detector-prepared/2"
@@ -56,24 +56,31 @@ _STALE_TEMP_S = 3600  # a temporary folder this old is a crashed write
 
 class Prepared:
     """What preparing a registry computes (the engine's built state). The member vocabulary and the leader
-    posts, which only screening reads, may be given as functions that make them on first use (so a study of a
-    state read from the store never holds them)."""
+    posts, which only screening reads, are made on first use (so a study never holds them): from the profiles,
+    or by ``vocabulary`` / ``posts``, functions reading them from a stored state (None when they no longer can:
+    the state was removed since)."""
 
     def __init__(self, registry: Registry, profiles: Profiles,
-                 vocabulary: dict[str, str] | Callable[[], dict[str, str]],
-                 posts: LeaderPosts | Callable[[], LeaderPosts]):
+                 vocabulary: Callable[[], dict[str, str] | None] | None = None,
+                 posts: Callable[[], LeaderPosts | None] | None = None):
         self.registry, self.profiles = registry, profiles
-        self._vocabulary, self._posts = vocabulary, posts
+        self._stored = {"vocabulary": vocabulary, "posts": posts}
+
+    def _read(self, part: str) -> object:
+        read = self._stored[part]
+        return None if read is None else read()
 
     @cached_property
     def vocabulary(self) -> dict[str, str]:
         """How the registry keys its members (:func:`detector.members.vocabulary`)."""
-        return self._vocabulary() if callable(self._vocabulary) else self._vocabulary
+        stored = self._read("vocabulary")
+        return vocabulary(self.profiles.member_table) if stored is None else stored
 
     @cached_property
     def posts(self) -> LeaderPosts:
         """Its leader posts (:func:`detector.rules.leader_posts`)."""
-        return self._posts() if callable(self._posts) else self._posts
+        stored = self._read("posts")
+        return leader_posts(self.profiles.frame, self.profiles.member_table) if stored is None else stored
 
 
 class _Unreadable(Exception):
@@ -432,10 +439,14 @@ def _posts(r: _Reader, spec: dict) -> LeaderPosts:
 
 
 def _on_first_use(r: _Reader, build: Callable[[_Reader, dict], object], spec: dict) -> Callable[[], object]:
-    """``build(r, spec)`` later, the string table read for it."""
+    """``build(r, spec)`` later, the string table read for it; None if the folder is gone or changed by then
+    (a newer state of the registry, saved since, removes the older ones)."""
     def make() -> object:
-        with r.reading():
-            return build(r, spec)
+        try:
+            with r.reading():
+                return build(r, spec)
+        except (_Unreadable, OSError, ValueError, KeyError, IndexError):
+            return None
     return make
 
 

@@ -100,6 +100,15 @@ def test_a_study_of_a_prepared_registry_never_builds_what_only_screening_reads(r
     assert loaded.member_vocabulary and loaded.leader_posts.by_holder  # built when asked
 
 
+def test_what_is_built_on_first_use_survives_the_state_being_removed_since(registry, embedder, store, monkeypatch):
+    built = Engine.load(registry, embedder=embedder, cache=store)
+    _ = built.profiles
+    loaded = _loaded(registry, embedder, store, monkeypatch)
+    shutil.rmtree(store.path(loaded.key))  # e.g. a newer state of the registry saved by another process
+    assert loaded.member_vocabulary == built.member_vocabulary and loaded.leader_posts == built.leader_posts
+    assert _screened(loaded) == _screened(built)
+
+
 def test_results_are_the_same_without_the_cache(registry, embedder, store, monkeypatch):
     Engine.load(registry, embedder=embedder, cache=store).profiles
     uncached = Engine.load(registry, embedder=embedder, cache=False)
