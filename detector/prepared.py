@@ -304,6 +304,18 @@ class _Reader:
         finally:
             self._table = None
 
+    def read(self, build: Callable[["_Reader", dict], object], spec: dict) -> object:
+        """``build(self, spec)`` with the string table read for it."""
+        with self.reading():
+            return build(self, spec)
+
+    @property
+    def table(self):
+        """The Arrow string table (only inside :meth:`reading`)."""
+        if self._table is None:
+            raise RuntimeError("texts read outside _Reader.reading()")
+        return self._table
+
     def array(self, name: str, mmap: bool = False) -> np.ndarray:
         values = np.load(self.folder / f"{name}.npy", mmap_mode="r" if mmap else None, allow_pickle=False)
         spec = self.layout[name]
@@ -313,13 +325,11 @@ class _Reader:
 
     def _strings(self, codes: np.ndarray) -> np.ndarray:
         """The texts of ``codes`` as Python objects (made now for the codes never asked for before)."""
-        if self._table is None:
-            raise RuntimeError("texts read outside _Reader.reading()")
         wanted = np.zeros(len(self._made), dtype=bool)
         wanted[codes] = True
         new = np.flatnonzero(wanted & ~self._made)
         if len(new):
-            self._objects[new] = self._table.take(new).to_numpy(zero_copy_only=False)
+            self._objects[new] = self.table.take(new).to_numpy(zero_copy_only=False)
             self._made[new] = True
         return self._objects
 
@@ -340,10 +350,8 @@ class _Reader:
         if kind == "str":
             dtype = pd.StringDtype(spec["storage"], na_value=pd.NA if spec["na"] == "NA" else np.nan)
             if spec["storage"] == "pyarrow":  # taken from the table in Arrow: no Python object per text
-                if self._table is None:
-                    raise RuntimeError("texts read outside _Reader.reading()")
                 codes = self._codes(spec["codes"])
-                return pd.array(self._table.take(pa.array(codes, mask=codes < 0)), dtype=dtype)
+                return pd.array(self.table.take(pa.array(codes, mask=codes < 0)), dtype=dtype)
             return pd.array(self.texts(spec["codes"]), dtype=dtype)
         if kind == "object":
             return self.texts(spec["codes"])
@@ -397,13 +405,8 @@ def _registry(r: _Reader, spec: dict, source: str) -> Registry:
     stats = spec["industry_stats"]
     for name in ("associations", "memberships"):
         r.check_frame(spec[name])
-
-    def frame(name: str) -> pd.DataFrame:
-        with r.reading():
-            return r.frame(spec[name])
-
     return _StoredRegistry(
-        frame,
+        lambda name: r.read(_Reader.frame, spec[name]),
         industry_stats=None if stats is None else r.frame(stats),
         warnings=[InputWarning(w["message"], source + w["in_source"] if "in_source" in w else w["file"], w["row"],
                                w["column"]) for w in spec["warnings"]],
@@ -443,8 +446,7 @@ def _on_first_use(r: _Reader, build: Callable[[_Reader, dict], object], spec: di
     (a newer state of the registry, saved since, removes the older ones)."""
     def make() -> object:
         try:
-            with r.reading():
-                return build(r, spec)
+            return r.read(build, spec)
         except (_Unreadable, OSError, ValueError, KeyError, IndexError):
             return None
     return make

@@ -488,6 +488,7 @@ def _leader_overlap(inp: _Input) -> list[Finding]:
             if aid in here:
                 verified.setdefault(aid, []).append((text, {"person": q.person, "holder": holder,
                                                             "associations": listed}))
+
     def example(x: dict) -> tuple[dict, str]:  # a namesake's post: evidence and its words in the message
         return x, f"{x['name']}（{x['role']}，{x['member']}）"
 
