@@ -11,7 +11,10 @@ purpose); ``--real`` distinct real enterprise scopes are read (never copied) fro
 2. ``embedder``: :class:`detector.embed.Embedder` on the same texts with a fresh cache file (the cold path);
 3. ``profiles``: :func:`detector.profiles.build_profiles` with a fresh cache, against the bare encoder's time for
    exactly the texts it embeds (target: at most 1.2×);
-4. ``backends``: each encoder backend on ``desc``, ``core`` and the real scopes: speed and cosine agreement with
+4. ``runs``: the exported fp32 graph (made by ``detector prepare``; skipped without it) on ``desc``, ``core`` and
+   names in fixed batches of 64 against runs of at most :data:`detector.embed.TOKEN_BUDGET` padded tokens (the
+   default): ms per text;
+5. ``backends``: each encoder backend on ``desc``, ``core`` and the real scopes: speed and cosine agreement with
    torch fp32 (per text, and of the pairwise cosines the features use).
 
 Every figure is a JSON line with wall and CPU seconds (``time.process_time``: all threads of this process), so runs
@@ -31,6 +34,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from detector.embed import TOKEN_BUDGET, OnnxEncoder, _sentence_transformer  # noqa: E402
 REAL = ROOT.parent / "shared" / "data" / "wenzhou_companies.csv"
 
 
@@ -95,8 +99,13 @@ def fresh_embedder(backend: str, model=None):
 def run(args: argparse.Namespace) -> None:
     kinds, (assoc, home) = texts(args.n, args.limit, args.real, args.workdir)
     stages = set(args.stages.split(","))
-    torch_model = fresh_embedder("torch").model
+    # the bare encoder is sentence-transformers itself; the cold path runs what the default backend loads (the
+    # exported fp32 graph once `detector prepare` has made it, else the same sentence-transformers model)
+    default_model = fresh_embedder("torch").model
+    torch_model = default_model if not isinstance(default_model, OnnxEncoder) else \
+        _sentence_transformer(fresh_embedder("torch").model_path)
     torch_model.encode(["预热"])
+    default_model.encode(["预热"])
     bare: dict[str, float] = {}
     if stages & {"bare", "profiles"}:
         for kind, items in kinds.items():
@@ -107,16 +116,25 @@ def run(args: argparse.Namespace) -> None:
             figure("bare", kind, len(items), wall, cpu)
     if "embedder" in stages:
         for kind, items in kinds.items():
-            e = fresh_embedder("torch", torch_model)
+            e = fresh_embedder("torch", default_model)
             _, wall, cpu = timed(lambda: e.encode(items))
             figure("embedder", kind, len(items), wall, cpu, cpu_vs_bare=round(cpu / bare[kind], 2) if kind in bare else None)
     if "profiles" in stages:
         from detector.profiles import build_profiles
 
-        e = fresh_embedder("torch", torch_model)
+        e = fresh_embedder("torch", default_model)
         _, wall, cpu = timed(lambda: build_profiles(assoc, None, e, home))
         figure("profiles", "profiles", len(kinds["profiles"]), wall, cpu, associations=len(assoc),
                cpu_vs_bare=round(cpu / bare["profiles"], 2))
+    if "runs" in stages:
+        graph = default_model
+        if isinstance(graph, OnnxEncoder):
+            for kind in ("desc", "core", "names"):
+                items = sorted(kinds[kind], key=len)  # as Embedder passes them
+                for label, budget in (("fixed_64", 10**9), ("token_runs", TOKEN_BUDGET)):
+                    _, wall, cpu = timed(lambda: graph.encode(items, batch_size=64, token_budget=budget))
+                    figure("runs", kind, len(items), wall, cpu, batching=label, ms_per_text=round(wall / len(items) * 1000, 2),
+                           cpu_vs_bare=round(cpu / bare[kind], 2) if kind in bare else None)
     if "backends" in stages:
         reference: dict[str, np.ndarray] = {}
         for backend in args.backends.split(","):
@@ -144,7 +162,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=300, help="associations of the registry used (its first rows)")
     ap.add_argument("--real", type=int, default=300, help="distinct real enterprise scopes (0: none)")
     ap.add_argument("--workdir", type=Path, default=ROOT / "out" / "bench-embed")
-    ap.add_argument("--stages", default="bare,embedder,profiles,backends")
+    ap.add_argument("--stages", default="bare,embedder,profiles,runs,backends")
     ap.add_argument("--backends", default="torch,onnx,onnx-int8", help="torch first: the reference for agreement")
     run(ap.parse_args())
 

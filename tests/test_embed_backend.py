@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from detector.embed import BACKENDS, FP32_TOLERANCE, Embedder, OnnxEncoder, backend_from_env, fp32_graph_agrees
+from detector.embed import (BACKENDS, FP32_TOLERANCE, Embedder, OnnxEncoder, backend_from_env, fp32_graph_agrees,
+                            token_groups)
 from detector.errors import DetectorError
 from detector.progress import progress_bar
 
@@ -79,6 +80,33 @@ def test_once_exported_the_default_backend_runs_the_fp32_graph_with_the_same_vec
     ref = encoders["torch"].model.encode(texts, normalize_embeddings=True)
     assert np.abs((lean.model.encode(texts) * ref).sum(1) - 1).max() < FP32_TOLERANCE
     assert json.loads(next(folder.rglob("agreement.json")).read_text())["max_cos_deviation"] < FP32_TOLERANCE
+
+
+def test_token_groups_cover_every_text_once_within_the_budget():
+    rng = np.random.default_rng(7)
+    lengths = np.concatenate([rng.integers(3, 20, 300), rng.integers(60, 200, 100), [512, 512, 1]])
+    rng.shuffle(lengths)
+    groups = token_groups(lengths, batch_size=64, budget=1024)
+    assert sorted(np.concatenate(groups).tolist()) == list(range(len(lengths)))
+    for g in groups:
+        assert 1 <= len(g) <= 64 and (len(g) == 1 or len(g) * lengths[g].max() <= 1024)
+    assert max(len(g) for g in groups) == 64  # short texts still fill whole runs
+    assert [g.tolist() for g in token_groups(np.array([512, 512, 5]), 64, budget=1000)] == [[2], [0], [1]]
+    assert token_groups(np.array([], dtype=int), 64) == []
+
+
+def test_runs_of_any_make_up_give_each_text_its_own_vector(graphs, monkeypatch):
+    """A text's vector does not depend on the texts run beside it (padding is masked): in runs of many, of
+    mixed lengths, it equals the text embedded alone."""
+    folder, _ = graphs
+    monkeypatch.setenv("DETECTOR_CACHE", str(folder))
+    model = Embedder(cache=False).model
+    texts = [*TEXTS * 30, "行业自律、信息交流、技术培训；" * 60, ""]
+    together = model.encode(texts, batch_size=64)
+    alone = np.vstack([model.encode([t], batch_size=1) for t in texts[:5] + texts[-2:]])
+    picked = np.vstack([together[:5], together[-2:]])
+    assert np.abs((picked * alone).sum(1) - 1).max() < FP32_TOLERANCE
+    assert np.allclose(together[5:150], np.tile(together[:5], (29, 1)), atol=1e-6)
 
 
 def test_a_graph_that_does_not_agree_leaves_the_default_backend_on_torch(graphs, tmp_path):
