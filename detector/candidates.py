@@ -237,8 +237,8 @@ def candidates(left: Profiles, right: Profiles | None = None, cfg: BlockingConfi
     right = left if right is None else right
     meaning = [_knn(left, right, "desc_vec", cfg, same, local), _knn(left, right, "core_vec", cfg, same, local)]
     if not same:
-        # screening: a few queries against every vector of the registry, a product bound by memory reads (≈ 14 ms
-        # for each of the two at 100,000 associations on one core): the two run side by side
+        # screening: a few queries against every vector of the registry, a product bound by memory reads (the
+        # 100,000 × 512 floats of each kind): the two run side by side
         with ThreadPoolExecutor(2) as pool:
             meaning = list(pool.map(list, meaning))
     sources = [

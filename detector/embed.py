@@ -86,7 +86,7 @@ def _export_onnx(model_path: Path, out: Path) -> None:
     from transformers import AutoModel, AutoTokenizer
 
     # eager attention exports as plain MatMul/Softmax, which onnxruntime fuses into its Attention kernel (the
-    # default SDPA path exports ops it cannot fuse): the same vectors (max |cos − 1| 1e-7), 5–9 % faster
+    # default SDPA path exports ops it cannot fuse): the same vectors (agreement.json), a faster graph
     bert = AutoModel.from_pretrained(model_path, attn_implementation="eager").eval()
 
     class States(torch.nn.Module):
@@ -192,9 +192,9 @@ TOKEN_BUDGET = 1024  # padded tokens per run of the graph (measured: see token_g
 def token_groups(lengths: np.ndarray, batch_size: int, budget: int = TOKEN_BUDGET) -> list[np.ndarray]:
     """Indices of texts in runs for the encoder: sorted by token length, each run at most ``batch_size`` texts
     and ``budget`` padded tokens (count × its longest; one text at least). Long texts go in small runs: a run's
-    working memory grows with count × length², and past the CPU's caches a batch of 64 scopes cost 43 ms a
-    text where runs of ~1,000 tokens cost 29 (m3e-small, 2 cores; 25 → 20 on a faster CPU); short texts still
-    fill runs of 64."""
+    working memory grows with count × length², and past the CPU's caches a batch of 64 costs more per text than
+    a few (benchmarks/encoder_speed.py ``runs``: scope + purpose 20.6 ms a text in batches of 64, 16.6 in runs of
+    1,024 tokens, m3e-small on 2 cores); short texts still fill runs of 64."""
     order = np.argsort(lengths, kind="stable")
     groups, start = [], 0
     while start < len(order):
@@ -223,8 +223,8 @@ class OnnxEncoder:
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         options = ort.SessionOptions()
         options.log_severity_level = 3
-        # no busy-waiting after a run: spinning threads took the other core from what follows each encode (a
-        # screening's matrix products ran at half speed, a single text took 48 ms instead of 35); bulk runs ±2 %
+        # no busy-waiting after a run: spinning threads held the other core while what follows each encode ran
+        # (a screening's matrix products)
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
 
