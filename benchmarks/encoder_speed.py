@@ -101,9 +101,9 @@ def run(args: argparse.Namespace) -> None:
     stages = set(args.stages.split(","))
     # the bare encoder is sentence-transformers itself; the cold path runs what the default backend loads (the
     # exported fp32 graph once `detector prepare` has made it, else the same sentence-transformers model)
-    default_model = fresh_embedder("torch").model
-    torch_model = default_model if not isinstance(default_model, OnnxEncoder) else \
-        _sentence_transformer(fresh_embedder("torch").model_path)
+    default = fresh_embedder("torch")
+    default_model = default.model
+    torch_model = _sentence_transformer(default.model_path) if isinstance(default_model, OnnxEncoder) else default_model
     torch_model.encode(["预热"])
     default_model.encode(["预热"])
     bare: dict[str, float] = {}
@@ -126,15 +126,13 @@ def run(args: argparse.Namespace) -> None:
         _, wall, cpu = timed(lambda: build_profiles(assoc, None, e, home))
         figure("profiles", "profiles", len(kinds["profiles"]), wall, cpu, associations=len(assoc),
                cpu_vs_bare=round(cpu / bare["profiles"], 2))
-    if "runs" in stages:
-        graph = default_model
-        if isinstance(graph, OnnxEncoder):
-            for kind in ("desc", "core", "names"):
-                items = sorted(kinds[kind], key=len)  # as Embedder passes them
-                for label, budget in (("fixed_64", 10**9), ("token_runs", TOKEN_BUDGET)):
-                    _, wall, cpu = timed(lambda: graph.encode(items, batch_size=64, token_budget=budget))
-                    figure("runs", kind, len(items), wall, cpu, batching=label, ms_per_text=round(wall / len(items) * 1000, 2),
-                           cpu_vs_bare=round(cpu / bare[kind], 2) if kind in bare else None)
+    if "runs" in stages and isinstance(default_model, OnnxEncoder):
+        for kind in ("desc", "core", "names"):
+            items = sorted(kinds[kind], key=len)  # as Embedder passes them
+            for label, budget in (("fixed_64", 10**9), ("token_runs", TOKEN_BUDGET)):
+                _, wall, cpu = timed(lambda: default_model.encode(items, batch_size=64, token_budget=budget))
+                figure("runs", kind, len(items), wall, cpu, batching=label, ms_per_text=round(wall / len(items) * 1000, 2),
+                       cpu_vs_bare=round(cpu / bare[kind], 2) if kind in bare else None)
     if "backends" in stages:
         reference: dict[str, np.ndarray] = {}
         for backend in args.backends.split(","):
